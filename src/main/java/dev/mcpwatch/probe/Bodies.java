@@ -1,0 +1,101 @@
+package dev.mcpwatch.probe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading response bodies within a byte cap, and telling what kind of body it is. */
+final class Bodies {
+    private static final Pattern TITLE = Pattern.compile("<title[^>]*>([^<]{1,200})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DUR = Pattern.compile("dur=([0-9]+(?:\\.[0-9]+)?)");
+
+    private Bodies() {}
+
+    enum Kind { JSON, SSE, HTML, OTHER }
+
+    /** Reads the whole body, or fails with {@code response_too_large} as soon as it passes {@code max} bytes. */
+    static byte[] readCapped(InputStream in, long declaredLength, long max, Phase phase) throws IOException {
+        if (declaredLength > max) {
+            throw tooLarge(phase, max, " (Content-Length " + declaredLength + ")");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 1024);
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > max) {
+                throw tooLarge(phase, max, "");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads at most {@code max} bytes and stops there without failing: for error bodies we only quote. */
+    static byte[] readAtMost(InputStream in, int max) throws IOException {
+        return in.readNBytes(max);
+    }
+
+    private static ProbeFailure tooLarge(Phase phase, long max, String detail) {
+        return new ProbeFailure(Reason.RESPONSE_TOO_LARGE, phase,
+                "Response to " + phase.wireName() + " exceeded " + max + " bytes" + detail);
+    }
+
+    static Kind kind(String contentType) {
+        if (contentType == null) {
+            return Kind.OTHER;
+        }
+        String ct = contentType.toLowerCase(Locale.ROOT);
+        if (ct.startsWith("text/event-stream")) {
+            return Kind.SSE;
+        }
+        if (ct.startsWith("application/json") || ct.contains("+json")) {
+            return Kind.JSON;
+        }
+        if (ct.startsWith("text/html") || ct.startsWith("application/xhtml")) {
+            return Kind.HTML;
+        }
+        return Kind.OTHER;
+    }
+
+    /** Guesses the kind of a body that came without a usable content type. */
+    static Kind sniff(byte[] body) {
+        for (byte b : body) {
+            if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+                continue;
+            }
+            return b == '{' || b == '[' ? Kind.JSON : b == '<' ? Kind.HTML : Kind.OTHER;
+        }
+        return Kind.OTHER;
+    }
+
+    /** A short description of a non-MCP body for a failure sentence: the page title, or its first characters. */
+    static String describe(byte[] body, String contentType) {
+        String text = Text.snippet(body, 2000);
+        Matcher m = TITLE.matcher(text);
+        String what = contentType == null ? "a body with no content type" : "a " + contentType.split(";")[0].trim() + " body";
+        if (m.find()) {
+            return what + " titled '" + Text.clip(m.group(1), 80) + "'";
+        }
+        return body.length == 0 ? what + " that is empty" : what + " starting '" + Text.clip(text, 60) + "'";
+    }
+
+    /** Milliseconds the server says it spent, from {@code Server-Timing} (sum of {@code dur}), or null. */
+    static Double serverTiming(String header) {
+        if (header == null) {
+            return null;
+        }
+        Matcher m = DUR.matcher(header);
+        double sum = 0;
+        boolean seen = false;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            seen = true;
+        }
+        return seen ? sum : null;
+    }
+}

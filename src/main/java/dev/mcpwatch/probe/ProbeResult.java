@@ -1,0 +1,74 @@
+package dev.mcpwatch.probe;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything one probe measured. Immutable; {@code failure} is null exactly when the probe was
+ * healthy. Fields after {@code failure} are filled as far as the probe got.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProbeResult(
+        String target,
+        Transport transport,
+        Instant startedAt,
+        boolean healthy,
+        Failure failure,
+        double totalMs,
+        List<PhaseTiming> timings,
+        Era era,
+        boolean eraDetected,
+        String protocolVersion,
+        String resolvedAddress,
+        TlsInfo tls,
+        ServerInfo server,
+        JsonNode capabilities,
+        boolean sessionUsed,
+        ToolList tools,
+        ToolCallOutcome toolCall,
+        AuthInfo auth,
+        List<String> warnings) {
+
+    public ProbeResult {
+        timings = List.copyOf(timings);
+        warnings = List.copyOf(warnings);
+        if (healthy != (failure == null)) {
+            throw new IllegalArgumentException("a result is healthy exactly when it has no failure");
+        }
+    }
+
+    /** Sum of the durations recorded for a phase (tools/list may take several pages), or null. */
+    public Double durationMs(Phase phase) {
+        if (phase == Phase.TOTAL) {
+            return totalMs;
+        }
+        double sum = 0;
+        boolean seen = false;
+        for (PhaseTiming t : timings) {
+            if (t.phase() == phase) {
+                sum += t.durationMs();
+                seen = true;
+            }
+        }
+        return seen ? sum : null;
+    }
+
+    /** Time the server reported spending (Server-Timing) across all steps, or null if it never said. */
+    public Double serverMs() {
+        double sum = 0;
+        boolean seen = false;
+        for (PhaseTiming t : timings) {
+            if (t.serverMs() != null) {
+                sum += t.serverMs();
+                seen = true;
+            }
+        }
+        return seen ? sum : null;
+    }
+
+    public Reason reason() {
+        return failure == null ? null : failure.reason();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.mcpwatch.probe;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Collects what one probe observes while it runs, then freezes it into a {@link ProbeResult}. A
+ * probe has one recorder; transports and steps write into it. Synchronized because the SSE and stdio
+ * transports read on a second thread.
+ */
+final class Recorder {
+    final long startNanos = System.nanoTime();
+    final Instant startedAt = Instant.now();
+    private final List<PhaseTiming> timings = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private Era era;
+    private boolean eraDetected;
+    private String protocolVersion;
+    private String resolvedAddress;
+    private TlsInfo tls;
+    private ServerInfo server;
+    private JsonNode capabilities;
+    private boolean sessionUsed;
+    private ToolList tools;
+    private ToolCallOutcome toolCall;
+    private AuthInfo auth;
+
+    double msSinceStart(long nanos) {
+        return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
+    }
+
+    synchronized void network(Phase phase, long fromNanos, long toNanos) {
+        timings.add(PhaseTiming.network(phase, msSinceStart(fromNanos), ms(toNanos - fromNanos)));
+    }
+
+    synchronized boolean hasTiming(Phase phase) {
+        return timings.stream().anyMatch(t -> t.phase() == phase);
+    }
+
+    StepTimer step(Phase phase) {
+        return new StepTimer(phase, System.nanoTime());
+    }
+
+    /** A timer for traffic that is not a step of its own (answers to server requests); never recorded. */
+    StepTimer untimed(Phase phase) {
+        StepTimer t = new StepTimer(phase, System.nanoTime());
+        t.finished = true;
+        return t;
+    }
+
+    synchronized void warn(String warning) {
+        if (warnings.size() < 20 && !warnings.contains(warning)) {
+            warnings.add(warning);
+        }
+    }
+
+    synchronized void era(Era era, boolean detected) {
+        this.era = era;
+        this.eraDetected = detected;
+    }
+
+    synchronized void protocolVersion(String v) {
+        this.protocolVersion = v;
+    }
+
+    synchronized void resolvedAddress(String address) {
+        if (resolvedAddress == null) {
+            resolvedAddress = address;
+        }
+    }
+
+    synchronized void tls(TlsInfo tls) {
+        this.tls = tls;
+    }
+
+    synchronized void server(ServerInfo server, JsonNode capabilities) {
+        this.server = server;
+        this.capabilities = capabilities;
+    }
+
+    synchronized void sessionUsed() {
+        this.sessionUsed = true;
+    }
+
+    synchronized void tools(ToolList tools) {
+        this.tools = tools;
+    }
+
+    synchronized void toolCall(ToolCallOutcome outcome) {
+        this.toolCall = outcome;
+    }
+
+    synchronized void auth(AuthInfo auth) {
+        this.auth = auth;
+    }
+
+    synchronized TlsInfo tls() {
+        return tls;
+    }
+
+    private long workEndNanos;
+
+    /** Marks the end of the probe's work; closing the session afterwards is timed but not counted in total. */
+    synchronized void workDone() {
+        if (workEndNanos == 0) {
+            workEndNanos = System.nanoTime();
+        }
+    }
+
+    synchronized ProbeResult finish(String target, Transport transport, Failure failure) {
+        double total = ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos);
+        return new ProbeResult(target, transport, startedAt, failure == null, failure, total, timings, era,
+                eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
+                toolCall, auth, warnings);
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    /** Times one MCP step; {@link #finish} records it whether the step succeeded or not. */
+    final class StepTimer {
+        private final Phase phase;
+        private final long start;
+        private long firstByte;
+        private boolean finished;
+
+        private StepTimer(Phase phase, long start) {
+            this.phase = phase;
+            this.start = start;
+        }
+
+        Phase phase() {
+            return phase;
+        }
+
+        void firstByte() {
+            if (firstByte == 0) {
+                firstByte = System.nanoTime();
+            }
+        }
+
+        void finish(Integer httpStatus, String contentType, Double serverMs) {
+            long end = System.nanoTime();
+            synchronized (Recorder.this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                Double fb = firstByte == 0 ? null : ms(firstByte - start);
+                timings.add(new PhaseTiming(phase, msSinceStart(start), ms(end - start), fb, httpStatus, contentType,
+                        serverMs));
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.mcpwatch.probe;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The stdio transport: spawns the server command and speaks newline-delimited JSON-RPC on its
+ * stdin and stdout. Lines on stdout that are not JSON (a server logging to the wrong stream) are
+ * skipped with a warning; stderr is kept, last 2 KiB, for failure messages. However the probe ends,
+ * the process and every process it started are killed.
+ */
+final class StdioChannel implements McpChannel {
+    private static final int MAX_NON_JSON_LINES = 100;
+    private static final int STDERR_TAIL = 2048;
+
+    private final ProbeSpec spec;
+    private final Recorder rec;
+    private final Deadline deadline;
+    private final Inbox inbox = new Inbox();
+    private final StringBuilder stderrTail = new StringBuilder();
+    private Process process;
+    private OutputStream stdin;
+    private Thread stdoutReader;
+    private Thread stderrReader;
+    private int nonJsonLines;
+
+    StdioChannel(ProbeSpec spec, Recorder rec, Deadline deadline) {
+        this.spec = spec;
+        this.rec = rec;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public void open() {
+        ProbeSpec.Stdio cmd = spec.stdio();
+        ProcessBuilder pb = new ProcessBuilder(cmd.command());
+        pb.environment().putAll(cmd.env());
+        if (cmd.workingDirectory() != null) {
+            pb.directory(new File(cmd.workingDirectory()));
+        }
+        long start = System.nanoTime();
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            rec.network(Phase.SPAWN, start, System.nanoTime());
+            throw new ProbeFailure(Reason.CONNECTION_REFUSED, Phase.SPAWN, "Could not start `" + cmd.command().getFirst()
+                    + "`: " + TlsRecorder.describe(e));
+        }
+        rec.network(Phase.SPAWN, start, System.nanoTime());
+        rec.resolvedAddress("pid " + process.pid());
+        stdin = process.getOutputStream();
+        startReaders();
+    }
+
+    @Override
+    public JsonRpc.RpcReply call(Phase phase, ObjectNode request, Map<String, String> headers, Duration limit) {
+        long id = request.get("id").asLong();
+        Deadline.Budget budget = deadline.budget(limit);
+        long end = budget.endNanos(System.nanoTime());
+        Recorder.StepTimer timer = rec.step(phase);
+        try {
+            send(request, phase);
+            int skipped = 0;
+            while (true) {
+                Inbox.Item item = inbox.poll(end);
+                timer.firstByte();
+                switch (item) {
+                    case null -> throw budget.timeout(phase);
+                    case Inbox.Message m -> {
+                        JsonNode msg = readLine(m.text(), phase);
+                        if (msg == null) {
+                            continue;
+                        }
+                        if (JsonRpc.isServerRequest(msg)) {
+                            answer(msg, phase);
+                        } else if (JsonRpc.isServerMessage(msg)) {
+                            if (++skipped > spec.limits().maxSseEvents()) {
+                                throw new ProbeFailure(Reason.RESPONSE_TOO_LARGE, phase, "Server sent more than "
+                                        + spec.limits().maxSseEvents() + " notifications without answering " + phase.wireName());
+                            }
+                        } else {
+                            JsonNode rid = JsonRpc.responseId(msg);
+                            boolean stale = rid != null && rid.isIntegralNumber() && rid.asLong() != id;
+                            if (!stale) {
+                                return JsonRpc.reply(msg, id, phase, 0);
+                            }
+                        }
+                    }
+                    case Inbox.End ignored -> throw exited(phase);
+                    case Inbox.Problem p -> throw p.failure() != null ? p.failure().in(phase)
+                            : new ProbeFailure(Reason.CONNECTION_REFUSED, phase, "Reading the server's stdout failed: "
+                                    + TlsRecorder.describe(p.io()));
+                    case Inbox.Endpoint ignored -> { }
+                }
+            }
+        } finally {
+            timer.finish(null, null, null);
+        }
+    }
+
+    @Override
+    public void notify(Phase phase, ObjectNode notification, Map<String, String> headers, Duration limit) {
+        Recorder.StepTimer timer = rec.step(phase);
+        try {
+            send(notification, phase);
+        } finally {
+            timer.finish(null, null, null);
+        }
+    }
+
+    /** Closes stdin, gives the server a moment to exit, then kills it and everything it started. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // the process may already be gone
+        }
+        try {
+            if (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                killTree();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree();
+        } finally {
+            killTree(); // children outlive a parent that exited by itself
+            inbox.close();
+            join(stdoutReader);
+            join(stderrReader);
+            rec.network(Phase.CLOSE, start, System.nanoTime());
+        }
+    }
+
+    private void killTree() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t != null) {
+            try {
+                t.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A stdout line as JSON, or null for a line to skip (blank, or plain text a server logged there). */
+    private JsonNode readLine(String line, Phase phase) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty()) {
+            return null;
+        }
+        char first = trimmed.charAt(0);
+        if (first != '{' && first != '[') {
+            if (++nonJsonLines > MAX_NON_JSON_LINES) {
+                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, "stdout carried more than " + MAX_NON_JSON_LINES
+                        + " lines that are not JSON-RPC, e.g. '" + Text.clip(line, 80) + "'");
+            }
+            rec.warn("stdout carried a line that is not JSON-RPC (stdio servers must log to stderr): '" + Text.clip(line, 80) + "'");
+            return null;
+        }
+        return Json.parse(trimmed, phase, "stdout line in " + phase.wireName());
+    }
+
+    private void send(ObjectNode message, Phase phase) {
+        try {
+            stdin.write(Json.MAPPER.writeValueAsBytes(message));
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            throw exited(phase);
+        }
+    }
+
+    private void answer(JsonNode request, Phase phase) {
+        String method = request.path("method").stringValue("");
+        send(method.equals("ping")
+                ? JsonRpc.result(request.get("id"), Json.object())
+                : JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND, "mcpwatch does not handle " + Text.clip(method, 60)),
+                phase);
+    }
+
+    /** The server process is gone (or its stdout closed): nothing is there to talk to. */
+    private ProbeFailure exited(Phase phase) {
+        String code;
+        try {
+            code = process.waitFor(200, TimeUnit.MILLISECONDS) ? "exited with code " + process.exitValue() : "closed its stdout";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = "closed its stdout";
+        }
+        join(stderrReader);
+        String err;
+        synchronized (stderrTail) {
+            err = stderrTail.isEmpty() ? "" : "; stderr: '" + Text.clip(stderrTail.toString(), 300) + "'";
+        }
+        return new ProbeFailure(Reason.CONNECTION_REFUSED, phase, "Server process " + code + " before answering "
+                + phase.wireName() + err);
+    }
+
+    private void startReaders() {
+        long maxLine = spec.limits().maxResponseBytes();
+        InputStream out = process.getInputStream();
+        stdoutReader = Thread.ofVirtual().name("mcpwatch-stdio-out").start(() -> {
+            // Everything the process writes during one probe counts against a few responses' worth of bytes.
+            LineReader lines = new LineReader(out, maxLine * 4, maxLine, Phase.SPAWN, "Server stdout");
+            try {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    inbox.put(new Inbox.Message(line));
+                }
+                inbox.put(new Inbox.End());
+            } catch (ProbeFailure f) {
+                putQuietly(new Inbox.Problem(f, null));
+            } catch (IOException e) {
+                putQuietly(inbox.isClosed() ? new Inbox.End() : new Inbox.Problem(null, e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        InputStream err = process.getErrorStream();
+        stderrReader = Thread.ofVirtual().name("mcpwatch-stdio-err").start(() -> {
+            byte[] buf = new byte[1024];
+            try {
+                int n;
+                while ((n = err.read(buf)) > 0) {
+                    synchronized (stderrTail) {
+                        stderrTail.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        if (stderrTail.length() > STDERR_TAIL) {
+                            stderrTail.delete(0, stderrTail.length() - STDERR_TAIL);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process is gone; what we have is what there is
+            }
+        });
+    }
+
+    private void putQuietly(Inbox.Item item) {
+        try {
+            inbox.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.mcpwatch.probe;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The streamable HTTP transport: every message is a POST to one endpoint, answered by a JSON body
+ * or an SSE stream. Keeps the legacy {@code Mcp-Session-Id} and ends the session with DELETE;
+ * resumes a legacy SSE response with {@code Last-Event-ID} when the server closes it early.
+ */
+final class StreamableHttpChannel implements McpChannel {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final int MAX_RESUMES = 3;
+
+    private final HttpSession http;
+    private final Recorder rec;
+    private final ProbeSpec spec;
+    private HttpUrl endpoint;
+    private String sessionId;
+    private String protocolVersion;
+
+    StreamableHttpChannel(HttpSession http) {
+        this.http = http;
+        this.rec = http.recorder();
+        this.spec = http.spec();
+        this.endpoint = HttpUrl.get(spec.url().toString());
+    }
+
+    @Override
+    public void open() {}
+
+    @Override
+    public JsonRpc.RpcReply call(Phase phase, ObjectNode request, Map<String, String> headers, Duration limit) {
+        long id = request.get("id").asLong();
+        Deadline.Budget budget = http.deadline().budget(limit);
+        Recorder.StepTimer timer = rec.step(phase);
+        rememberVersion(headers);
+        Integer status = null;
+        String kind = null;
+        Double serverMs = null;
+        try (HttpSession.Exchange ex = http.execute(post(request, headers), budget, timer)) {
+            Response r = ex.response();
+            status = r.code();
+            serverMs = Bodies.serverTiming(r.header("Server-Timing"));
+            endpoint = ex.finalUrl();
+            byte[] errorBody = http.checkStatus(ex, phase, sessionId != null);
+            if (errorBody != null) {
+                kind = "json";
+                return JsonRpc.reply(Json.parse(errorBody, phase, "Error body of " + phase.wireName()), id, phase, status);
+            }
+            if (phase == Phase.INITIALIZE) {
+                captureSession(r);
+            }
+            String contentType = r.header("Content-Type");
+            Bodies.Kind k = Bodies.kind(contentType);
+            if (k == Bodies.Kind.SSE) {
+                kind = "sse";
+                return readEvents(ex, phase, id, budget, headers);
+            }
+            byte[] body = readBody(ex, phase, budget);
+            if (k == Bodies.Kind.OTHER && Bodies.sniff(body) == Bodies.Kind.JSON) {
+                k = Bodies.Kind.JSON;
+            }
+            if (k == Bodies.Kind.JSON) {
+                kind = "json";
+                return JsonRpc.reply(Json.parse(body, phase, "Response to " + phase.wireName()), id, phase, status);
+            }
+            if (body.length == 0 && status == 202) {
+                throw new ProbeFailure(Reason.JSONRPC_INVALID, phase, "HTTP 202 with no body for the "
+                        + phase.wireName() + " request; a request needs a JSON-RPC response", status);
+            }
+            throw new ProbeFailure(Reason.NOT_MCP, phase, phase.wireName() + " returned " + Bodies.describe(body, contentType)
+                    + ", not JSON-RPC", status);
+        } catch (IOException e) {
+            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
+                    + TlsRecorder.describe(e), status == null ? 0 : status);
+        } finally {
+            timer.finish(status, kind, serverMs);
+        }
+    }
+
+    @Override
+    public void notify(Phase phase, ObjectNode notification, Map<String, String> headers, Duration limit) {
+        Deadline.Budget budget = http.deadline().budget(limit);
+        Recorder.StepTimer timer = rec.step(phase);
+        rememberVersion(headers);
+        Integer status = null;
+        try (HttpSession.Exchange ex = http.execute(post(notification, headers), budget, timer)) {
+            status = ex.response().code();
+            byte[] errorBody = http.checkStatus(ex, phase, sessionId != null);
+            if (errorBody != null) {
+                throw new ProbeFailure(Reason.HTTP_ERROR, phase, "HTTP " + status + " from " + phase.wireName() + ": "
+                        + Text.snippet(errorBody, 120), status);
+            }
+            if (status != 202 && status != 200 && status != 204) {
+                rec.warn(phase.wireName() + " answered HTTP " + status + " where 202 Accepted is expected");
+            }
+        } catch (IOException e) {
+            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
+                    + TlsRecorder.describe(e));
+        } finally {
+            timer.finish(status, null, null);
+        }
+    }
+
+    /** Ends a legacy session with DELETE (405 means the server does not allow it, which is fine). */
+    @Override
+    public void close() {
+        try {
+            if (sessionId != null && http.deadline().remainingNanos() > 50_000_000) {
+                Deadline.Budget budget = http.deadline().budget(Duration.ofSeconds(2));
+                Recorder.StepTimer timer = rec.step(Phase.CLOSE);
+                Integer status = null;
+                try (HttpSession.Exchange ex = http.execute(http.request(endpoint, sessionHeaders()).delete().build(), budget, timer)) {
+                    status = ex.response().code();
+                    if (!ex.response().isSuccessful() && status != 405) {
+                        rec.warn("DELETE of the session answered HTTP " + status);
+                    }
+                } catch (ProbeFailure f) {
+                    rec.warn("ending the session failed: " + f.failure().message());
+                } finally {
+                    timer.finish(status, null, null);
+                }
+            }
+        } finally {
+            http.close();
+        }
+    }
+
+    private Request post(ObjectNode message, Map<String, String> headers) {
+        Map<String, String> all = sessionHeaders();
+        all.putAll(headers);
+        return http.request(endpoint, all)
+                .header("Accept", "application/json, text/event-stream")
+                .post(RequestBody.create(Json.MAPPER.writeValueAsBytes(message), JSON))
+                .build();
+    }
+
+    private Map<String, String> sessionHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (sessionId != null) {
+            h.put("Mcp-Session-Id", sessionId);
+        }
+        if (protocolVersion != null) {
+            h.put("MCP-Protocol-Version", protocolVersion);
+        }
+        return h;
+    }
+
+    private void rememberVersion(Map<String, String> headers) {
+        String v = headers.get("MCP-Protocol-Version");
+        if (v != null) {
+            protocolVersion = v;
+        }
+    }
+
+    private void captureSession(Response r) {
+        String id = r.header("Mcp-Session-Id");
+        if (id != null && !id.isBlank()) {
+            sessionId = id;
+            rec.sessionUsed();
+        }
+    }
+
+    private byte[] readBody(HttpSession.Exchange ex, Phase phase, Deadline.Budget budget) {
+        try {
+            var body = ex.response().body();
+            return Bodies.readCapped(body.byteStream(), body.contentLength(), spec.limits().maxResponseBytes(), phase);
+        } catch (IOException e) {
+            throw http.classifyRead(e, ex, phase, budget);
+        }
+    }
+
+    /**
+     * Reads an SSE response until the reply to {@code id}: priming events (empty data) and
+     * notifications are skipped, server requests answered. A legacy stream that ends early after
+     * an event id is resumed with GET and {@code Last-Event-ID}, as 2025-11-25 allows.
+     */
+    private JsonRpc.RpcReply readEvents(HttpSession.Exchange first, Phase phase, long id, Deadline.Budget budget,
+            Map<String, String> headers) {
+        HttpSession.Exchange ex = first;
+        SseReader reader = new SseReader(ex.response().body().byteStream(), spec.limits().maxResponseBytes(),
+                spec.limits().maxSseEvents(), phase);
+        int status = first.response().code();
+        int resumes = 0;
+        Long retryMs = null;
+        try {
+            while (true) {
+                SseReader.Event event;
+                try {
+                    event = reader.next();
+                } catch (IOException e) {
+                    throw http.classifyRead(e, ex, phase, budget);
+                }
+                if (event == null) {
+                    boolean legacy = protocolVersion == null || Era.ofRevision(protocolVersion) != Era.MODERN;
+                    if (legacy && reader.lastEventId() != null && resumes < MAX_RESUMES) {
+                        resumes++;
+                        String lastId = reader.lastEventId();
+                        pause(retryMs, ex.endNanos());
+                        if (ex != first) {
+                            ex.close();
+                        }
+                        ex = resume(lastId, phase, budget);
+                        reader = new SseReader(ex.response().body().byteStream(), spec.limits().maxResponseBytes(),
+                                spec.limits().maxSseEvents(), phase);
+                        continue;
+                    }
+                    throw new ProbeFailure(Reason.JSONRPC_INVALID, phase, "SSE stream of " + phase.wireName()
+                            + " ended before the response", status);
+                }
+                if (event.retryMs() != null) {
+                    retryMs = event.retryMs();
+                }
+                if (event.data().isBlank()) {
+                    continue;
+                }
+                JsonNode msg = Json.parse(event.data(), phase, "SSE event in " + phase.wireName());
+                if (JsonRpc.isServerRequest(msg)) {
+                    answer(msg, headers);
+                    continue;
+                }
+                if (JsonRpc.isServerMessage(msg)) {
+                    continue;
+                }
+                return JsonRpc.reply(msg, id, phase, status);
+            }
+        } finally {
+            if (ex != first) {
+                ex.close();
+            }
+        }
+    }
+
+    private HttpSession.Exchange resume(String lastEventId, Phase phase, Deadline.Budget budget) {
+        Map<String, String> h = sessionHeaders();
+        h.put("Last-Event-ID", lastEventId);
+        h.put("Accept", "text/event-stream");
+        Deadline.Budget rest = http.deadline().budget(Duration.ofMillis(budget.millis()));
+        HttpSession.Exchange ex = http.execute(http.request(endpoint, h).get().build(), rest, rec.step(phase));
+        try {
+            byte[] err = http.checkStatus(ex, phase, sessionId != null);
+            if (err != null || Bodies.kind(ex.response().header("Content-Type")) != Bodies.Kind.SSE) {
+                int code = ex.response().code();
+                ex.close();
+                throw new ProbeFailure(Reason.JSONRPC_INVALID, phase, "Resuming the SSE stream of " + phase.wireName()
+                        + " failed (HTTP " + code + ")", code);
+            }
+            return ex;
+        } catch (IOException e) {
+            ex.close();
+            throw http.classifyRead(e, ex, phase, budget);
+        }
+    }
+
+    private static void pause(Long retryMs, long endNanos) {
+        long wait = Math.min(retryMs == null ? 0 : retryMs, Math.max(0, (endNanos - System.nanoTime()) / 1_000_000 - 1));
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A server request arrived before our response: ping gets a result, anything else an error. */
+    private void answer(JsonNode request, Map<String, String> headers) {
+        String method = request.path("method").stringValue("");
+        ObjectNode reply = method.equals("ping")
+                ? JsonRpc.result(request.get("id"), Json.object())
+                : JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND, "mcpwatch does not handle " + Text.clip(method, 60));
+        Deadline.Budget budget = http.deadline().budget(Duration.ofSeconds(2));
+        try (HttpSession.Exchange ex = http.execute(post(reply, headers), budget, rec.untimed(Phase.CLOSE))) {
+            if (!ex.response().isSuccessful()) {
+                rec.warn("answer to server request " + Text.clip(method, 60) + " got HTTP " + ex.response().code());
+            }
+        } catch (ProbeFailure f) {
+            rec.warn("could not answer server request " + Text.clip(method, 60) + ": " + f.failure().message());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.mcpwatch.schema;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Fingerprints of tool definitions (PRODUCT.md §1): SHA-256 of the canonical JSON of a tool's
+ * {@code name}, {@code inputSchema}, {@code outputSchema} and {@code annotations}, and of the sorted
+ * per-tool fingerprints for a whole list. Titles and descriptions are fingerprinted apart, so a
+ * wording change is not mistaken for a schema change.
+ */
+public final class ToolFingerprint {
+    private static final List<String> SIGNIFICANT = List.of("name", "inputSchema", "outputSchema", "annotations");
+    private static final List<String> WORDING = List.of("name", "title", "description");
+
+    private ToolFingerprint() {}
+
+    /** The fingerprint of one tool definition. */
+    public static String of(JsonNode tool) {
+        return sha256(CanonicalJson.write(pick(tool, SIGNIFICANT)));
+    }
+
+    /** The fingerprint of a list, from its tools' fingerprints: independent of the order tools are listed in. */
+    public static String ofList(List<String> toolFingerprints) {
+        List<String> sorted = new ArrayList<>(toolFingerprints);
+        sorted.sort(null);
+        return sha256(String.join("\n", sorted));
+    }
+
+    /** The fingerprint of the tools' names, titles and descriptions, independent of order. */
+    public static String ofWording(List<JsonNode> tools) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode tool : tools) {
+            parts.add(CanonicalJson.write(pick(tool, WORDING)));
+        }
+        parts.sort(null);
+        return sha256(String.join("\n", parts));
+    }
+
+    private static ObjectNode pick(JsonNode tool, List<String> fields) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (String f : fields) {
+            JsonNode v = tool.get(f);
+            if (v != null && !v.isNull()) {
+                out.set(f, v);
+            }
+        }
+        return out;
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

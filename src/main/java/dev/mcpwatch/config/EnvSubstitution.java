@@ -1,4 +1,4 @@
-package dev.mcpwatch.cli;
+package dev.mcpwatch.config;
 
 import java.util.Map;
 import java.util.function.Function;

@@ -1,0 +1,96 @@
+package dev.mcpwatch.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the configuration when its file (or any YAML file of its folder) changes. Polls the files'
+ * sizes and modification times every {@link #EVERY}, which also catches editors that replace a file
+ * by renaming. A configuration that does not load is reported and the previous one stays in force.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+    public static final Duration EVERY = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    /** Where the configuration stands, for /health. */
+    public record Status(String source, long loadedAt, String lastError, Long lastErrorAt) {}
+
+    private final Path source;
+    private final ConfigLoader loader;
+    private final Consumer<McpwatchConfig> onChange;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("mcpwatch-config-watch").factory());
+    private String stamp;
+    private volatile Status status;
+
+    public ConfigWatcher(Path source, ConfigLoader loader, Consumer<McpwatchConfig> onChange) {
+        this.source = source;
+        this.loader = loader;
+        this.onChange = onChange;
+        this.stamp = stamp();
+        this.status = new Status(source.toString(), System.currentTimeMillis(), null, null);
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::check, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Checks once; true when a new configuration was loaded and applied. */
+    public synchronized boolean check() {
+        String now = stamp();
+        if (now.equals(stamp)) {
+            return false;
+        }
+        stamp = now;
+        try {
+            McpwatchConfig config = loader.load(source);
+            onChange.accept(config);
+            status = new Status(source.toString(), System.currentTimeMillis(), null, null);
+            log.info("configuration reloaded from {}: {} monitors", source, config.monitors().size());
+            return true;
+        } catch (ConfigException e) {
+            status = new Status(source.toString(), status.loadedAt(), e.getMessage(), System.currentTimeMillis());
+            log.error("configuration in {} not reloaded; the previous one stays in force:\n  {}", source,
+                    String.join("\n  ", e.problems().stream().map(Problem::toString).toList()));
+            return false;
+        } catch (RuntimeException e) {
+            status = new Status(source.toString(), status.loadedAt(), String.valueOf(e.getMessage()), System.currentTimeMillis());
+            log.error("configuration in {} not applied", source, e);
+            return false;
+        }
+    }
+
+    private String stamp() {
+        StringBuilder s = new StringBuilder();
+        try (Stream<Path> files = Files.isDirectory(source) ? Files.list(source).sorted() : Stream.of(source)) {
+            files.forEach(f -> {
+                try {
+                    s.append(f).append(':').append(Files.size(f)).append(':').append(Files.getLastModifiedTime(f).toMillis()).append(';');
+                } catch (IOException e) {
+                    s.append(f).append(":missing;");
+                }
+            });
+        } catch (IOException e) {
+            s.append("unreadable");
+        }
+        return s.toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.mcpwatch.config;
+
+import dev.mcpwatch.probe.ProbeSpec;
+import dev.mcpwatch.probe.Transport;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One monitored MCP server, as configured (defaults already applied). Header and environment values
+ * are secrets: they reach the probe and nothing else; {@link #toString} leaves them out.
+ */
+public record MonitorConfig(
+        String id,
+        String name,
+        Transport transport,
+        String url,
+        List<String> command,
+        Map<String, String> env,
+        String cwd,
+        String protocol,
+        Map<String, String> headers,
+        Duration interval,
+        Duration timeout,
+        Duration initializeTimeout,
+        Duration retryInterval,
+        int failureThreshold,
+        int successThreshold,
+        int minTools,
+        List<String> requiredTools,
+        ToolCallConfig call,
+        List<String> tags,
+        String runbookUrl,
+        List<String> locations,
+        List<X509Certificate> trustedCertificates,
+        boolean paused) {
+
+    public MonitorConfig {
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        requiredTools = requiredTools == null ? List.of() : List.copyOf(requiredTools);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        locations = locations == null ? List.of() : List.copyOf(locations);
+        trustedCertificates = trustedCertificates == null ? List.of() : List.copyOf(trustedCertificates);
+    }
+
+    /** The health-check tool call: a read-only tool, its arguments, and text its result must contain. */
+    public record ToolCallConfig(String tool, JsonNode arguments, String contains) {}
+
+    /** What is probed, for people: the URL, or the command line of a stdio server. */
+    public String target() {
+        return transport == Transport.STDIO ? String.join(" ", command) : url;
+    }
+
+    /** The probe this monitor runs. */
+    public ProbeSpec toProbeSpec() {
+        ProbeSpec.Builder b = transport == Transport.STDIO
+                ? ProbeSpec.stdio(command).env(env).workingDirectory(cwd)
+                : ProbeSpec.http(url).transport(transport);
+        b.revision(protocol);
+        headers.forEach(b::header);
+        Duration init = initializeTimeout.compareTo(timeout) <= 0 ? initializeTimeout : timeout;
+        b.timeouts(new ProbeSpec.Timeouts(init, init, init, timeout));
+        b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
+        if (call != null) {
+            b.toolCall(new ProbeSpec.ToolCall(call.tool(), call.arguments(), call.contains()));
+        }
+        trustedCertificates.forEach(b::trust);
+        return b.build();
+    }
+
+    /** The same monitor with the secret values of headers and environment replaced, for display and storage. */
+    public Map<String, String> redactedHeaders() {
+        return redact(headers);
+    }
+
+    public Map<String, String> redactedEnv() {
+        return redact(env);
+    }
+
+    private static Map<String, String> redact(Map<String, String> values) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        values.keySet().forEach(k -> out.put(k, "(redacted)"));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "MonitorConfig[id=" + id + ", name=" + name + ", transport=" + transport.wireName() + ", target=" + target()
+                + ", headers=" + redactedHeaders().keySet() + ", interval=" + interval + "]";
+    }
+}

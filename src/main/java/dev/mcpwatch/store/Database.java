@@ -1,0 +1,169 @@
+package dev.mcpwatch.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mcpwatch.config.StorageSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * mcpwatch's database: SQLite in a file by default, PostgreSQL by JDBC URL. Migrates the schema on
+ * open. SQLite gets one writer connection (SQLite has one writer anyway; a single connection avoids
+ * lock errors) and a few reader connections, which WAL mode lets run beside the writer.
+ */
+public final class Database implements AutoCloseable {
+    private final Dialect dialect;
+    private final HikariDataSource writes;
+    private final HikariDataSource reads;
+    private final String url;
+
+    private Database(Dialect dialect, HikariDataSource writes, HikariDataSource reads, String url) {
+        this.dialect = dialect;
+        this.writes = writes;
+        this.reads = reads;
+        this.url = url;
+    }
+
+    /** Opens (creating the SQLite file and its folder if needed) and migrates to the current schema. */
+    public static Database open(StorageSettings storage) {
+        Dialect dialect = Dialect.of(storage.url());
+        DataSource plain = plainDataSource(storage, dialect, false);
+        Flyway.configure()
+                .dataSource(plain)
+                .placeholders(dialect.placeholders())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        HikariDataSource writes;
+        HikariDataSource reads;
+        if (dialect == Dialect.SQLITE) {
+            writes = pool("mcpwatch-sqlite-write", plainDataSource(storage, dialect, false), 1);
+            reads = pool("mcpwatch-sqlite-read", plainDataSource(storage, dialect, true), 4);
+        } else {
+            writes = pool("mcpwatch-postgres", plainDataSource(storage, dialect, false), 16);
+            reads = writes;
+        }
+        return new Database(dialect, writes, reads, storage.url());
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The connections that write (also given to the scheduler). */
+    public DataSource writes() {
+        return writes;
+    }
+
+    public DataSource reads() {
+        return reads;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T transaction(Work<T> work) throws SQLException {
+        try (Connection c = writes.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Runs read-only {@code work} on a reader connection. */
+    public <T> T read(Work<T> work) throws SQLException {
+        try (Connection c = reads.getConnection()) {
+            return work.apply(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (reads != writes) {
+            reads.close();
+        }
+        writes.close();
+    }
+
+    /** Work done with a connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private static HikariDataSource pool(String name, DataSource source, int size) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setPoolName(name);
+        cfg.setDataSource(source);
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(1);
+        cfg.setConnectionTimeout(10_000);
+        // Start even when the database is down: the monitor keeps probing and buffers results.
+        cfg.setInitializationFailTimeout(-1);
+        return new HikariDataSource(cfg);
+    }
+
+    private static DataSource plainDataSource(StorageSettings storage, Dialect dialect, boolean readOnly) {
+        if (dialect == Dialect.SQLITE) {
+            createSqliteFolder(storage.url());
+            SQLiteConfig cfg = new SQLiteConfig();
+            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            cfg.setBusyTimeout(10_000);
+            cfg.setReadOnly(readOnly);
+            SQLiteDataSource ds = new SQLiteDataSource(cfg);
+            ds.setUrl(storage.url());
+            return ds;
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(storage.url());
+        if (storage.username() != null) {
+            ds.setUser(storage.username());
+        }
+        if (storage.password() != null) {
+            ds.setPassword(storage.password());
+        }
+        ds.setConnectTimeout(5);
+        ds.setSocketTimeout(30);
+        return ds;
+    }
+
+    private static void createSqliteFolder(String url) {
+        String file = url.substring("jdbc:sqlite:".length());
+        int q = file.indexOf('?');
+        if (q >= 0) {
+            file = file.substring(0, q);
+        }
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the data folder " + parent + ": " + e.getMessage(), e);
+        }
+    }
+}

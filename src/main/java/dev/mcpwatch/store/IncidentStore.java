@@ -1,0 +1,170 @@
+package dev.mcpwatch.store;
+
+import dev.mcpwatch.monitor.Transition;
+import dev.mcpwatch.probe.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Incidents and their timelines. MTTD and MTTR are derived from the stored times, never stored:
+ * MTTD = detected − onset (+ the notification delay once alerts are sent), MTTR = resolved − detected.
+ */
+public final class IncidentStore {
+
+    public record IncidentRow(long id, String monitorId, String status, String severity, String reason, String layer, String phase,
+            String message, long onsetAt, long detectedAt, Long notifiedAt, Long acknowledgedAt, Long resolvedAt, String resolution,
+            int failingProbes, Long firstResultId, Long lastResultId) {
+
+        /** Time to detect: from the first failing probe to confirmation, plus the notification delay when known. */
+        public long mttdMs() {
+            return (notifiedAt != null ? notifiedAt : detectedAt) - onsetAt;
+        }
+
+        /** Time to restore, from detection to resolution; null while open. */
+        public Long mttrMs() {
+            return resolvedAt == null ? null : resolvedAt - detectedAt;
+        }
+    }
+
+    public record EventRow(long id, long incidentId, long at, String kind, JsonNode detail) {}
+
+    public long open(Connection c, String monitorId, Transition.Opened o, long lastResultId) throws SQLException {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO incidents (monitor_id, status, reason, layer, phase, message, onset_at, detected_at, failing_probes,
+                    first_result_id, last_result_id)
+                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+            Sql.bindAll(ps, monitorId, o.failure().reason().wireName(), o.failure().layer().wireName(), o.failure().phase().wireName(),
+                    o.failure().message(), o.onsetAt(), o.detectedAt(), o.failingProbes(), o.firstResultId(), lastResultId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        ObjectNode detail = Json.object();
+        detail.put("reason", o.failure().reason().wireName());
+        detail.put("layer", o.failure().layer().wireName());
+        detail.put("phase", o.failure().phase().wireName());
+        detail.put("message", o.failure().message());
+        detail.put("onset_at", o.onsetAt());
+        detail.put("failing_probes", o.failingProbes());
+        event(c, id, o.detectedAt(), "opened", detail);
+        return id;
+    }
+
+    /** One more failing probe while the incident is open. */
+    public void failedAgain(Connection c, long incidentId, long resultId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET failing_probes = failing_probes + 1, last_result_id = ? "
+                + "WHERE id = ?")) {
+            Sql.bindAll(ps, resultId, incidentId);
+            ps.executeUpdate();
+        }
+    }
+
+    public void resolve(Connection c, long incidentId, long at, String resolution) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET status = 'resolved', resolved_at = ?, resolution = ? "
+                + "WHERE id = ? AND status = 'open'")) {
+            Sql.bindAll(ps, at, resolution, incidentId);
+            if (ps.executeUpdate() == 0) {
+                return;
+            }
+        }
+        ObjectNode detail = Json.object();
+        detail.put("resolution", resolution);
+        event(c, incidentId, at, "resolved", detail);
+    }
+
+    public void event(Connection c, long incidentId, long at, String kind, JsonNode detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident_events (incident_id, at, kind, detail) VALUES (?, ?, ?, ?)")) {
+            Sql.bindAll(ps, incidentId, at, kind, detail.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The open incident of a monitor, or null. */
+    public IncidentRow openFor(Connection c, String monitorId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM incidents WHERE monitor_id = ? AND status = 'open'")) {
+            ps.setString(1, monitorId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    public IncidentRow get(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM incidents WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    /** Incidents newest first, optionally of one monitor and/or one status, before the cursor id. */
+    public List<IncidentRow> page(Connection c, String monitorId, String status, Long beforeId, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM incidents WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (monitorId != null) {
+            sql.append(" AND monitor_id = ?");
+            args.add(monitorId);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        }
+        if (beforeId != null) {
+            sql.append(" AND id < ?");
+            args.add(beforeId);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit);
+        List<IncidentRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<EventRow> events(Connection c, long incidentId) throws SQLException {
+        List<EventRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, kind, detail FROM incident_events "
+                + "WHERE incident_id = ? ORDER BY id")) {
+            ps.setLong(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new EventRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
+                }
+            }
+        }
+        return out;
+    }
+
+    public long count(Connection c, String status) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM incidents WHERE status = ?")) {
+            ps.setString(1, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static IncidentRow row(ResultSet rs) throws SQLException {
+        return new IncidentRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getString("status"), rs.getString("severity"),
+                rs.getString("reason"), rs.getString("layer"), rs.getString("phase"), rs.getString("message"), rs.getLong("onset_at"),
+                rs.getLong("detected_at"), Sql.longOrNull(rs, "notified_at"), Sql.longOrNull(rs, "acknowledged_at"),
+                Sql.longOrNull(rs, "resolved_at"), rs.getString("resolution"), rs.getInt("failing_probes"),
+                Sql.longOrNull(rs, "first_result_id"), Sql.longOrNull(rs, "last_result_id"));
+    }
+}

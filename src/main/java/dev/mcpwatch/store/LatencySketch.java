@@ -1,0 +1,113 @@
+package dev.mcpwatch.store;
+
+import dev.mcpwatch.probe.Json;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A mergeable latency sketch (logarithmic buckets, as in DDSketch): every value lands in the
+ * bucket {@code ceil(log_γ(ms))} with γ = (1+α)/(1−α), so any quantile read back is within α = 1%
+ * of a true sample value, and sketches of minutes add up exactly to the sketch of the hour. A
+ * monitor's latencies fall in a few dozen buckets, which is all that is stored.
+ */
+public final class LatencySketch {
+    static final double ALPHA = 0.01;
+    private static final double GAMMA = (1 + ALPHA) / (1 - ALPHA);
+    private static final double LOG_GAMMA = Math.log(GAMMA);
+    /** Values below this (in ms) share one bucket; nothing measured by a network probe is that fast. */
+    private static final double MIN_MS = 0.001;
+
+    private final TreeMap<Integer, Long> bins = new TreeMap<>();
+    private long zero;
+    private long count;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double sum;
+
+    public void add(double ms) {
+        if (Double.isNaN(ms) || ms < 0) {
+            return;
+        }
+        if (ms < MIN_MS) {
+            zero++;
+        } else {
+            bins.merge((int) Math.ceil(Math.log(ms) / LOG_GAMMA), 1L, Long::sum);
+        }
+        count++;
+        sum += ms;
+        min = Math.min(min, ms);
+        max = Math.max(max, ms);
+    }
+
+    public void merge(LatencySketch other) {
+        other.bins.forEach((k, v) -> bins.merge(k, v, Long::sum));
+        zero += other.zero;
+        count += other.count;
+        sum += other.sum;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public Double mean() {
+        return count == 0 ? null : sum / count;
+    }
+
+    /** The q-quantile (0 ≤ q ≤ 1) within 1% relative error, or null when empty. */
+    public Double quantile(double q) {
+        if (count == 0) {
+            return null;
+        }
+        long rank = (long) Math.floor(q * (count - 1));
+        long seen = zero;
+        if (rank < seen) {
+            return min;
+        }
+        for (Map.Entry<Integer, Long> bin : bins.entrySet()) {
+            seen += bin.getValue();
+            if (rank < seen) {
+                double estimate = 2 * Math.pow(GAMMA, bin.getKey()) / (GAMMA + 1);
+                return Math.max(min, Math.min(max, estimate));
+            }
+        }
+        return max;
+    }
+
+    public String toJson() {
+        ObjectNode o = Json.object();
+        o.put("n", count);
+        if (count > 0) {
+            o.put("z", zero);
+            o.put("min", min);
+            o.put("max", max);
+            o.put("sum", sum);
+            ObjectNode b = o.putObject("b");
+            bins.forEach((k, v) -> b.put(Integer.toString(k), v));
+        }
+        return o.toString();
+    }
+
+    public static LatencySketch fromJson(String json) {
+        LatencySketch s = new LatencySketch();
+        if (json == null || json.isEmpty()) {
+            return s;
+        }
+        JsonNode o = Json.MAPPER.readTree(json);
+        s.count = o.path("n").asLong(0);
+        if (s.count > 0) {
+            s.zero = o.path("z").asLong(0);
+            s.min = o.path("min").asDouble();
+            s.max = o.path("max").asDouble();
+            s.sum = o.path("sum").asDouble();
+            for (Map.Entry<String, JsonNode> e : o.path("b").properties()) {
+                s.bins.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
+            }
+        }
+        return s;
+    }
+}

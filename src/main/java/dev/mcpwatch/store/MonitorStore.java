@@ -1,0 +1,205 @@
+package dev.mcpwatch.store;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.probe.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code monitors} table: what is monitored, as the configuration says, without secrets. A
+ * monitor removed from the configuration keeps its row (with {@code removed_at}) and its history.
+ */
+public final class MonitorStore {
+
+    /** A monitor with its current state, as the API lists it. */
+    public record MonitorRow(String id, String name, String transport, String target, List<String> tags, boolean paused,
+            long intervalMs, String status, int consecutiveFailures, Long lastProbeAt, Boolean lastHealthy, String lastReason,
+            String lastLayer, String lastPhase, String lastMessage, Double lastTotalMs, Long lastResultId, Long openIncidentId,
+            String era, String protocolVersion, String serverName, String serverVersion, Long tlsNotAfter, Long removedAt,
+            JsonNode config) {}
+
+    /** What a sync changed. */
+    public record SyncResult(List<String> added, List<String> changed, List<String> removed) {}
+
+    /** Makes the stored file-owned monitors match {@code monitors}: insert, update, mark removed. */
+    public SyncResult sync(Connection c, List<MonitorConfig> monitors, long now) throws SQLException {
+        Map<String, String> stored = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, config FROM monitors WHERE source = 'file' AND removed_at IS NULL");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                stored.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        String upsert = """
+                INSERT INTO monitors (id, name, transport, target, source, config, interval_ms, tags, paused, created_at, updated_at, removed_at)
+                VALUES (?, ?, ?, ?, 'file', ?, ?, ?, ?, ?, ?, NULL)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, transport = excluded.transport, target = excluded.target,
+                    source = 'file', config = excluded.config, interval_ms = excluded.interval_ms, tags = excluded.tags,
+                    paused = excluded.paused, updated_at = excluded.updated_at, removed_at = NULL""";
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            for (MonitorConfig m : monitors) {
+                String config = describe(m).toString();
+                String before = stored.remove(m.id());
+                if (config.equals(before)) {
+                    continue;
+                }
+                (before == null ? added : changed).add(m.id());
+                Sql.bindAll(ps, m.id(), m.name(), m.transport().wireName(), m.target(), config, m.interval().toMillis(),
+                        tagsColumn(m.tags()), m.paused(), now, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        List<String> removed = new ArrayList<>(stored.keySet());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE monitors SET removed_at = ?, updated_at = ? WHERE id = ?")) {
+            for (String id : removed) {
+                Sql.bindAll(ps, now, now, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return new SyncResult(added, changed, removed);
+    }
+
+    /**
+     * Active monitors ordered by id after {@code afterId}, optionally only those in {@code status}
+     * or carrying {@code tag}, or whose id or name contains {@code search}.
+     */
+    public List<MonitorRow> page(Connection c, String afterId, String status, String tag, String search, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder(SELECT + " WHERE m.removed_at IS NULL");
+        List<Object> args = new ArrayList<>();
+        if (afterId != null) {
+            sql.append(" AND m.id > ?");
+            args.add(afterId);
+        }
+        if (status != null) {
+            sql.append(" AND COALESCE(s.status, 'unknown') = ?");
+            args.add(status);
+        }
+        if (tag != null) {
+            sql.append(" AND m.tags LIKE ?");
+            args.add("%," + tag + ",%");
+        }
+        if (search != null) {
+            sql.append(" AND (LOWER(m.id) LIKE ? OR LOWER(m.name) LIKE ?)");
+            String like = "%" + search.toLowerCase(java.util.Locale.ROOT) + "%";
+            args.add(like);
+            args.add(like);
+        }
+        sql.append(" ORDER BY m.id LIMIT ?");
+        args.add(limit);
+        List<MonitorRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One monitor, removed or not, or null. */
+    public MonitorRow get(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE m.id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    /** Counts of active monitors by status. */
+    public Map<String, Long> countByStatus(Connection c) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(s.status, 'unknown'), COUNT(*) FROM monitors m "
+                + "LEFT JOIN monitor_state s ON s.monitor_id = m.id WHERE m.removed_at IS NULL GROUP BY COALESCE(s.status, 'unknown')");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static final String SELECT = """
+            SELECT m.id, m.name, m.transport, m.target, m.tags, m.paused, m.interval_ms, m.removed_at, m.config,
+                COALESCE(s.status, 'unknown') AS status, COALESCE(s.consecutive_failures, 0) AS consecutive_failures,
+                s.last_probe_at, s.last_healthy, s.last_reason, s.last_layer, s.last_phase, s.last_message, s.last_total_ms,
+                s.last_result_id, s.open_incident_id, s.era, s.protocol_version, s.server_name, s.server_version, s.tls_not_after
+            FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id""";
+
+    private static MonitorRow row(ResultSet rs) throws SQLException {
+        String tags = rs.getString("tags");
+        List<String> tagList = tags.length() <= 2 ? List.of() : List.of(tags.substring(1, tags.length() - 1).split(","));
+        return new MonitorRow(rs.getString("id"), rs.getString("name"), rs.getString("transport"), rs.getString("target"), tagList,
+                rs.getBoolean("paused"), rs.getLong("interval_ms"), rs.getString("status"), rs.getInt("consecutive_failures"),
+                Sql.longOrNull(rs, "last_probe_at"), Sql.boolOrNull(rs, "last_healthy"), rs.getString("last_reason"),
+                rs.getString("last_layer"), rs.getString("last_phase"), rs.getString("last_message"),
+                Sql.doubleOrNull(rs, "last_total_ms"), Sql.longOrNull(rs, "last_result_id"), Sql.longOrNull(rs, "open_incident_id"),
+                rs.getString("era"), rs.getString("protocol_version"), rs.getString("server_name"), rs.getString("server_version"),
+                Sql.longOrNull(rs, "tls_not_after"), Sql.longOrNull(rs, "removed_at"), Json.MAPPER.readTree(rs.getString("config")));
+    }
+
+    private static String tagsColumn(List<String> tags) {
+        return tags.isEmpty() ? "," : "," + String.join(",", tags) + ",";
+    }
+
+    /** The monitor's configuration as stored and shown: everything but secret values. */
+    public static ObjectNode describe(MonitorConfig m) {
+        ObjectNode o = Json.object();
+        o.put("id", m.id());
+        o.put("name", m.name());
+        o.put("transport", m.transport().wireName());
+        if (m.url() != null) {
+            o.put("url", m.url());
+        }
+        if (!m.command().isEmpty()) {
+            var cmd = o.putArray("command");
+            m.command().forEach(cmd::add);
+            o.set("env", Json.MAPPER.valueToTree(m.redactedEnv()));
+        }
+        o.put("protocol", m.protocol() == null ? "auto" : m.protocol());
+        o.set("headers", Json.MAPPER.valueToTree(m.redactedHeaders()));
+        o.put("interval_ms", m.interval().toMillis());
+        o.put("timeout_ms", m.timeout().toMillis());
+        o.put("initialize_timeout_ms", m.initializeTimeout().toMillis());
+        o.put("retry_interval_ms", m.retryInterval().toMillis());
+        o.putObject("thresholds").put("failure", m.failureThreshold()).put("success", m.successThreshold());
+        ObjectNode expect = o.putObject("expect");
+        expect.put("min_tools", m.minTools());
+        var tools = expect.putArray("tools");
+        m.requiredTools().forEach(tools::add);
+        if (m.call() != null) {
+            ObjectNode call = expect.putObject("call");
+            call.put("tool", m.call().tool());
+            if (m.call().arguments() != null) {
+                call.set("arguments", m.call().arguments());
+            }
+            if (m.call().contains() != null) {
+                call.put("contains", m.call().contains());
+            }
+        }
+        var tags = o.putArray("tags");
+        m.tags().forEach(tags::add);
+        if (m.runbookUrl() != null) {
+            o.put("runbook_url", m.runbookUrl());
+        }
+        var locations = o.putArray("locations");
+        m.locations().forEach(locations::add);
+        o.put("trusted_certificates", m.trustedCertificates().size());
+        o.put("paused", m.paused());
+        return o;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.mcpwatch.store;
+
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.probe.ToolList;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Raw probe results: the searchable fields in columns, the rest (phase timings, TLS, capabilities,
+ * warnings, auth, tool call) as JSON. Tool definitions are not repeated here; they live once in
+ * {@link ToolListStore}.
+ */
+public final class ResultStore {
+
+    /** A stored result, as the API serves it. */
+    public record ResultRow(long id, String monitorId, long startedAt, String location, boolean healthy, String reason, String layer,
+            String phase, String message, double totalMs, String era, String protocolVersion, String serverName,
+            String serverVersion, Integer toolCount, Long toolListId, Long tlsNotAfter, JsonNode detail) {}
+
+    public long insert(Connection c, String monitorId, String location, ProbeResult r, Long toolListId) throws SQLException {
+        var f = r.failure();
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO probe_results (monitor_id, started_at, location, healthy, reason, layer, phase, message, total_ms, era,
+                    protocol_version, server_name, server_version, tool_count, tool_list_id, tls_not_after, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+            Sql.bindAll(ps, monitorId, r.startedAt().toEpochMilli(), location, r.healthy(), f == null ? null : f.reason().wireName(),
+                    f == null ? null : f.layer().wireName(), f == null ? null : f.phase().wireName(), f == null ? null : f.message(),
+                    r.totalMs(), r.era() == null ? null : r.era().wireName(), r.protocolVersion(),
+                    r.server() == null ? null : r.server().name(), r.server() == null ? null : r.server().version(),
+                    r.tools() == null ? null : r.tools().count(), toolListId,
+                    r.tls() == null || r.tls().notAfter() == null ? null : r.tls().notAfter().toEpochMilli(), detail(r));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The result as JSON without the tool definitions (a summary of the list instead). */
+    static String detail(ProbeResult r) {
+        ObjectNode tree = Json.MAPPER.valueToTree(r);
+        ToolList tools = r.tools();
+        if (tools != null) {
+            ObjectNode summary = Json.object();
+            summary.put("count", tools.count());
+            summary.put("pages", tools.pages());
+            summary.put("fingerprint", tools.fingerprint());
+            summary.put("wordingFingerprint", tools.descriptionsFingerprint());
+            var names = summary.putArray("names");
+            tools.names().forEach(names::add);
+            tree.set("tools", summary);
+        }
+        return tree.toString();
+    }
+
+    /**
+     * Results of a monitor in [{@code from}, {@code to}), newest first, after the cursor
+     * ({@code beforeStartedAt}, {@code beforeId}) of the previous page.
+     */
+    public List<ResultRow> page(Connection c, String monitorId, long from, long to, Long beforeStartedAt, Long beforeId, int limit)
+            throws SQLException {
+        String cursor = beforeStartedAt == null ? "" : " AND (started_at < ? OR (started_at = ? AND id < ?))";
+        List<Object> args = new ArrayList<>(List.of(monitorId, from, to));
+        if (beforeStartedAt != null) {
+            args.addAll(List.of(beforeStartedAt, beforeStartedAt, beforeId));
+        }
+        args.add(limit);
+        List<ResultRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE monitor_id = ? AND started_at >= ? "
+                + "AND started_at < ?" + cursor + " ORDER BY started_at DESC, id DESC LIMIT ?")) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    public ResultRow get(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    /** Deletes up to {@code batch} results older than {@code cutoff}; returns how many went. */
+    public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM probe_results WHERE id IN "
+                + "(SELECT id FROM probe_results WHERE started_at < ? ORDER BY started_at LIMIT ?)")) {
+            Sql.bindAll(ps, cutoff, batch);
+            return ps.executeUpdate();
+        }
+    }
+
+    public long count(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM probe_results"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static ResultRow row(ResultSet rs) throws SQLException {
+        return new ResultRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getLong("started_at"), rs.getString("location"),
+                rs.getBoolean("healthy"), rs.getString("reason"), rs.getString("layer"), rs.getString("phase"), rs.getString("message"),
+                rs.getDouble("total_ms"), rs.getString("era"), rs.getString("protocol_version"), rs.getString("server_name"),
+                rs.getString("server_version"), Sql.intOrNull(rs, "tool_count"), Sql.longOrNull(rs, "tool_list_id"),
+                Sql.longOrNull(rs, "tls_not_after"), Json.MAPPER.readTree(rs.getString("detail")));
+    }
+}

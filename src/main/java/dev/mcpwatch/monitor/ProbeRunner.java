@@ -1,0 +1,46 @@
+package dev.mcpwatch.monitor;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.probe.Prober;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs one probe of a monitor, records it, and says when to probe next: the normal interval, or the
+ * short retry interval while a failure is unconfirmed (suspect) or a recovery is (down, succeeding),
+ * so that detection does not wait for three full intervals. At most {@code maxConcurrent} probes run
+ * at once, whoever schedules them.
+ */
+public final class ProbeRunner {
+    private final Prober prober;
+    private final ResultRecorder recorder;
+    private final Semaphore slots;
+
+    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent) {
+        this.prober = prober;
+        this.recorder = recorder;
+        this.slots = new Semaphore(maxConcurrent);
+    }
+
+    public Duration runOnce(MonitorConfig m) {
+        ProbeResult result;
+        slots.acquireUninterruptibly();
+        try {
+            result = prober.probe(m.toProbeSpec());
+        } finally {
+            slots.release();
+        }
+        ResultRecorder.Recorded recorded = recorder.record(m, result, System.currentTimeMillis());
+        return nextDelay(m, result, recorded);
+    }
+
+    static Duration nextDelay(MonitorConfig m, ProbeResult result, ResultRecorder.Recorded recorded) {
+        if (recorded == null) {
+            return result.healthy() ? m.interval() : m.retryInterval(); // the database is away: judge by this probe alone
+        }
+        MonitorState s = recorded.transition().next();
+        boolean confirming = s.status() == Status.SUSPECT || (s.status() == Status.DOWN && s.consecutiveSuccesses() > 0);
+        return confirming ? m.retryInterval() : m.interval();
+    }
+}

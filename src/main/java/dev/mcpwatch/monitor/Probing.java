@@ -1,0 +1,177 @@
+package dev.mcpwatch.monitor;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps monitors probed. Normally through the database scheduler; when the database cannot be
+ * written for {@link #FAILURES_BEFORE_FALLBACK} heartbeats in a row, through an in-memory loop on this
+ * node, while results wait in the recorder; back to the database scheduler once the database takes
+ * writes again and the waiting results are in. The heartbeat is a write to this node's row.
+ */
+public final class Probing implements AutoCloseable {
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    static final int FAILURES_BEFORE_FALLBACK = 2;
+    private static final Logger log = LoggerFactory.getLogger(Probing.class);
+
+    public enum Mode { DATABASE, FALLBACK }
+
+    private final Database db;
+    private final MonitorRegistry registry;
+    private final ProbeRunner runner;
+    private final Retention retention;
+    private final ResultRecorder recorder;
+    private final String nodeName;
+    private final String location;
+    private final int maxConcurrent;
+    private final FallbackLoop fallback;
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
+    private final long startedAt = System.currentTimeMillis();
+    private volatile ProbeScheduler scheduler;
+    private volatile Mode mode = Mode.DATABASE;
+    private int failures;
+    private Runnable onDatabaseBack = () -> { };
+
+    public Probing(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, ResultRecorder recorder,
+            String nodeName, String location, int maxConcurrent) {
+        this.db = db;
+        this.registry = registry;
+        this.runner = runner;
+        this.retention = retention;
+        this.recorder = recorder;
+        this.nodeName = nodeName;
+        this.location = location;
+        this.maxConcurrent = maxConcurrent;
+        this.fallback = new FallbackLoop(registry, runner);
+    }
+
+    /** Runs after the database comes back (the app re-syncs the configuration it could not store). */
+    public void onDatabaseBack(Runnable action) {
+        this.onDatabaseBack = action;
+    }
+
+    public synchronized void start() {
+        if (heartbeat()) {
+            startScheduler();
+        } else {
+            enterFallback();
+        }
+        watch.scheduleWithFixedDelay(this::check, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Applies a configuration change to whichever scheduler is active. */
+    public synchronized void apply(MonitorRegistry.Diff diff) {
+        if (mode == Mode.DATABASE && scheduler != null) {
+            try {
+                scheduler.add(diff.added());
+                scheduler.change(diff.changed());
+                scheduler.remove(diff.removed());
+            } catch (RuntimeException e) {
+                log.warn("could not update the schedule ({}); retrying when the database is back", e.getMessage());
+            }
+        } else {
+            fallback.add(diff.added());
+        }
+    }
+
+    private synchronized void check() {
+        try {
+            boolean ok = heartbeat();
+            if (ok) {
+                failures = 0;
+                recorder.reportWritable();
+                if (recorder.health().pending() > 0) {
+                    recorder.flush();
+                }
+                if (mode == Mode.FALLBACK && recorder.health().pending() == 0) {
+                    leaveFallback();
+                }
+            } else if (++failures >= FAILURES_BEFORE_FALLBACK && mode == Mode.DATABASE) {
+                enterFallback();
+            }
+        } catch (RuntimeException e) {
+            log.error("database watch failed", e);
+        }
+    }
+
+    private boolean heartbeat() {
+        long now = System.currentTimeMillis();
+        try {
+            db.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (name, location, version, started_at, heartbeat_at) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET location = excluded.location, "
+                        + "version = excluded.version, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at")) {
+                    ps.setString(1, nodeName);
+                    ps.setString(2, location);
+                    ps.setString(3, Prober.VERSION);
+                    ps.setLong(4, startedAt);
+                    ps.setLong(5, now);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            recorder.reportUnwritable(e instanceof Exception ex ? ex : new RuntimeException(e));
+            return false;
+        }
+    }
+
+    private void startScheduler() {
+        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent);
+        scheduler.add(List.copyOf(registry.all()));
+        scheduler.start();
+        mode = Mode.DATABASE;
+    }
+
+    private void enterFallback() {
+        log.error("database cannot be written: probing continues from memory on this node until it is back");
+        if (scheduler != null) {
+            ProbeScheduler s = scheduler;
+            scheduler = null;
+            Thread.ofVirtual().start(s::stop); // stopping waits for running probes; do not hold the watch
+        }
+        mode = Mode.FALLBACK;
+        fallback.start();
+    }
+
+    private void leaveFallback() {
+        log.info("database is back: handing probing back to the database scheduler");
+        fallback.stop();
+        onDatabaseBack.run();
+        startScheduler();
+    }
+
+    @Override
+    public synchronized void close() {
+        watch.shutdownNow();
+        fallback.shutdown();
+        if (scheduler != null) {
+            scheduler.stop();
+        }
+    }
+
+    /** Monitors the active scheduler knows of (for /health). */
+    public int monitors() {
+        return registry.size();
+    }
+
+    List<MonitorConfig> snapshot() {
+        return List.copyOf(registry.all());
+    }
+}

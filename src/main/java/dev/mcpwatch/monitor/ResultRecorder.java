@@ -1,0 +1,196 @@
+package dev.mcpwatch.monitor;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.ResultStore;
+import dev.mcpwatch.store.RollupStore;
+import dev.mcpwatch.store.StateStore;
+import dev.mcpwatch.store.ToolListStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records each probe result in one transaction with everything it changes: the raw result, its
+ * rollups, the tool list it saw, the monitor's state machine and the incident it opens or resolves.
+ * A crash at any moment leaves either all of it or none, so no incident is ever lost or doubled.
+ *
+ * <p>When the database cannot be written (full disk, database down), results wait here in order —
+ * at most {@code capacity}, the oldest dropped beyond that and counted — and are written, state
+ * machine and all, as soon as it can be written again.
+ */
+public final class ResultRecorder {
+    private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
+
+    /** What recording one result did: the transition, or nothing yet because the result waits in memory. */
+    public record Recorded(Transition transition, long resultId, Long incidentId) {}
+
+    private record Pending(MonitorConfig monitor, ProbeResult result, long finishedAt) {}
+
+    private final Database db;
+    private final String location;
+    private final int capacity;
+    private final StateStore states;
+    private final ResultStore results = new ResultStore();
+    private final RollupStore rollups;
+    private final IncidentStore incidents = new IncidentStore();
+    private final ToolListStore toolLists = new ToolListStore();
+    private final List<TransitionHook> hooks = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Object flushLock = new Object();
+    private long dropped;
+    private volatile boolean waiting;
+    private volatile Long unwritableSince;
+    private String lastError;
+
+    public ResultRecorder(Database db, String location, int capacity) {
+        this.db = db;
+        this.location = location;
+        this.capacity = capacity;
+        this.states = new StateStore(db.dialect());
+        this.rollups = new RollupStore(db.dialect());
+    }
+
+    public void addHook(TransitionHook hook) {
+        hooks.add(hook);
+    }
+
+    /**
+     * Records a result. Returns what it did, or null when the database could not be written and the
+     * result waits in memory (behind any results already waiting, so order is kept).
+     */
+    public Recorded record(MonitorConfig monitor, ProbeResult result, long finishedAt) {
+        // Fast path without the lock: a monitor's probes never overlap, so its results stay in order
+        // as long as nothing waits; once something waits, everything queues behind it.
+        if (!waiting) {
+            try {
+                Recorded r = db.transaction(c -> apply(c, monitor, result, finishedAt));
+                if (unwritableSince != null) {
+                    reportWritable();
+                }
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                synchronized (flushLock) {
+                    markUnwritable(e);
+                    enqueue(new Pending(monitor, result, finishedAt));
+                }
+                return null;
+            }
+        }
+        synchronized (flushLock) {
+            enqueue(new Pending(monitor, result, finishedAt));
+            return null;
+        }
+    }
+
+    /** Writes waiting results, oldest first, until one fails. Returns how many were written. */
+    public int flush() {
+        int written = 0;
+        synchronized (flushLock) {
+            while (!pending.isEmpty()) {
+                Pending p = pending.peekFirst();
+                try {
+                    db.transaction(c -> apply(c, p.monitor(), p.result(), p.finishedAt()));
+                } catch (SQLException | RuntimeException e) {
+                    markUnwritable(e);
+                    break;
+                }
+                pending.pollFirst();
+                written++;
+            }
+            waiting = !pending.isEmpty();
+            if (pending.isEmpty() && written > 0) {
+                log.info("database writable again: wrote {} results that waited in memory", written);
+                markWritable();
+            }
+        }
+        return written;
+    }
+
+    public StoreHealth health() {
+        synchronized (flushLock) {
+            return new StoreHealth(unwritableSince == null && pending.isEmpty(), unwritableSince, lastError, pending.size(), capacity, dropped);
+        }
+    }
+
+    /** Marks the database unwritable from outside (a failed heartbeat), so /health says so before a probe fails. */
+    public void reportUnwritable(Exception e) {
+        synchronized (flushLock) {
+            markUnwritable(e);
+        }
+    }
+
+    public void reportWritable() {
+        synchronized (flushLock) {
+            if (pending.isEmpty()) {
+                markWritable();
+            }
+        }
+    }
+
+    private Recorded apply(Connection c, MonitorConfig m, ProbeResult r, long finishedAt) throws SQLException {
+        MonitorState before = states.lock(c, m.id());
+        Long previousList = states.toolListId(c, m.id());
+        Long listId = r.tools() == null ? null : toolLists.intern(c, r.tools(), finishedAt);
+        long resultId = results.insert(c, m.id(), location, r, listId);
+        rollups.add(c, m.id(), r);
+        Observation obs = new Observation(resultId, r.startedAt().toEpochMilli(), finishedAt, r.failure());
+        Transition t = IncidentTracker.apply(before, obs, m.failureThreshold(), m.successThreshold());
+        MonitorState next = t.next();
+        Long incidentId = before.openIncidentId();
+        if (t.opened() != null) {
+            incidentId = incidents.open(c, m.id(), t.opened(), resultId);
+            next = next.withOpenIncident(incidentId);
+            log.warn("monitor {} is DOWN: {} ({} layer, {}): {}", m.id(), t.opened().failure().reason().wireName(),
+                    t.opened().failure().layer().wireName(), t.opened().failure().phase().wireName(), t.opened().failure().message());
+        } else if (t.failedDuringIncident(obs) && incidentId != null) {
+            incidents.failedAgain(c, incidentId, resultId);
+        } else if (t.resolved() != null && incidentId != null) {
+            incidents.resolve(c, incidentId, t.resolved().resolvedAt(), "recovered");
+            log.info("monitor {} recovered; incident {} resolved", m.id(), incidentId);
+        }
+        if (listId != null) {
+            toolLists.recordIfChanged(c, m.id(), previousList, listId, r.server() == null ? null : r.server().version(), finishedAt);
+        }
+        states.save(c, m.id(), next, resultId, r, listId);
+        for (TransitionHook hook : hooks) {
+            hook.onRecorded(c, m, r, resultId, t, incidentId);
+        }
+        return new Recorded(t, resultId, incidentId);
+    }
+
+    private void enqueue(Pending p) {
+        if (pending.size() >= capacity) {
+            pending.pollFirst();
+            dropped++;
+            if (dropped == 1 || dropped % 1000 == 0) {
+                log.error("result buffer full ({} results waiting for the database): dropped the oldest; {} dropped so far",
+                        capacity, dropped);
+            }
+        }
+        pending.addLast(p);
+        waiting = true;
+    }
+
+    private void markUnwritable(Exception e) {
+        if (unwritableSince == null) {
+            unwritableSince = System.currentTimeMillis();
+            log.error("database cannot be written ({}); results wait in memory (up to {}) and probing continues", e.getMessage(), capacity);
+        }
+        lastError = String.valueOf(e.getMessage());
+    }
+
+    private void markWritable() {
+        if (unwritableSince != null) {
+            log.info("database is writable again");
+        }
+        unwritableSince = null;
+        lastError = null;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.mcpwatch.monitor;
+
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.Resolution;
+import dev.mcpwatch.store.ResultStore;
+import dev.mcpwatch.store.RollupStore;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces retention: raw results and minute rollups older than {@code raw_retention}, hour and day
+ * rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
+ * transaction with a pause between, so probes keep writing while it works.
+ */
+public final class Retention {
+    static final Duration EVERY = Duration.ofMinutes(10);
+    static final int BATCH = 2_000;
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+    private final Database db;
+    private final StorageSettings storage;
+    private final ResultStore results = new ResultStore();
+    private final RollupStore rollups;
+
+    public Retention(Database db, StorageSettings storage) {
+        this.db = db;
+        this.storage = storage;
+        this.rollups = new RollupStore(db.dialect());
+    }
+
+    /** One pass; returns the number of rows deleted. */
+    public long run() {
+        long now = System.currentTimeMillis();
+        long deleted = 0;
+        try {
+            long rawCutoff = now - storage.rawRetention().toMillis();
+            int n;
+            do {
+                n = db.transaction(c -> results.deleteOlderThan(c, rawCutoff, BATCH));
+                deleted += n;
+                pause();
+            } while (n == BATCH);
+            deleted += deleteRollups(Resolution.MINUTE, rawCutoff);
+            long rollupCutoff = now - storage.rollupRetention().toMillis();
+            deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
+            deleted += deleteRollups(Resolution.DAY, rollupCutoff);
+        } catch (SQLException e) {
+            log.warn("retention stopped early: {}", e.getMessage());
+        }
+        if (deleted > 0) {
+            log.info("retention deleted {} rows", deleted);
+        }
+        return deleted;
+    }
+
+    private long deleteRollups(Resolution res, long cutoff) throws SQLException {
+        long deleted = 0;
+        int n;
+        while ((n = db.transaction(c -> rollups.deleteOldestBucket(c, res, cutoff))) > 0) {
+            deleted += n;
+            pause();
+        }
+        return deleted;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -58,6 +58,8 @@ final class HttpSession implements AutoCloseable {
     private final TlsRecorder tls;
     private final ConnectionPool pool = new ConnectionPool(4, 1, TimeUnit.MINUTES);
     private final OkHttpClient client;
+    /** Where the configured headers may go: the origin of the monitored URL, and nowhere else. */
+    private final HttpUrl home;
 
     static void warmUp() {
         new TlsRecorder(List.of());
@@ -68,6 +70,7 @@ final class HttpSession implements AutoCloseable {
         this.rec = rec;
         this.deadline = deadline;
         this.tls = new TlsRecorder(spec.trustedCertificates());
+        this.home = HttpUrl.get(spec.url().toString());
         Duration connect = spec.timeouts().connect();
         this.client = BASE.newBuilder()
                 .connectionPool(pool)
@@ -419,10 +422,16 @@ final class HttpSession implements AutoCloseable {
         }
     }
 
-    /** Headers every request of this probe carries: the configured ones, then the step's own. */
+    /**
+     * Headers every request of this probe carries: the configured ones, then the step's own. The
+     * configured ones (credentials) go only to the monitored origin: once a redirect has moved the
+     * endpoint to another origin, later steps are sent there directly, and must not take them along.
+     */
     Request.Builder request(HttpUrl url, Map<String, String> stepHeaders) {
         Request.Builder b = new Request.Builder().url(url);
-        spec.headers().forEach(b::header);
+        if (sameOrigin(home, url)) {
+            spec.headers().forEach(b::header);
+        }
         stepHeaders.forEach(b::header);
         b.header("User-Agent", Prober.USER_AGENT);
         return b;

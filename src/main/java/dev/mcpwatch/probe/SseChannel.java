@@ -166,8 +166,9 @@ final class SseChannel implements McpChannel {
                                 + Text.clip(e.uri(), 80) + "'");
                     }
                     if (!url.scheme().equals(sseUrl.scheme()) || !url.host().equals(sseUrl.host()) || url.port() != sseUrl.port()) {
+                        // The whole origin, not the host alone: it may differ from the stream's only by port or scheme.
                         throw new ProbeFailure(Reason.NOT_MCP, Phase.SSE_OPEN, "endpoint event points to another origin ("
-                                + url.host() + "); mcpwatch does not send messages or credentials there");
+                                + url.scheme() + "://" + url.host() + ":" + url.port() + "); mcpwatch does not send messages or credentials there");
                     }
                     return url;
                 }

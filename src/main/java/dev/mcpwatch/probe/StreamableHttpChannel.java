@@ -156,11 +156,13 @@ final class StreamableHttpChannel implements McpChannel {
         return h;
     }
 
+    /**
+     * The version the current step speaks, as its headers say; none for a legacy initialize. Not
+     * kept across steps: after era detection falls back, the 2026-07-28 of the server/discover
+     * attempt must not ride along with initialize and contradict the version in its body.
+     */
     private void rememberVersion(Map<String, String> headers) {
-        String v = headers.get("MCP-Protocol-Version");
-        if (v != null) {
-            protocolVersion = v;
-        }
+        protocolVersion = headers.get("MCP-Protocol-Version");
     }
 
     private void captureSession(Response r) {

@@ -1,9 +1,11 @@
 package dev.mcpwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.ModernMcp;
+import dev.mcpwatch.testkit.ScriptedMcp;
 import dev.mcpwatch.testkit.SdkServer;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,20 @@ class ModernEraProbeTest {
             assertThat(first.timings()).extracting(PhaseTiming::phase).containsSubsequence(Phase.DISCOVER, Phase.INITIALIZE);
             assertThat(second.era()).isEqualTo(Era.LEGACY);
             assertThat(second.timings()).extracting(PhaseTiming::phase).doesNotContain(Phase.DISCOVER);
+        }
+    }
+
+    @Test
+    void legacyFallbackSendsInitializeWithoutTheVersionHeaderOfTheDiscoverAttempt() {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy())) {
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp")).build());
+
+            assertThat(r.failure()).isNull();
+            // initialize carries its version in the body; the header starts once the version is negotiated.
+            assertThat(server.requests())
+                    .extracting(s -> Json.MAPPER.readTree(s.body()).path("method").stringValue(), s -> s.header("MCP-Protocol-Version"))
+                    .containsExactly(tuple("server/discover", "2026-07-28"), tuple("initialize", null),
+                            tuple("notifications/initialized", "2025-11-25"), tuple("tools/list", "2025-11-25"));
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +21,6 @@ import tools.jackson.databind.JsonNode;
  */
 final class AuthProbe {
     private static final Pattern PARAM = Pattern.compile("\\s*([A-Za-z0-9_\\-]+)\\s*=\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[^,\\s]*)\\s*,?");
-    private static final OkHttpClient METADATA = new OkHttpClient.Builder().followRedirects(true).build();
     private static final int METADATA_MAX_BYTES = 64 * 1024;
 
     private AuthProbe() {}
@@ -44,7 +42,7 @@ final class AuthProbe {
         if (metadataUrl == null) {
             metadataUrl = wellKnown(target).toString();
         }
-        MetadataResult md = fetch(metadataUrl, session);
+        MetadataResult md = fetch(metadataUrl, target, session);
         return new AuthInfo(resp.code(), "Bearer", bearer.get("realm"), bearer.get("error"), bearer.get("scope"),
                 metadataUrl, md.node != null, md.problem,
                 md.node == null ? null : md.node.path("resource").stringValue(null),
@@ -114,16 +112,25 @@ final class AuthProbe {
 
     private record MetadataResult(JsonNode node, String problem) {}
 
-    private static MetadataResult fetch(String url, HttpSession session) {
+    /**
+     * Fetches the metadata with the probe's own client (its trust store, no redirects, no configured
+     * headers), and only from the monitored host: a hostile server must not be able to point the
+     * monitor at an internal address.
+     */
+    private static MetadataResult fetch(String url, HttpUrl target, HttpSession session) {
         HttpUrl parsed = HttpUrl.parse(url);
         if (parsed == null) {
             return new MetadataResult(null, "not a URL");
+        }
+        if (!parsed.host().equalsIgnoreCase(target.host())) {
+            return new MetadataResult(null, "on another host (" + Text.clip(parsed.host(), 80) + "); mcpwatch only fetches it from "
+                    + target.host());
         }
         long budget = Math.min(5_000, session.deadline().remainingNanos() / 1_000_000);
         if (budget <= 0) {
             return new MetadataResult(null, "no time left in the probe");
         }
-        var call = METADATA.newCall(new Request.Builder().url(parsed).header("Accept", "application/json")
+        var call = session.client().newCall(new Request.Builder().url(parsed).header("Accept", "application/json")
                 .header("User-Agent", Prober.USER_AGENT).build());
         call.timeout().timeout(budget, TimeUnit.MILLISECONDS);
         try (Response r = call.execute()) {

@@ -105,8 +105,12 @@ final class HttpSession implements AutoCloseable {
      * another host.
      */
     Exchange execute(Request request, Deadline.Budget budget, Recorder.StepTimer timer) {
+        return execute(request, budget, timer, budget.endNanos(System.nanoTime()));
+    }
+
+    /** As {@link #execute(Request, Deadline.Budget, Recorder.StepTimer)}, ending at {@code endNanos} (a step already under way). */
+    Exchange execute(Request request, Deadline.Budget budget, Recorder.StepTimer timer, long endNanos) {
         Phase phase = timer.phase();
-        long endNanos = budget.endNanos(System.nanoTime());
         Set<HttpUrl> seen = new LinkedHashSet<>();
         seen.add(request.url());
         Request current = request;
@@ -303,6 +307,11 @@ final class HttpSession implements AutoCloseable {
 
     Deadline deadline() {
         return deadline;
+    }
+
+    /** This probe's HTTP client: its trust, its connections, no redirects followed. For side requests like auth metadata. */
+    OkHttpClient client() {
+        return client;
     }
 
     ProbeSpec spec() {

@@ -212,7 +212,7 @@ final class StreamableHttpChannel implements McpChannel {
                         if (ex != first) {
                             ex.close();
                         }
-                        ex = resume(lastId, phase, budget);
+                        ex = resume(lastId, phase, budget, first.endNanos());
                         reader = new SseReader(ex.response().body().byteStream(), spec.limits().maxResponseBytes(),
                                 spec.limits().maxSseEvents(), phase);
                         continue;
@@ -243,12 +243,12 @@ final class StreamableHttpChannel implements McpChannel {
         }
     }
 
-    private HttpSession.Exchange resume(String lastEventId, Phase phase, Deadline.Budget budget) {
+    /** Resumes within what is left of the step's own time: resuming never extends a deadline. */
+    private HttpSession.Exchange resume(String lastEventId, Phase phase, Deadline.Budget budget, long stepEndNanos) {
         Map<String, String> h = sessionHeaders();
         h.put("Last-Event-ID", lastEventId);
         h.put("Accept", "text/event-stream");
-        Deadline.Budget rest = http.deadline().budget(Duration.ofMillis(budget.millis()));
-        HttpSession.Exchange ex = http.execute(http.request(endpoint, h).get().build(), rest, rec.step(phase));
+        HttpSession.Exchange ex = http.execute(http.request(endpoint, h).get().build(), budget, rec.untimed(phase), stepEndNanos);
         try {
             byte[] err = http.checkStatus(ex, phase, sessionId != null);
             if (err != null || Bodies.kind(ex.response().header("Content-Type")) != Bodies.Kind.SSE) {

@@ -1,5 +1,5 @@
 -- mcpwatch schema, one set for SQLite and PostgreSQL. Timestamps are epoch milliseconds (BIGINT)
--- so that the same SQL works on both; ${...} placeholders are the few type names that differ
+-- so that the same SQL works on both; the placeholders are the few type names that differ
 -- (see dev.mcpwatch.store.Dialect).
 
 -- Monitors as configured (file or API). Removed monitors keep their row and history.

@@ -51,7 +51,7 @@ final class ProbeScheduler {
                 });
         RecurringTask<Void> cleanup = Tasks.recurring("retention", FixedDelay.of(Retention.EVERY))
                 .execute((instance, context) -> retention.run());
-        var builder = Scheduler.create(db.writes(), probe, cleanup)
+        var builder = Scheduler.create(db.writes(), probe)
                 .startTasks(cleanup)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
                 .threads(maxConcurrent)

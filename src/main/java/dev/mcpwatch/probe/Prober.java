@@ -35,7 +35,7 @@ public final class Prober {
     public ProbeResult probe(ProbeSpec spec) {
         Recorder rec = new Recorder();
         Deadline deadline = new Deadline(rec.startNanos, spec.timeouts().total());
-        String memoryKey = spec.transport().wireName() + " " + spec.target();
+        String memoryKey = memoryKey(spec);
         Era remembered = spec.pinnedEra() == null && spec.transport() != Transport.SSE ? eras.recall(memoryKey) : null;
         Failure failure = null;
         McpChannel channel = null;
@@ -70,6 +70,11 @@ public final class Prober {
             }
         }
         return rec.finish(spec.target(), spec.transport(), failure);
+    }
+
+    /** The key under which the era of this spec's target is remembered. */
+    public static String memoryKey(ProbeSpec spec) {
+        return spec.transport().wireName() + " " + spec.target();
     }
 
     private static Era startingEra(ProbeSpec spec, Era remembered) {

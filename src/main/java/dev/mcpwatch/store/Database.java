@@ -35,7 +35,7 @@ public final class Database implements AutoCloseable {
     /** Opens (creating the SQLite file and its folder if needed) and migrates to the current schema. */
     public static Database open(StorageSettings storage) {
         Dialect dialect = Dialect.of(storage.url());
-        DataSource plain = plainDataSource(storage, dialect, false);
+        DataSource plain = plainDataSource(storage, dialect);
         Flyway.configure()
                 .dataSource(plain)
                 .placeholders(dialect.placeholders())
@@ -45,10 +45,12 @@ public final class Database implements AutoCloseable {
         HikariDataSource writes;
         HikariDataSource reads;
         if (dialect == Dialect.SQLITE) {
-            writes = pool("mcpwatch-sqlite-write", plainDataSource(storage, dialect, false), 1);
-            reads = pool("mcpwatch-sqlite-read", plainDataSource(storage, dialect, true), 4);
+            writes = pool("mcpwatch-sqlite-write", plainDataSource(storage, dialect), 1);
+            // Readers are ordinary connections used only for reads (sqlite-jdbc refuses the read-only
+            // flag Hikari sets); WAL lets them read while the writer writes.
+            reads = pool("mcpwatch-sqlite-read", plainDataSource(storage, dialect), 4);
         } else {
-            writes = pool("mcpwatch-postgres", plainDataSource(storage, dialect, false), 16);
+            writes = pool("mcpwatch-postgres", plainDataSource(storage, dialect), 16);
             reads = writes;
         }
         return new Database(dialect, writes, reads, storage.url());
@@ -125,14 +127,13 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(cfg);
     }
 
-    private static DataSource plainDataSource(StorageSettings storage, Dialect dialect, boolean readOnly) {
+    private static DataSource plainDataSource(StorageSettings storage, Dialect dialect) {
         if (dialect == Dialect.SQLITE) {
             createSqliteFolder(storage.url());
             SQLiteConfig cfg = new SQLiteConfig();
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
             cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             cfg.setBusyTimeout(10_000);
-            cfg.setReadOnly(readOnly);
             SQLiteDataSource ds = new SQLiteDataSource(cfg);
             ds.setUrl(storage.url());
             return ds;

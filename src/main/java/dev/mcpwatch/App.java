@@ -1,0 +1,181 @@
+package dev.mcpwatch;
+
+import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.ConfigWatcher;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.monitor.MonitorRegistry;
+import dev.mcpwatch.monitor.ProbeRunner;
+import dev.mcpwatch.monitor.Probing;
+import dev.mcpwatch.monitor.ResultRecorder;
+import dev.mcpwatch.monitor.Retention;
+import dev.mcpwatch.probe.Era;
+import dev.mcpwatch.probe.EraMemory;
+import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.MonitorStore;
+import dev.mcpwatch.store.StateStore;
+import dev.mcpwatch.web.ApiServer;
+import dev.mcpwatch.web.HealthReport;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mcpwatch serve}, wired by hand in one place: the database, the monitors in force, the
+ * prober and the recorder, scheduling (over the database, or from memory while it is away), the
+ * API, and the configuration watcher that reloads monitors without a restart.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    private final McpwatchConfig initial;
+    private final Database db;
+    private final MonitorRegistry registry = new MonitorRegistry();
+    private final ResultRecorder recorder;
+    private final Probing probing;
+    private final ApiServer api;
+    private final ConfigWatcher watcher;
+    private final String node;
+    private final long startedAt = System.currentTimeMillis();
+
+    private App(McpwatchConfig config, Path source) {
+        this.initial = config;
+        this.db = Database.open(config.storage());
+        this.node = nodeName(config);
+        EraMemory eras = EraMemory.inMemory();
+        this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity());
+        Prober prober = new Prober(eras);
+        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
+        this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
+                config.server().location(), config.server().maxConcurrentProbes());
+        registry.replace(config.monitors());
+        rememberEras(eras);
+        storeMonitors();
+        probing.onDatabaseBack(this::storeMonitors);
+        probing.start();
+        this.api = ApiServer.start(config.server(), db, this::health);
+        if (source != null) {
+            this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
+            watcher.start();
+        } else {
+            this.watcher = null;
+        }
+        log.info("mcpwatch {} serving {} monitors; API on http://{}:{}/ ; data in {}", Prober.VERSION, registry.size(),
+                config.server().host(), api.port(), config.storage().url());
+    }
+
+    public static App start(McpwatchConfig config, Path source) {
+        return new App(config, source);
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public ResultRecorder recorder() {
+        return recorder;
+    }
+
+    public Probing probing() {
+        return probing;
+    }
+
+    /** Applies a reloaded configuration: monitors take effect at once; server and storage need a restart. */
+    void reload(McpwatchConfig next) {
+        if (!next.server().equals(initial.server()) || !next.storage().equals(initial.storage())) {
+            log.warn("server and storage settings changed in the configuration; they take effect after a restart");
+        }
+        MonitorRegistry.Diff diff = registry.replace(next.monitors());
+        storeMonitors();
+        probing.apply(diff);
+        if (!diff.isEmpty()) {
+            log.info("monitors: {} added, {} changed, {} removed", diff.added().size(), diff.changed().size(), diff.removed().size());
+        }
+    }
+
+    /**
+     * Makes the database's list of monitors match the registry; a removed monitor's open incident
+     * is resolved as "monitor removed". When the database is away this waits for it to come back.
+     */
+    private synchronized void storeMonitors() {
+        MonitorStore monitors = new MonitorStore();
+        IncidentStore incidents = new IncidentStore();
+        StateStore states = new StateStore(db.dialect());
+        try {
+            db.transaction(c -> {
+                MonitorStore.SyncResult sync = monitors.sync(c, List.copyOf(registry.all()), System.currentTimeMillis());
+                for (String id : sync.removed()) {
+                    var open = incidents.openFor(c, id);
+                    if (open != null) {
+                        incidents.resolve(c, open.id(), System.currentTimeMillis(), "monitor removed");
+                        states.clearIncident(c, id);
+                    }
+                }
+                return sync;
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not store the monitors' configuration ({}); will retry when the database is back", e.getMessage());
+        }
+    }
+
+    private void rememberEras(EraMemory eras) {
+        try {
+            Map<String, String> stored = db.read(c -> new StateStore(db.dialect()).eras(c));
+            stored.forEach((id, era) -> {
+                MonitorConfig m = registry.get(id);
+                if (m != null) {
+                    eras.remember(Prober.memoryKey(m.toProbeSpec()), Era.valueOf(era.toUpperCase(Locale.ROOT)));
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.debug("no remembered protocol eras: {}", e.getMessage());
+        }
+    }
+
+    private HealthReport health() {
+        var store = recorder.health();
+        Map<String, Long> byStatus = null;
+        try {
+            byStatus = db.read(c -> new MonitorStore().countByStatus(c));
+        } catch (SQLException | RuntimeException e) {
+            // the database is away: the report says so below
+        }
+        String kind = db.dialect().name().toLowerCase(Locale.ROOT);
+        return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node,
+                (System.currentTimeMillis() - startedAt) / 1000, new HealthReport.Database(kind, store),
+                new HealthReport.Probing(probing.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus),
+                watcher == null ? null : watcher.status());
+    }
+
+    private static String nodeName(McpwatchConfig config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "mcpwatch";
+        }
+        return host + ":" + config.server().port() + ":" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        api.close();
+        probing.close();
+        recorder.flush();
+        db.close();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.mcpwatch.cli;
+
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.Problem;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mcpwatch config check FILE}: the checks {@code serve} makes, offline. */
+@Command(name = "config", description = "Work with configuration files.", mixinStandardHelpOptions = true,
+        subcommands = {ConfigCommand.Check.class})
+final class ConfigCommand implements Runnable {
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public void run() {
+        command.commandLine().usage(command.commandLine().getOut());
+    }
+
+    @Command(name = "check", description = "Check a configuration file or folder the way serve would; exit 1 when it has problems.",
+            mixinStandardHelpOptions = true)
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+
+        @Parameters(paramLabel = "FILE|DIR", description = "The configuration to check.")
+        Path source;
+
+        @Override
+        public Integer call() {
+            try {
+                McpwatchConfig config = ConfigLoader.fromSystemEnvironment().load(source);
+                command.commandLine().getOut().println(source + ": OK, " + config.monitors().size() + " monitor"
+                        + (config.monitors().size() == 1 ? "" : "s") + ", storage " + config.storage().url());
+                return 0;
+            } catch (ConfigException e) {
+                var err = command.commandLine().getErr();
+                err.println(source + ": " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + ":");
+                for (Problem p : e.problems()) {
+                    err.println("  " + p);
+                }
+                return ExitCodes.USAGE;
+            }
+        }
+    }
+}

@@ -178,6 +178,20 @@ class HostileServerTest {
     }
 
     @Test
+    void toolSchemaWithAHugeExponentIsFingerprintedNotFatal() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("tools/list", (http, msg) -> http.respond(200, "application/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"tools\":[{\"name\":\"measure\",\"inputSchema\":"
+                        + "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"maximum\":1e999999}}}}]}}"));
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.tools().names()).containsExactly("measure");
+            assertThat(r.tools().tools().getFirst().fingerprint()).matches("[0-9a-f]{64}");
+        }
+    }
+
+    @Test
     void toolsListPaginatingForeverWithFreshCursorsStopsAtThePageCap() {
         AtomicInteger pagesServed = new AtomicInteger();
         ScriptedMcp mcp = ScriptedMcp.legacy().on("tools/list", (http, msg) -> {

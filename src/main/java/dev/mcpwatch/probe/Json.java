@@ -3,6 +3,7 @@ package dev.mcpwatch.probe;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,7 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The one JSON mapper the probe parses server output with. Its read constraints are part of the
  * probe's bounds: a server cannot make it recurse deeper than {@link #MAX_DEPTH} levels; sizes are
- * bounded earlier, by the byte caps of the transports.
+ * bounded earlier, by the byte caps of the transports. Numbers with a fraction or exponent are read
+ * exactly, as BigDecimal: a double would turn {@code 1e999999} in a tool schema into Infinity, which
+ * has no JSON spelling and no canonical form to fingerprint.
  */
 public final class Json {
     /** Far above any real tool schema, far below what could exhaust a thread's stack. */
@@ -19,6 +22,7 @@ public final class Json {
     public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                     .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     private Json() {}

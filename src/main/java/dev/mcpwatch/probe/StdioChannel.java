@@ -124,6 +124,8 @@ final class StdioChannel implements McpChannel {
             return;
         }
         long start = System.nanoTime();
+        // Taken while the server still runs: once it exits, its children are re-parented and out of reach.
+        List<ProcessHandle> started = process.descendants().toList();
         try {
             stdin.close();
         } catch (IOException ignored) {
@@ -137,7 +139,8 @@ final class StdioChannel implements McpChannel {
             Thread.currentThread().interrupt();
             killTree();
         } finally {
-            killTree(); // children outlive a parent that exited by itself
+            killTree();
+            started.forEach(ProcessHandle::destroyForcibly); // children outlive a parent that exited by itself
             inbox.close();
             join(stdoutReader);
             join(stderrReader);

@@ -199,5 +199,16 @@ public final class FixtureServer implements AutoCloseable {
             exchange.sendResponseHeaders(status, 0);
             return exchange.getResponseBody();
         }
+
+        /**
+         * Starts a response that declares {@code length} bytes in Content-Length; the caller writes
+         * them at its own pace, or never.
+         */
+        public OutputStream stream(int status, String contentType, long length) throws IOException {
+            responded = true;
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, length);
+            return exchange.getResponseBody();
+        }
     }
 }

@@ -1,0 +1,333 @@
+package dev.mcpwatch.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.mcpwatch.testkit.FixtureServer;
+import dev.mcpwatch.testkit.ScriptedMcp;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Servers that try to hurt the monitor: trickling, sending gigabytes, streaming forever, nesting
+ * JSON, breaking UTF-8, paginating without end, flooding stdout. Each must end in one classified
+ * failure within the probe's deadline, and memory must stay flat. Runs in a forked JVM with a
+ * 96 MB heap that exits on OutOfMemoryError (see pom.xml), so an unbounded read fails the build.
+ */
+@Tag("hostile")
+class HostileServerTest {
+    /** Short enough for a test, far longer than any honest local step takes. */
+    private static final ProbeSpec.Timeouts DEADLINES = new ProbeSpec.Timeouts(
+            Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(6));
+    /** What a probe may take beyond its deadline: closing streams, killing processes, a busy machine. */
+    private static final Duration SLACK = Duration.ofSeconds(3);
+    private static final long HUNDRED_MB = 100L * 1024 * 1024;
+    private static final long CAP = ProbeSpec.Limits.DEFAULT.maxResponseBytes();
+
+    private final Prober prober = new Prober();
+
+    // ---- HTTP: time ---------------------------------------------------------------------------
+
+    @Test
+    void jsonBodyTrickledOneByteASecondTimesOutInInitialize() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            byte[] body = Json.MAPPER.writeValueAsBytes(ScriptedMcp.result(msg, ScriptedMcp.initializeResult("2025-11-25")));
+            try (OutputStream out = http.stream(200, "application/json", body.length)) {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(1000);
+                }
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.TIMEOUT, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("Timeout after 2000 ms in initialize");
+        }
+    }
+
+    @Test
+    void endlessSseKeepAliveCommentsSentSlowlyTimeOut() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "text/event-stream")) {
+                while (true) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.TIMEOUT, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("Timeout after 2000 ms in initialize");
+        }
+    }
+
+    // ---- HTTP: size ---------------------------------------------------------------------------
+
+    @Test
+    void hundredMegabyteChunkedBodyIsResponseTooLargeNotOutOfMemory() {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("initialize", hundredMegabyteJsonBody()))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("Response to initialize exceeded " + CAP + " bytes");
+        }
+    }
+
+    @Test
+    void hundredMegabyteContentLengthIsResponseTooLargeWithoutReadingTheBody() {
+        // The server declares 100 MB and then sends nothing: a probe that started reading would time out instead.
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "application/json", HUNDRED_MB)) {
+                out.flush(); // the headers go out; the body never does
+                Thread.sleep(30_000);
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message())
+                    .isEqualTo("Response to initialize exceeded " + CAP + " bytes (Content-Length " + HUNDRED_MB + ")");
+        }
+    }
+
+    @Test
+    void endlessSseStreamOfNotificationsHitsTheEventCap() {
+        byte[] event = ("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+                + "\"params\":{\"progressToken\":1,\"progress\":1}}\n\n").getBytes(StandardCharsets.UTF_8);
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "text/event-stream")) {
+                while (true) {
+                    out.write(event);
+                }
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("SSE stream in initialize sent more than "
+                    + ProbeSpec.Limits.DEFAULT.maxSseEvents() + " events without the response");
+        }
+    }
+
+    @Test
+    void oneHundredMegabyteSseDataLineIsResponseTooLarge() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "text/event-stream")) {
+                out.write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":\"")
+                        .getBytes(StandardCharsets.UTF_8));
+                writeFiller(out, HUNDRED_MB);
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).startsWith("SSE stream in initialize").contains(Long.toString(CAP));
+        }
+    }
+
+    // ---- HTTP: content ------------------------------------------------------------------------
+
+    @Test
+    void deeplyNestedJsonIsAParseErrorNamingTheNestingDepth() {
+        String nested = "[".repeat(200_000);
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy()
+                .on("initialize", ScriptedMcp.raw(200, "application/json", nested)))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.JSONRPC_PARSE_ERROR, Phase.INITIALIZE);
+            assertThat(r.failure().message()).startsWith("Response to initialize is not valid JSON")
+                    .contains("nesting depth").contains(Integer.toString(Json.MAX_DEPTH));
+        }
+    }
+
+    @Test
+    void invalidUtf8InAnSseEventIsAParseError() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "text/event-stream")) {
+                out.write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg)
+                        + ",\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"serverInfo\":{\"name\":\"")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.write(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF}); // a broken two-byte sequence, then a byte UTF-8 never uses
+                out.write("\"}}}\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.JSONRPC_PARSE_ERROR, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("SSE stream in initialize is not valid UTF-8");
+        }
+    }
+
+    @Test
+    void toolSchemaWithAHugeExponentIsFingerprintedNotFatal() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("tools/list", (http, msg) -> http.respond(200, "application/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"tools\":[{\"name\":\"measure\",\"inputSchema\":"
+                        + "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"maximum\":1e999999}}}}]}}"));
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.tools().names()).containsExactly("measure");
+            assertThat(r.tools().tools().getFirst().fingerprint()).matches("[0-9a-f]{64}");
+        }
+    }
+
+    @Test
+    void toolsListPaginatingForeverWithFreshCursorsStopsAtThePageCap() {
+        AtomicInteger pagesServed = new AtomicInteger();
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("tools/list", (http, msg) -> {
+            int page = pagesServed.incrementAndGet();
+            ObjectNode result = ScriptedMcp.toolsResult(ScriptedMcp.tool("tool-" + page));
+            result.put("nextCursor", "cursor-" + (page + 1)); // never seen before, so no loop to detect
+            http.json(200, ScriptedMcp.result(msg, result));
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            int cap = ProbeSpec.Limits.DEFAULT.maxPages();
+            assertFailure(r, Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST);
+            assertThat(r.failure().message()).isEqualTo("tools/list kept paginating past " + cap + " pages");
+            assertThat(pagesServed).hasValue(cap);
+        }
+    }
+
+    // ---- stdio --------------------------------------------------------------------------------
+
+    @Test
+    void stdioServerFloodingStdoutWithNotificationsHitsTheNotificationCap() {
+        ProbeResult r = probe(node("""
+                const line = JSON.stringify({jsonrpc: '2.0', method: 'notifications/message', params: {level: 'info', data: 'tick'}}) + '\\n';
+                (function flood() { while (process.stdout.write(line)) {} process.stdout.once('drain', flood); })();
+                """));
+
+        // Detection opens with server/discover, so that is the step the flood drowns.
+        assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.DISCOVER);
+        assertThat(r.failure().message()).isEqualTo("Server sent more than " + ProbeSpec.Limits.DEFAULT.maxSseEvents()
+                + " notifications without answering discover");
+    }
+
+    @Test
+    void stdioServerPrintingEndlessNonJsonLinesIsAParseError() {
+        ProbeResult r = probe(node("""
+                const line = 'loading model weights...\\n';
+                (function flood() { while (process.stdout.write(line)) {} process.stdout.once('drain', flood); })();
+                """));
+
+        assertFailure(r, Reason.JSONRPC_PARSE_ERROR, Phase.DISCOVER);
+        assertThat(r.failure().message())
+                .isEqualTo("stdout carried more than 100 lines that are not JSON-RPC, e.g. 'loading model weights...'");
+    }
+
+    @Test
+    void stdioServerThatNeverAnswersTimesOutInInitializeAfterDiscoverFallsBack() {
+        ProbeResult r = probe(node("process.stdin.resume(); setInterval(() => {}, 60_000);"));
+
+        assertFailure(r, Reason.TIMEOUT, Phase.INITIALIZE);
+        assertThat(r.failure().message()).isEqualTo("Timeout after 2000 ms in initialize");
+        assertThat(r.timings()).extracting(PhaseTiming::phase).containsSubsequence(Phase.SPAWN, Phase.DISCOVER, Phase.INITIALIZE);
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    @Test
+    void fiftyProbesOfAHundredMegabyteServerLeaveTheHeapFlat() {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("initialize", hundredMegabyteJsonBody()))) {
+            ProbeSpec spec = spec(server);
+            long before = heapUsedAfterGc();
+
+            assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+                for (int i = 0; i < 50; i++) {
+                    ProbeResult r = prober.probe(spec);
+                    assertThat(r.reason()).as("probe %d: %s", i, r.failure()).isEqualTo(Reason.RESPONSE_TOO_LARGE);
+                }
+            });
+
+            long after = heapUsedAfterGc();
+            System.out.printf("heap used: %.1f MB before, %.1f MB after 50 probes of a 100 MB body (max %.0f MB)%n",
+                    mb(before), mb(after), mb(Runtime.getRuntime().maxMemory()));
+            assertThat(after).as("heap used after GC, in bytes").isLessThan(48L * 1024 * 1024);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** Runs a probe, failing the test if it does not return within its deadline plus {@link #SLACK}. */
+    private ProbeResult probe(ProbeSpec spec) {
+        Duration deadline = spec.timeouts().total();
+        return assertTimeoutPreemptively(deadline.plus(SLACK), () -> prober.probe(spec),
+                () -> "probe of " + spec.target() + " did not return within its " + deadline.toMillis() + " ms deadline + " + SLACK);
+    }
+
+    private static ProbeSpec spec(FixtureServer server) {
+        return ProbeSpec.http(server.url("/mcp")).timeouts(DEADLINES).build();
+    }
+
+    private static ProbeSpec node(String script) {
+        return ProbeSpec.stdio(List.of("node", "-e", script)).timeouts(DEADLINES).build();
+    }
+
+    private static void assertFailure(ProbeResult r, Reason reason, Phase phase) {
+        assertThat(r.failure()).as("failure of a probe that should have failed").isNotNull();
+        assertThat(r.failure().reason()).as(r.failure().message()).isEqualTo(reason);
+        assertThat(r.failure().phase()).as(r.failure().message()).isEqualTo(phase);
+    }
+
+    /** A JSON-RPC response whose body goes on for 100 MB, sent chunked (no Content-Length). */
+    private static ScriptedMcp.Step hundredMegabyteJsonBody() {
+        return (http, msg) -> {
+            try (OutputStream out = http.stream(200, "application/json")) {
+                out.write(("{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":\"").getBytes(StandardCharsets.UTF_8));
+                writeFiller(out, HUNDRED_MB);
+                out.write("\"}}".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    private static String idOf(JsonNode msg) {
+        return msg.get("id").toString();
+    }
+
+    /** Writes {@code bytes} bytes of 'x' from one reused buffer: the fixture must not need the memory it attacks with. */
+    private static void writeFiller(OutputStream out, long bytes) throws java.io.IOException {
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        for (long sent = 0; sent < bytes; sent += chunk.length) {
+            out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
+        }
+    }
+
+    private static long heapUsedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+}

@@ -94,9 +94,6 @@ public final class ConfigLoader {
                 monitors.add(Map.entry(name, doc.get("monitors")));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
         McpwatchConfig config = build(sections, sectionFile, monitors, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -113,14 +110,9 @@ public final class ConfigLoader {
         } catch (JacksonException e) {
             throw new ConfigException(List.of(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage())));
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
         Node.Problems p = new Node.Problems(name);
         new Node(doc, "", p).allowOnly(TOP);
-        if (!p.list().isEmpty()) {
-            throw new ConfigException(p.list());
-        }
+        problems.addAll(p.list());
         Map<String, JsonNode> sections = new HashMap<>();
         Map<String, String> sectionFile = new HashMap<>();
         for (String s : List.of("server", "storage", "defaults")) {

@@ -33,7 +33,8 @@ final class ProbeScheduler {
     private final Scheduler scheduler;
     private final CustomTask<Void> probe;
 
-    ProbeScheduler(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, String nodeName, int maxConcurrent) {
+    ProbeScheduler(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, String nodeName, int maxConcurrent,
+            Lateness lateness) {
         this.probe = Tasks.custom(PROBE_TASK, Void.class)
                 .onDeadExecutionRevive()
                 .execute((instance, context) -> {
@@ -42,6 +43,7 @@ final class ProbeScheduler {
                         return (complete, ops) -> ops.remove();
                     }
                     Instant planned = context.getExecution().executionTime;
+                    lateness.record(System.currentTimeMillis() - planned.toEpochMilli());
                     if (m.paused()) {
                         return (complete, ops) -> ops.reschedule(complete, nextRun(planned, m.interval(), m.interval()));
                     }

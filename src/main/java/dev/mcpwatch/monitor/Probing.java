@@ -38,6 +38,7 @@ public final class Probing implements AutoCloseable {
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
     private final long startedAt = System.currentTimeMillis();
+    private final Lateness lateness = new Lateness();
     private volatile ProbeScheduler scheduler;
     private volatile Mode mode = Mode.DATABASE;
     private int failures;
@@ -133,7 +134,7 @@ public final class Probing implements AutoCloseable {
     }
 
     private void startScheduler() {
-        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent);
+        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent, lateness);
         scheduler.add(List.copyOf(registry.all()));
         scheduler.start();
         mode = Mode.DATABASE;
@@ -164,6 +165,11 @@ public final class Probing implements AutoCloseable {
         if (scheduler != null) {
             scheduler.stop();
         }
+    }
+
+    /** How late probes started against their planned time, recently. */
+    public Lateness.Summary lateness() {
+        return lateness.summary();
     }
 
     /** Monitors the active scheduler knows of (for /health). */

@@ -2,6 +2,7 @@ package dev.mcpwatch.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mcpwatch.config.ConfigWatcher;
+import dev.mcpwatch.monitor.Lateness;
 import dev.mcpwatch.monitor.StoreHealth;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ public record HealthReport(String status, String version, String node, long upti
     public record Database(String kind, StoreHealth store) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Probing(String mode, int monitors, Map<String, Long> byStatus) {}
+    public record Probing(String mode, int monitors, Map<String, Long> byStatus, Lateness.Summary latenessMs) {}
 
     public boolean ok() {
         return "ok".equals(status);

@@ -130,7 +130,7 @@ final class AuthProbe {
         if (budget <= 0) {
             return new MetadataResult(null, "no time left in the probe");
         }
-        var call = session.client().newCall(new Request.Builder().url(parsed).header("Accept", "application/json")
+        var call = session.clientFor(parsed).newCall(new Request.Builder().url(parsed).header("Accept", "application/json")
                 .header("User-Agent", Prober.USER_AGENT).build());
         call.timeout().timeout(budget, TimeUnit.MILLISECONDS);
         try (Response r = call.execute()) {

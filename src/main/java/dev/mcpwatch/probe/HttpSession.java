@@ -10,7 +10,6 @@ import java.net.PortUnreachableException;
 import java.net.Proxy;
 import java.net.ProtocolException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +26,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Call;
 import okhttp3.Connection;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dns;
 import okhttp3.EventListener;
 import okhttp3.Handshake;
@@ -37,10 +37,10 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The HTTP side of one probe: its own OkHttp client (own connection pool, so the first request of
- * every probe really resolves, connects and handshakes), the phase hooks that time dns, connect and
- * tls, bounded redirects, and the translation of every I/O error and HTTP status into a
- * {@link Failure}.
+ * The HTTP side of one probe: its own OkHttp clients (own connection pool, so the first request of
+ * every probe really resolves, connects and handshakes; own SSL context, so no TLS session is
+ * resumed), the phase hooks that time dns, connect and tls, bounded redirects, and the translation
+ * of every I/O error and HTTP status into a {@link Failure}.
  */
 final class HttpSession implements AutoCloseable {
     private static final OkHttpClient BASE = new OkHttpClient.Builder()
@@ -57,12 +57,13 @@ final class HttpSession implements AutoCloseable {
     private final Deadline deadline;
     private final TlsRecorder tls;
     private final ConnectionPool pool = new ConnectionPool(4, 1, TimeUnit.MINUTES);
-    private final OkHttpClient client;
     /** Where the configured headers may go: the origin of the monitored URL, and nowhere else. */
     private final HttpUrl home;
+    private final OkHttpClient plain;
+    private OkHttpClient secure; // guarded by this; built on the first https request
 
     static void warmUp() {
-        new TlsRecorder(List.of());
+        new TlsRecorder(List.of()).socketFactory();
     }
 
     HttpSession(ProbeSpec spec, Recorder rec, Deadline deadline) {
@@ -71,20 +72,38 @@ final class HttpSession implements AutoCloseable {
         this.deadline = deadline;
         this.tls = new TlsRecorder(spec.trustedCertificates());
         this.home = HttpUrl.get(spec.url().toString());
-        Duration connect = spec.timeouts().connect();
-        this.client = BASE.newBuilder()
+        this.plain = common().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+    }
+
+    /** What every request of this probe shares, whatever its scheme. */
+    private OkHttpClient.Builder common() {
+        return BASE.newBuilder()
                 .connectionPool(pool)
                 .dns(this::lookup)
                 .eventListenerFactory(call -> {
                     StageTracker t = call.request().tag(StageTracker.class);
                     return t != null ? t : EventListener.NONE;
                 })
-                .sslSocketFactory(tls.socketFactory(), tls)
-                .hostnameVerifier(tls)
-                .connectTimeout(connect)
+                .connectTimeout(spec.timeouts().connect())
                 .readTimeout(spec.timeouts().total())
-                .writeTimeout(spec.timeouts().total())
-                .build();
+                .writeTimeout(spec.timeouts().total());
+    }
+
+    /**
+     * The client for a URL. Only https gets the TLS set-up (this probe's SSL context, the recorder as
+     * trust manager), made on the first https request: OkHttp indexes every trusted CA when it is
+     * given a trust manager, which cost a plain-http probe about a tenth of its CPU and a quarter of
+     * its allocation for nothing (bench/README.md). The plain client is cleartext-only, so it cannot
+     * make a TLS connection at all, let alone one with shared, resumable session state.
+     */
+    private synchronized OkHttpClient client(HttpUrl url) {
+        if (!url.isHttps()) {
+            return plain;
+        }
+        if (secure == null) {
+            secure = common().sslSocketFactory(tls.socketFactory(), tls).hostnameVerifier(tls).build();
+        }
+        return secure;
     }
 
     /** A call in flight; {@link #response} is open and must be closed by the caller. */
@@ -116,7 +135,7 @@ final class HttpSession implements AutoCloseable {
         Request current = request;
         for (int hop = 0; ; hop++) {
             StageTracker tracker = new StageTracker();
-            Call call = client.newCall(current.newBuilder().tag(StageTracker.class, tracker).build());
+            Call call = client(current.url()).newCall(current.newBuilder().tag(StageTracker.class, tracker).build());
             call.timeout().timeout(Math.max(1, (endNanos - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
             Response response;
             try {
@@ -309,9 +328,9 @@ final class HttpSession implements AutoCloseable {
         return deadline;
     }
 
-    /** This probe's HTTP client: its trust, its connections, no redirects followed. For side requests like auth metadata. */
-    OkHttpClient client() {
-        return client;
+    /** This probe's HTTP client for a URL: its trust, its connections, no redirects followed. For side requests like auth metadata. */
+    OkHttpClient clientFor(HttpUrl url) {
+        return client(url);
     }
 
     ProbeSpec spec() {

@@ -21,30 +21,34 @@ import okhttp3.OkHttpClient;
  * Validates the server's certificate exactly as a client would (the JDK's trust store plus any
  * certificates the spec trusts), while keeping what it saw: the chain, whether it validated and
  * why not, and whether the host name matched. One per probe, with its own SSL context so that no
- * TLS session is resumed and every handshake is a full one.
+ * TLS session is resumed and every handshake is a full one; the context is made on first use, so a
+ * probe of a plain-http server does not pay for one.
  */
 final class TlsRecorder implements X509TrustManager, HostnameVerifier {
     private static final HostnameVerifier STANDARD_HOSTNAMES = new OkHttpClient().hostnameVerifier();
     private static final Map<List<X509Certificate>, X509TrustManager> TRUST = new ConcurrentHashMap<>();
 
     private final X509TrustManager delegate;
-    private final SSLSocketFactory socketFactory;
+    private SSLSocketFactory socketFactory; // guarded by this; made on first use
     private volatile X509Certificate[] chain;
     private volatile CertificateException chainError;
     private volatile Boolean hostnameMatch;
 
     TlsRecorder(List<X509Certificate> extraTrust) {
         this.delegate = TRUST.computeIfAbsent(extraTrust, TlsRecorder::trustManager);
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {this}, null);
-            this.socketFactory = context.getSocketFactory();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available in this JDK", e);
-        }
     }
 
-    SSLSocketFactory socketFactory() {
+    /** A socket factory of this recorder's own SSL context, which no other probe shares. */
+    synchronized SSLSocketFactory socketFactory() {
+        if (socketFactory == null) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new javax.net.ssl.TrustManager[] {this}, null);
+                socketFactory = context.getSocketFactory();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is not available in this JDK", e);
+            }
+        }
         return socketFactory;
     }
 

@@ -166,7 +166,8 @@ public final class App implements AutoCloseable {
         } catch (Exception e) {
             host = "mcpwatch";
         }
-        return host + ":" + config.server().port() + ":" + ProcessHandle.current().pid();
+        // Stable across restarts, so a restarted node recognizes (and takes back) what it had picked.
+        return host + ":" + config.server().port();
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Prober;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one probe of a monitor, records it, and says when to probe next: the normal interval, or the
@@ -13,6 +15,7 @@ import java.util.concurrent.Semaphore;
  * at once, whoever schedules them.
  */
 public final class ProbeRunner {
+    private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
     private final Prober prober;
     private final ResultRecorder recorder;
     private final Semaphore slots;
@@ -28,6 +31,10 @@ public final class ProbeRunner {
         slots.acquireUninterruptibly();
         try {
             result = prober.probe(m.toProbeSpec());
+        } catch (RuntimeException e) {
+            // The configuration is checked at load, so this is a bug; one monitor must not take the scheduler down.
+            log.error("monitor {} could not be probed", m.id(), e);
+            return m.interval();
         } finally {
             slots.release();
         }

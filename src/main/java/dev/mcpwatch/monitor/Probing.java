@@ -134,10 +134,35 @@ public final class Probing implements AutoCloseable {
     }
 
     private void startScheduler() {
+        releaseOwnExecutions();
         scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent, lateness);
         scheduler.add(List.copyOf(registry.all()));
         scheduler.start();
         mode = Mode.DATABASE;
+    }
+
+    /**
+     * Executions this node had picked when it died (or when its scheduler stopped for a database
+     * outage) cannot be running now: give them back at once instead of waiting for their heartbeat to
+     * go stale, so that probing resumes within one interval of a restart.
+     */
+    private void releaseOwnExecutions() {
+        try {
+            int released = db.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_tasks SET picked = ?, picked_by = NULL, "
+                        + "last_heartbeat = NULL, version = version + 1 WHERE picked = ? AND picked_by = ?")) {
+                    ps.setBoolean(1, false);
+                    ps.setBoolean(2, true);
+                    ps.setString(3, nodeName);
+                    return ps.executeUpdate();
+                }
+            });
+            if (released > 0) {
+                log.info("took back {} probe executions this node had picked before it stopped", released);
+            }
+        } catch (SQLException e) {
+            log.warn("could not take back this node's earlier executions ({}); they return after the heartbeat timeout", e.getMessage());
+        }
     }
 
     private void enterFallback() {

@@ -51,7 +51,7 @@ public final class Prober {
             conversation.callTool(dialect, tools);
         } catch (ProbeFailure f) {
             failure = f.failure();
-            if (remembered != null && (f.reason().layer() == Layer.MCP || f.reason() == Reason.HTTP_ERROR)) {
+            if (remembered != null && mayMeanAnotherEra(f)) {
                 eras.forget(memoryKey); // the server may have changed era: detect again next time
             }
         } catch (RuntimeException e) {
@@ -70,6 +70,15 @@ public final class Prober {
             }
         }
         return rec.finish(spec.target(), spec.transport(), failure);
+    }
+
+    /**
+     * A protocol failure, or the 400/404/405 a server of the other era answers with, may mean the
+     * server changed era; a 503 or a timeout says nothing about that and keeps the remembered era.
+     */
+    private static boolean mayMeanAnotherEra(ProbeFailure f) {
+        return f.reason().layer() == Layer.MCP
+                || (f.reason() == Reason.HTTP_ERROR && java.util.Set.of(400, 404, 405).contains(f.httpStatus()));
     }
 
     /** The key under which the era of this spec's target is remembered. */

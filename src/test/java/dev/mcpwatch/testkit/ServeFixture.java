@@ -1,0 +1,138 @@
+package dev.mcpwatch.testkit;
+
+import dev.mcpwatch.App;
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.probe.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code mcpwatch serve} running in the test's JVM on a SQLite file in a temp folder, with its API
+ * on a free loopback port. Monitors come from YAML as a user would write them; tests may shorten
+ * their intervals below the 10 s a configuration file allows, to keep the suite fast.
+ */
+public final class ServeFixture implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final App app;
+    private final Path dir;
+
+    private ServeFixture(App app, Path dir) {
+        this.app = app;
+        this.dir = dir;
+    }
+
+    /** Starts with the monitors of {@code yaml}, each given {@code interval} and {@code retry}. */
+    public static ServeFixture start(Path dir, String yaml, Duration interval, Duration retry) {
+        try {
+            McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
+            List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
+            return new ServeFixture(App.start(config(dir, fast), null), dir);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Starts from a configuration file, watched for changes like {@code serve --config FILE}. */
+    public static ServeFixture startWatching(Path dir, Path file) throws ConfigException {
+        McpwatchConfig loaded = new ConfigLoader(k -> null).load(file);
+        McpwatchConfig withStorage = config(dir, loaded.monitors());
+        return new ServeFixture(App.start(withStorage, file), dir);
+    }
+
+    public static McpwatchConfig config(Path dir, List<MonitorConfig> monitors) {
+        StorageSettings storage = new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7),
+                Duration.ofDays(400), 10_000);
+        ServerSettings server = new ServerSettings("127.0.0.1", 0, null, "test", 64);
+        return new McpwatchConfig(server, storage, monitors, null);
+    }
+
+    public static MonitorConfig timing(MonitorConfig m, Duration interval, Duration retry) {
+        Duration timeout = m.timeout().compareTo(interval) < 0 ? m.timeout() : interval.dividedBy(2);
+        return new MonitorConfig(m.id(), m.name(), m.transport(), m.url(), m.command(), m.env(), m.cwd(), m.protocol(), m.headers(),
+                interval, timeout, m.initializeTimeout().compareTo(timeout) < 0 ? m.initializeTimeout() : timeout, retry,
+                m.failureThreshold(), m.successThreshold(), m.minTools(), m.requiredTools(), m.call(), m.tags(), m.runbookUrl(),
+                m.locations(), m.trustedCertificates(), m.paused());
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    /** GETs an API path and returns the parsed JSON body (any status). */
+    public JsonNode get(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code what} after {@code within}. */
+    public static void await(String what, Duration within, BooleanSupplier condition) {
+        long end = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("timed out after " + within.toSeconds() + " s waiting for " + what);
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}

@@ -36,6 +36,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
     public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -208,7 +209,7 @@ public final class ConfigLoader {
 
     private static MonitorConfig builtInDefaults() {
         return new MonitorConfig(null, null, Transport.STREAMABLE_HTTP, null, List.of(), Map.of(), null, null, Map.of(),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 2, 1,
+                Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 2, 1,
                 List.of(), null, List.of(), null, List.of(), List.of(), false);
     }
 
@@ -272,14 +273,21 @@ public final class ConfigLoader {
             }
         }
         Duration interval = n.duration("interval", base.interval());
+        // An unset timeout follows the interval (at most 30 s, at most half the interval), so that
+        // setting only a short interval is enough.
         Duration timeout = n.duration("timeout", base.timeout());
+        boolean timeoutSet = timeout != null;
+        if (!timeoutSet && isMonitor) {
+            timeout = min(DEFAULT_TIMEOUT, interval.dividedBy(2));
+        }
         Duration initTimeout = n.duration("initialize_timeout", base.initializeTimeout());
         Duration retry = n.duration("retry_interval", base.retryInterval());
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             n.get("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
         }
-        if (timeout.isZero() || timeout.compareTo(interval) >= 0) {
-            n.get("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout));
+        if (timeoutSet && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
+            n.get(n.has("timeout") ? "timeout" : "interval").problem("the timeout (" + pretty(timeout)
+                    + ") must be more than 0 and shorter than the interval (" + pretty(interval) + ")");
         }
         if (initTimeout.isZero()) {
             n.get("initialize_timeout").problem("must be more than 0");
@@ -427,6 +435,10 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String pretty(Duration d) {

@@ -1,0 +1,116 @@
+package dev.mcpwatch.testkit;
+
+import dev.mcpwatch.probe.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code mcpwatch serve} as a real child process (the test classpath's {@code dev.mcpwatch.cli.Main}),
+ * so a test can {@code kill -9} it and start it again on the same data and port, as an operator's
+ * process manager would.
+ */
+public final class ServeProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path config;
+    private final Path dir;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    public ServeProcess(Path dir, String monitorsYaml) throws IOException {
+        this.dir = dir;
+        this.port = freePort();
+        this.config = dir.resolve("mcpwatch.yaml");
+        Files.writeString(config, """
+                server:
+                  host: 127.0.0.1
+                  port: %d
+                storage:
+                  url: jdbc:sqlite:%s
+                """.formatted(port, dir.resolve("mcpwatch.db")) + monitorsYaml);
+    }
+
+    public ServeProcess start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "dev.mcpwatch.cli.Main", "serve", "--config", config.toString()));
+        Path log = dir.resolve("serve-" + (++starts) + ".log");
+        process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("serve exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            if (status("/health") > 0) {
+                return this;
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("serve did not answer on port " + port + " within 60 s: " + Files.readString(log));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public JsonNode get(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -153,7 +153,7 @@ public final class App implements AutoCloseable {
         }
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
         return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node,
-                (System.currentTimeMillis() - startedAt) / 1000, new HealthReport.Database(kind, store),
+                (System.currentTimeMillis() - startedAt) / 1000, new HealthReport.Database(kind, store, db.freeBytes()),
                 new HealthReport.Probing(probing.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus,
                         probing.lateness()),
                 watcher == null ? null : watcher.status());

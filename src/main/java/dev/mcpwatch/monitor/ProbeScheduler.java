@@ -57,7 +57,10 @@ final class ProbeScheduler {
                 .startTasks(cleanup)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
                 .threads(maxConcurrent)
-                .executorService(Executors.newVirtualThreadPerTaskExecutor())
+                .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcpwatch-probe-", 0)
+                        .uncaughtExceptionHandler((t, e) -> log.warn("a probe execution could not be completed in the database: {}",
+                                e.getMessage()))
+                        .factory()))
                 .pollingInterval(Duration.ofSeconds(1))
                 .heartbeatInterval(HEARTBEAT)
                 .missedHeartbeatsLimit(MISSED_HEARTBEATS)

@@ -179,11 +179,12 @@ public final class ResultRecorder {
     }
 
     private void markUnwritable(Exception e) {
+        String why = db.describeWriteFailure(e);
         if (unwritableSince == null) {
             unwritableSince = System.currentTimeMillis();
-            log.error("database cannot be written ({}); results wait in memory (up to {}) and probing continues", e.getMessage(), capacity);
+            log.error("database cannot be written ({}); results wait in memory (up to {}) and probing continues", why, capacity);
         }
-        lastError = String.valueOf(e.getMessage());
+        lastError = why;
     }
 
     private void markWritable() {

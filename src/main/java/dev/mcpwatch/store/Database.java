@@ -24,12 +24,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writes;
     private final HikariDataSource reads;
     private final String url;
+    private final Path sqliteFolder;
 
     private Database(Dialect dialect, HikariDataSource writes, HikariDataSource reads, String url) {
         this.dialect = dialect;
         this.writes = writes;
         this.reads = reads;
         this.url = url;
+        this.sqliteFolder = dialect == Dialect.SQLITE ? sqliteFolder(url) : null;
     }
 
     /** Opens (creating the SQLite file and its folder if needed) and migrates to the current schema. */
@@ -94,6 +96,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A write failure as an operator needs to read it. SQLite reports a full disk only on the
+     * statement that hit it (later ones fail with confusing transaction errors), so for SQLite the
+     * free space of the data folder is checked and named when it is nearly gone.
+     */
+    public String describeWriteFailure(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        Long free = freeBytes();
+        if (free != null && free < 1024 * 1024) {
+            return "disk full: " + free + " bytes free for " + sqliteFolder + " (" + message + ")";
+        }
+        return message;
+    }
+
+    /** Bytes free for the SQLite data folder, or null for PostgreSQL. */
+    public Long freeBytes() {
+        if (sqliteFolder == null) {
+            return null;
+        }
+        try {
+            return Files.getFileStore(sqliteFolder).getUsableSpace();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Runs read-only {@code work} on a reader connection. */
     public <T> T read(Work<T> work) throws SQLException {
         try (Connection c = reads.getConnection()) {
@@ -151,16 +179,23 @@ public final class Database implements AutoCloseable {
         return ds;
     }
 
-    private static void createSqliteFolder(String url) {
+    private static Path sqliteFolder(String url) {
         String file = url.substring("jdbc:sqlite:".length());
         int q = file.indexOf('?');
         if (q >= 0) {
             file = file.substring(0, q);
         }
         if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return null;
+        }
+        return Path.of(file).toAbsolutePath().getParent();
+    }
+
+    private static void createSqliteFolder(String url) {
+        Path parent = sqliteFolder(url);
+        if (parent == null) {
             return;
         }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {

@@ -15,7 +15,7 @@ public record HealthReport(String status, String version, String node, long upti
         ConfigWatcher.Status config) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Database(String kind, StoreHealth store) {}
+    public record Database(String kind, StoreHealth store, Long freeBytes) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Probing(String mode, int monitors, Map<String, Long> byStatus, Lateness.Summary latenessMs) {}

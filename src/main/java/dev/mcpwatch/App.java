@@ -4,6 +4,8 @@ import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.ConfigWatcher;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.monitor.ProbeRunner;
 import dev.mcpwatch.monitor.Probing;
@@ -38,6 +40,7 @@ public final class App implements AutoCloseable {
     private final McpwatchConfig initial;
     private final Database db;
     private final MonitorRegistry registry = new MonitorRegistry();
+    private final Events events = new Events();
     private final ResultRecorder recorder;
     private final Probing probing;
     private final ApiServer api;
@@ -50,7 +53,7 @@ public final class App implements AutoCloseable {
         this.db = Database.open(config.storage());
         this.node = nodeName(config);
         EraMemory eras = EraMemory.inMemory();
-        this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity());
+        this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), events);
         Prober prober = new Prober(eras);
         ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
@@ -91,6 +94,11 @@ public final class App implements AutoCloseable {
         return probing;
     }
 
+    /** Where monitor events are published, inside the transactions that produce them. */
+    public Events events() {
+        return events;
+    }
+
     /** Applies a reloaded configuration: monitors take effect at once; server and storage need a restart. */
     void reload(McpwatchConfig next) {
         if (!next.server().equals(initial.server()) || !next.storage().equals(initial.storage())) {
@@ -118,8 +126,10 @@ public final class App implements AutoCloseable {
                 for (String id : sync.removed()) {
                     var open = incidents.openFor(c, id);
                     if (open != null) {
-                        incidents.resolve(c, open.id(), System.currentTimeMillis(), "monitor removed");
+                        long now = System.currentTimeMillis();
+                        incidents.resolve(c, open.id(), now, "monitor removed");
                         states.clearIncident(c, id);
+                        events.publish(c, new MonitorEvent.IncidentResolved(id, open.id(), "monitor removed", now));
                     }
                 }
                 return sync;

@@ -42,6 +42,7 @@ public final class ResultRecorder {
     private final IncidentStore incidents = new IncidentStore();
     private final ToolListStore toolLists = new ToolListStore();
     private final List<TransitionHook> hooks = new CopyOnWriteArrayList<>();
+    private final Events events;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object flushLock = new Object();
     private long dropped;
@@ -49,8 +50,9 @@ public final class ResultRecorder {
     private volatile Long unwritableSince;
     private String lastError;
 
-    public ResultRecorder(Database db, String location, int capacity) {
+    public ResultRecorder(Database db, String location, int capacity, Events events) {
         this.db = db;
+        this.events = events;
         this.location = location;
         this.capacity = capacity;
         this.states = new StateStore(db.dialect());
@@ -145,14 +147,18 @@ public final class ResultRecorder {
         MonitorState next = t.next();
         Long incidentId = before.openIncidentId();
         if (t.opened() != null) {
-            incidentId = incidents.open(c, m.id(), t.opened(), resultId);
+            Severity severity = Severity.ofOutage(t.opened().failure());
+            incidentId = incidents.open(c, m.id(), t.opened(), severity, resultId);
             next = next.withOpenIncident(incidentId);
+            events.publish(c, new MonitorEvent.IncidentOpened(m.id(), incidentId, severity, t.opened().failure(), t.opened().onsetAt(),
+                    t.opened().detectedAt(), t.opened().failingProbes()));
             log.warn("monitor {} is DOWN: {} ({} layer, {}): {}", m.id(), t.opened().failure().reason().wireName(),
                     t.opened().failure().layer().wireName(), t.opened().failure().phase().wireName(), t.opened().failure().message());
         } else if (t.failedDuringIncident(obs) && incidentId != null) {
             incidents.failedAgain(c, incidentId, resultId);
         } else if (t.resolved() != null && incidentId != null) {
             incidents.resolve(c, incidentId, t.resolved().resolvedAt(), "recovered");
+            events.publish(c, new MonitorEvent.IncidentResolved(m.id(), incidentId, "recovered", t.resolved().resolvedAt()));
             log.info("monitor {} recovered; incident {} resolved", m.id(), incidentId);
         }
         if (listId != null) {

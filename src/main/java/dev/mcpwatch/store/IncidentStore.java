@@ -1,5 +1,6 @@
 package dev.mcpwatch.store;
 
+import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.monitor.Transition;
 import dev.mcpwatch.probe.Json;
 import java.sql.Connection;
@@ -34,13 +35,13 @@ public final class IncidentStore {
 
     public record EventRow(long id, long incidentId, long at, String kind, JsonNode detail) {}
 
-    public long open(Connection c, String monitorId, Transition.Opened o, long lastResultId) throws SQLException {
+    public long open(Connection c, String monitorId, Transition.Opened o, Severity severity, long lastResultId) throws SQLException {
         long id;
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO incidents (monitor_id, status, reason, layer, phase, message, onset_at, detected_at, failing_probes,
+                INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, message, onset_at, detected_at, failing_probes,
                     first_result_id, last_result_id)
-                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
-            Sql.bindAll(ps, monitorId, o.failure().reason().wireName(), o.failure().layer().wireName(), o.failure().phase().wireName(),
+                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+            Sql.bindAll(ps, monitorId, severity.wireName(), o.failure().reason().wireName(), o.failure().layer().wireName(), o.failure().phase().wireName(),
                     o.failure().message(), o.onsetAt(), o.detectedAt(), o.failingProbes(), o.firstResultId(), lastResultId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -54,6 +55,7 @@ public final class IncidentStore {
         detail.put("message", o.failure().message());
         detail.put("onset_at", o.onsetAt());
         detail.put("failing_probes", o.failingProbes());
+        detail.put("severity", severity.wireName());
         event(c, id, o.detectedAt(), "opened", detail);
         return id;
     }

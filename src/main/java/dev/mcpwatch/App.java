@@ -63,7 +63,7 @@ public final class App implements AutoCloseable {
         storeMonitors();
         probing.onDatabaseBack(this::storeMonitors);
         probing.start();
-        this.api = ApiServer.start(config.server(), db, this::health);
+        this.api = ApiServer.start(config.server(), db, this::health, List.of());
         if (source != null) {
             this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
             watcher.start();

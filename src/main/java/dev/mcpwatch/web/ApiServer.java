@@ -39,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
     private final ToolListStore toolLists = new ToolListStore();
     private final RollupStore rollups;
 
-    private ApiServer(ServerSettings settings, Database db, Supplier<HealthReport> health) {
+    private ApiServer(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra) {
         this.db = db;
         this.health = health;
         this.rollups = new RollupStore(db.dialect());
@@ -59,7 +59,11 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/api/monitors/{id}/incidents", ctx -> listIncidents(ctx, ctx.pathParam("id")));
             cfg.routes.get("/api/incidents", ctx -> listIncidents(ctx, ctx.queryParam("monitor")));
             cfg.routes.get("/api/incidents/{id}", this::incident);
+            extra.forEach(r -> r.register(cfg.routes));
             cfg.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
+            cfg.routes.exception(java.util.NoSuchElementException.class,
+                    (e, ctx) -> ctx.status(404).json(Map.of("error", String.valueOf(e.getMessage()))));
             cfg.routes.exception(SQLException.class, (e, ctx) -> {
                 log.warn("API request {} failed on the database: {}", ctx.path(), e.getMessage());
                 ctx.status(503).json(Map.of("error", "the database is unavailable; see /health"));
@@ -72,8 +76,8 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    public static ApiServer start(ServerSettings settings, Database db, Supplier<HealthReport> health) {
-        ApiServer server = new ApiServer(settings, db, health);
+    public static ApiServer start(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra) {
+        ApiServer server = new ApiServer(settings, db, health, extra);
         server.app.start();
         return server;
     }

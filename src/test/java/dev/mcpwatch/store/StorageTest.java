@@ -133,6 +133,43 @@ class StorageTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void monitorPagesFollowTheIdCursorAndFiltersMatchLiterally(Kind kind) throws SQLException {
+        try (Database db = kind.open()) {
+            MonitorStore monitors = new MonitorStore();
+            db.transaction(c -> monitors.sync(c, Results.monitors("""
+                    monitors:
+                      - {id: a-1, name: Alpha, url: 'https://a.example.com/mcp', tags: [team_a]}
+                      - {id: a_1, name: Alpha 100%, url: 'https://b.example.com/mcp', tags: [teamxa]}
+                      - {id: b.1, name: Beta, url: 'https://c.example.com/mcp', tags: [team_a, prod]}
+                      - {id: c1, name: Gamma, url: 'https://d.example.com/mcp'}
+                    """), 1));
+
+            List<String> walked = new ArrayList<>();
+            String after = null;
+            List<MonitorStore.MonitorRow> page;
+            do {
+                String cursor = after;
+                page = db.read(c -> monitors.page(c, cursor, null, null, null, 2));
+                page.forEach(m -> walked.add(m.id()));
+                after = page.isEmpty() ? null : page.getLast().id();
+            } while (!page.isEmpty());
+            assertThat(walked).doesNotHaveDuplicates().containsExactlyInAnyOrder("a-1", "a_1", "b.1", "c1");
+
+            assertThat(ids(db, monitors, null, "team_a", null)).containsExactlyInAnyOrder("a-1", "b.1");
+            assertThat(ids(db, monitors, null, null, "a_")).containsExactly("a_1");
+            assertThat(ids(db, monitors, null, null, "100%")).containsExactly("a_1");
+            assertThat(ids(db, monitors, null, null, "ALPHA")).containsExactlyInAnyOrder("a-1", "a_1");
+            assertThat(ids(db, monitors, "unknown", "prod", "beta")).containsExactly("b.1");
+            assertThat(ids(db, monitors, "up", null, null)).isEmpty();
+        }
+    }
+
+    private static List<String> ids(Database db, MonitorStore monitors, String status, String tag, String search) throws SQLException {
+        return db.read(c -> monitors.page(c, null, status, tag, search, 100)).stream().map(MonitorStore.MonitorRow::id).toList();
+    }
+
     private static void insertIncident(Database db, String monitorId, String status) throws SQLException {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (monitor_id, status, reason, layer, phase, message, "

@@ -22,8 +22,14 @@ import dev.mcpwatch.testkit.Results;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -131,6 +137,35 @@ class ResultRecorderTest {
 
             record(recorder, Results.monitor("delta"), Results.healthy(T0, 20, Results.tools("fetch", "search")));
             assertThat(count(db, "SELECT COUNT(*) FROM tool_lists")).as("the same tools listed in another order").isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void aNewListSeenByManyMonitorsAtOnceIsStillStoredOnce(Kind kind) throws Exception {
+        try (Database db = kind.open()) {
+            ResultRecorder recorder = new ResultRecorder(db, "default", 100);
+            ToolList list = Results.tools("search", "fetch", "summarize");
+            int monitors = 8;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ResultRecorder.Recorded>> recorded = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(monitors)) {
+                for (int i = 0; i < monitors; i++) {
+                    MonitorConfig m = Results.monitor("replica-" + i);
+                    recorded.add(pool.submit(() -> {
+                        start.await();
+                        return recorder.record(m, Results.healthy(T0, 20, list), finishedAt(T0));
+                    }));
+                }
+                start.countDown();
+                for (Future<ResultRecorder.Recorded> r : recorded) {
+                    assertThat(r.get(30, TimeUnit.SECONDS)).as("written at once (store health %s)", recorder.health()).isNotNull();
+                }
+            }
+
+            assertThat(count(db, "SELECT COUNT(*) FROM tool_lists")).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(DISTINCT tool_list_id) FROM probe_results")).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(*) FROM tool_list_history")).isEqualTo(monitors);
         }
     }
 

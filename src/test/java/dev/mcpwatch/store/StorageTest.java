@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Reason;
@@ -163,6 +165,46 @@ class StorageTest {
             assertThat(ids(db, monitors, null, null, "ALPHA")).containsExactlyInAnyOrder("a-1", "a_1");
             assertThat(ids(db, monitors, "unknown", "prod", "beta")).containsExactly("b.1");
             assertThat(ids(db, monitors, "up", null, null)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void resultAndIncidentPagesVisitEveryRowOnceNewestFirst(Kind kind) throws SQLException {
+        try (Database db = kind.open()) {
+            ResultRecorder recorder = new ResultRecorder(db, "default", 100);
+            MonitorConfig m = Results.monitor("api");
+            Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+            List<Long> recorded = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                // Six outages of three failures, each resolved by two successes; the successes share a start time.
+                ProbeResult r = i % 5 < 3 ? Results.failed(t0.plusSeconds(10L * i)) : Results.healthy(t0.plusSeconds(10L * (i - i % 5 + 3)), 20);
+                recorded.add(recorder.record(m, r, r.startedAt().toEpochMilli() + 500).resultId());
+            }
+
+            ResultStore results = new ResultStore();
+            List<Long> walked = new ArrayList<>();
+            List<ResultStore.ResultRow> page = db.read(c -> results.page(c, "api", 0, Long.MAX_VALUE, null, null, 7));
+            while (!page.isEmpty()) {
+                page.forEach(r -> walked.add(r.id()));
+                ResultStore.ResultRow last = page.getLast();
+                page = db.read(c -> results.page(c, "api", 0, Long.MAX_VALUE, last.startedAt(), last.id(), 7));
+            }
+            assertThat(walked).containsExactlyElementsOf(recorded.reversed());
+
+            IncidentStore incidents = new IncidentStore();
+            List<Long> incidentIds = new ArrayList<>();
+            List<IncidentStore.IncidentRow> incidentPage = db.read(c -> incidents.page(c, "api", "resolved", null, 4));
+            while (!incidentPage.isEmpty()) {
+                incidentPage.forEach(i -> incidentIds.add(i.id()));
+                long before = incidentPage.getLast().id();
+                incidentPage = db.read(c -> incidents.page(c, "api", "resolved", before, 4));
+            }
+            assertThat(incidentIds).hasSize(6).doesNotHaveDuplicates().isSortedAccordingTo((a, b) -> Long.compare(b, a));
+            List<IncidentStore.IncidentRow> open = db.read(c -> incidents.page(c, null, "open", null, 10));
+            long resolved = db.read(c -> incidents.count(c, "resolved"));
+            assertThat(open).isEmpty();
+            assertThat(resolved).isEqualTo(6);
         }
     }
 

@@ -12,7 +12,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +66,14 @@ public final class ConfigLoader {
     /** Loads a file, or every YAML file of a folder in name order. */
     public McpwatchConfig load(Path fileOrFolder) throws ConfigException {
         List<Path> files = files(fileOrFolder);
+        List<Problem> unresolved = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         Map<String, JsonNode> sections = new HashMap<>();
         Map<String, String> sectionFile = new HashMap<>();
         List<Map.Entry<String, JsonNode>> monitors = new ArrayList<>();
         for (Path file : files) {
             String name = fileOrFolder.equals(file) ? file.toString() : fileOrFolder.relativize(file).toString();
-            JsonNode doc = parse(file, name, problems);
+            JsonNode doc = parse(file, name, unresolved, problems);
             if (doc == null) {
                 continue;
             }
@@ -96,18 +99,19 @@ public final class ConfigLoader {
             }
         }
         McpwatchConfig config = build(sections, sectionFile, monitors, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+        if (!unresolved.isEmpty() || !problems.isEmpty()) {
+            throw new ConfigException(withoutEchoes(unresolved, problems));
         }
         return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString());
     }
 
     /** Loads YAML text, as if it were one file called {@code name}. */
     public McpwatchConfig loadText(String yaml, String name) throws ConfigException {
+        List<Problem> unresolved = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         JsonNode doc;
         try {
-            doc = substitute(YAML.readTree(yaml), name, "", problems);
+            doc = substitute(YAML.readTree(yaml), name, "", unresolved);
         } catch (JacksonException e) {
             throw new ConfigException(List.of(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage())));
         }
@@ -125,8 +129,8 @@ public final class ConfigLoader {
         List<Map.Entry<String, JsonNode>> monitors = doc != null && doc.isObject() && doc.has("monitors")
                 ? List.of(Map.entry(name, doc.get("monitors"))) : List.of();
         McpwatchConfig config = build(sections, sectionFile, monitors, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+        if (!unresolved.isEmpty() || !problems.isEmpty()) {
+            throw new ConfigException(withoutEchoes(unresolved, problems));
         }
         return config;
     }
@@ -282,12 +286,14 @@ public final class ConfigLoader {
         }
         Duration initTimeout = n.duration("initialize_timeout", base.initializeTimeout());
         Duration retry = n.duration("retry_interval", base.retryInterval());
+        // A value that could not be read stands in as its fallback; comparing with it would invent a second mistake.
+        boolean bothRead = !n.get("interval").hasProblem() && !n.get("timeout").hasProblem();
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             n.get("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
         }
-        if (timeoutSet && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
-            n.get(n.has("timeout") ? "timeout" : "interval").problem("the timeout (" + pretty(timeout)
-                    + ") must be more than 0 and shorter than the interval (" + pretty(interval) + ")");
+        if (timeoutSet && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
+            n.get("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout)
+                    + (n.has("timeout") ? "" : " (inherited; set a shorter timeout here or in defaults)"));
         }
         if (initTimeout.isZero()) {
             n.get("initialize_timeout").problem("must be more than 0");
@@ -360,7 +366,7 @@ public final class ConfigLoader {
         return List.of();
     }
 
-    private JsonNode parse(Path file, String name, List<Problem> problems) {
+    private JsonNode parse(Path file, String name, List<Problem> unresolved, List<Problem> problems) {
         String text;
         try {
             text = Files.readString(file);
@@ -369,12 +375,24 @@ public final class ConfigLoader {
             return null;
         }
         try {
-            return substitute(YAML.readTree(text), name, "", problems);
+            return substitute(YAML.readTree(text), name, "", unresolved);
         } catch (JacksonException e) {
             problems.add(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
             return null;
         }
+    }
+
+    /**
+     * A value whose {@code ${VAR}} is unset is reported once, as such: whatever else its raw text fails
+     * (not a URL, not a duration) is an echo of that one mistake and would only mislead.
+     */
+    private static List<Problem> withoutEchoes(List<Problem> unresolved, List<Problem> problems) {
+        Set<List<String>> places = new HashSet<>();
+        unresolved.forEach(p -> places.add(Arrays.asList(p.file(), p.path())));
+        List<Problem> out = new ArrayList<>(unresolved);
+        problems.stream().filter(p -> !places.contains(Arrays.asList(p.file(), p.path()))).forEach(out::add);
+        return out;
     }
 
     /** Replaces {@code ${VAR}} in every text value; a missing variable is a problem at that path. */

@@ -51,6 +51,11 @@ final class Node {
         problems.add(path, message);
     }
 
+    /** Whether a problem was already found at this place. */
+    boolean hasProblem() {
+        return problems.list().stream().anyMatch(p -> path.equals(p.path()));
+    }
+
     /** Reports keys other than {@code allowed}, suggesting the closest allowed one. */
     void allowOnly(Set<String> allowed) {
         if (json == null || !json.isObject()) {

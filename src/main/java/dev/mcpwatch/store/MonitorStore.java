@@ -87,12 +87,12 @@ public final class MonitorStore {
             args.add(status);
         }
         if (tag != null) {
-            sql.append(" AND m.tags LIKE ?");
-            args.add("%," + tag + ",%");
+            sql.append(" AND m.tags LIKE ? ESCAPE '\\'");
+            args.add("%," + likeLiteral(tag) + ",%");
         }
         if (search != null) {
-            sql.append(" AND (LOWER(m.id) LIKE ? OR LOWER(m.name) LIKE ?)");
-            String like = "%" + search.toLowerCase(java.util.Locale.ROOT) + "%";
+            sql.append(" AND (LOWER(m.id) LIKE ? ESCAPE '\\' OR LOWER(m.name) LIKE ? ESCAPE '\\')");
+            String like = "%" + likeLiteral(search.toLowerCase(java.util.Locale.ROOT)) + "%";
             args.add(like);
             args.add(like);
         }
@@ -150,6 +150,11 @@ public final class MonitorStore {
                 Sql.doubleOrNull(rs, "last_total_ms"), Sql.longOrNull(rs, "last_result_id"), Sql.longOrNull(rs, "open_incident_id"),
                 rs.getString("era"), rs.getString("protocol_version"), rs.getString("server_name"), rs.getString("server_version"),
                 Sql.longOrNull(rs, "tls_not_after"), Sql.longOrNull(rs, "removed_at"), Json.MAPPER.readTree(rs.getString("config")));
+    }
+
+    /** The text matched as itself in a LIKE pattern: '_' and '%' are ordinary characters in ids, names and tags. */
+    private static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String tagsColumn(List<String> tags) {

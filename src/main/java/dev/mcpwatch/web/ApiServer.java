@@ -10,6 +10,8 @@ import dev.mcpwatch.store.RollupStore;
 import dev.mcpwatch.store.ToolListStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.EndpointNotFound;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,11 +70,9 @@ public final class ApiServer implements AutoCloseable {
                 log.warn("API request {} failed on the database: {}", ctx.path(), e.getMessage());
                 ctx.status(503).json(Map.of("error", "the database is unavailable; see /health"));
             });
-            cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
-                    ctx.json(Map.of("error", "no such endpoint: " + ctx.method() + " " + ctx.path()));
-                }
-            });
+            // Javalin's own refusals (no such endpoint, above all) answer in JSON too, not in its plain text.
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error",
+                    e instanceof EndpointNotFound ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage())));
         });
     }
 

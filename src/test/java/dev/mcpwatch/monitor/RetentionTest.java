@@ -1,0 +1,95 @@
+package dev.mcpwatch.monitor;
+
+import static dev.mcpwatch.testkit.Databases.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.Resolution;
+import dev.mcpwatch.testkit.Databases.Kind;
+import dev.mcpwatch.testkit.Results;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Retention, on SQLite and on a real PostgreSQL: raw results and minute rollups go after
+ * {@code raw_retention}, hour and day rollups after {@code rollup_retention}; everything newer stays.
+ * More rows than one batch are deleted in several short transactions.
+ */
+class RetentionTest {
+    private static final StorageSettings STORAGE = new StorageSettings("unused", null, null, Duration.ofDays(7), Duration.ofDays(30),
+            1_000);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void oldRowsGoInBatchesAndNewerOnesStay(Kind kind) throws SQLException {
+        try (Database db = kind.open()) {
+            Instant now = Instant.now();
+            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            MonitorConfig m = Results.monitor("api");
+            Instant monthAgo = now.minus(Duration.ofDays(31));
+            Instant eightDaysAgo = now.minus(Duration.ofDays(8));
+            Instant sixDaysAgo = now.minus(Duration.ofDays(6));
+            Instant hourAgo = now.minus(Duration.ofHours(1));
+            for (Instant at : new Instant[] {monthAgo, eightDaysAgo, sixDaysAgo, hourAgo}) {
+                ProbeResult r = Results.healthy(at, 50);
+                assertThat(recorder.record(m, r, at.toEpochMilli() + 50)).isNotNull();
+            }
+            int bulk = 2 * Retention.BATCH + 7;
+            insertRawResults(db, "bulk", now.minus(Duration.ofDays(10)).toEpochMilli(), bulk);
+            assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).isEqualTo(bulk + 4);
+
+            long deleted = new Retention(db, STORAGE).run();
+
+            assertThat(startedAt(db, "SELECT started_at FROM probe_results ORDER BY started_at"))
+                    .containsExactly(sixDaysAgo.toEpochMilli(), hourAgo.toEpochMilli());
+            assertThat(buckets(db, Resolution.MINUTE)).containsExactly(Resolution.MINUTE.bucketStart(sixDaysAgo.toEpochMilli()),
+                    Resolution.MINUTE.bucketStart(hourAgo.toEpochMilli()));
+            assertThat(buckets(db, Resolution.HOUR)).containsExactly(Resolution.HOUR.bucketStart(eightDaysAgo.toEpochMilli()),
+                    Resolution.HOUR.bucketStart(sixDaysAgo.toEpochMilli()), Resolution.HOUR.bucketStart(hourAgo.toEpochMilli()));
+            assertThat(buckets(db, Resolution.DAY)).containsExactly(Resolution.DAY.bucketStart(eightDaysAgo.toEpochMilli()),
+                    Resolution.DAY.bucketStart(sixDaysAgo.toEpochMilli()), Resolution.DAY.bucketStart(hourAgo.toEpochMilli()));
+            // raw: the bulk, a month ago and eight days ago; minute: those two; hour and day: a month ago.
+            assertThat(deleted).isEqualTo(bulk + 2 + 2 + 1 + 1);
+            assertThat(new Retention(db, STORAGE).run()).as("a second pass finds nothing").isZero();
+        }
+    }
+
+    private static void insertRawResults(Database db, String monitorId, long startedAt, int n) throws SQLException {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO probe_results (monitor_id, started_at, location, healthy, "
+                    + "total_ms, detail) VALUES (?, ?, 'default', TRUE, 12.5, '{}')")) {
+                for (int i = 0; i < n; i++) {
+                    ps.setString(1, monitorId);
+                    ps.setLong(2, startedAt + i);
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    private static List<Long> buckets(Database db, Resolution res) throws SQLException {
+        return startedAt(db, "SELECT bucket_start FROM rollups WHERE resolution = '" + res.wireName() + "' ORDER BY bucket_start");
+    }
+
+    private static List<Long> startedAt(Database db, String sql) throws SQLException {
+        return db.read(c -> {
+            List<Long> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +43,17 @@ final class StdioChannel implements McpChannel {
     @Override
     public void open() {
         ProbeSpec.Stdio cmd = spec.stdio();
-        ProcessBuilder pb = new ProcessBuilder(cmd.command());
+        ProcessBuilder pb = new ProcessBuilder(ProcessSession.command(cmd.command()));
         pb.environment().putAll(cmd.env());
         if (cmd.workingDirectory() != null) {
             pb.directory(new File(cmd.workingDirectory()));
         }
         long start = System.nanoTime();
+        String unstartable = ProcessSession.unstartable(cmd.command().getFirst(), pb.environment().get("PATH"), cmd.workingDirectory());
+        if (unstartable != null) {
+            rec.network(Phase.SPAWN, start, System.nanoTime());
+            throw new ProbeFailure(Reason.CONNECTION_REFUSED, Phase.SPAWN, "Could not start `" + cmd.command().getFirst() + "`: " + unstartable);
+        }
         try {
             process = pb.start();
         } catch (IOException e) {
@@ -141,6 +147,7 @@ final class StdioChannel implements McpChannel {
         } finally {
             killTree();
             started.forEach(ProcessHandle::destroyForcibly); // children outlive a parent that exited by itself
+            ProcessSession.members(process.pid()).forEach(ProcessHandle::destroyForcibly); // and orphans keep the session
             inbox.close();
             join(stdoutReader);
             join(stderrReader);
@@ -149,7 +156,8 @@ final class StdioChannel implements McpChannel {
     }
 
     private void killTree() {
-        List<ProcessHandle> children = process.descendants().toList();
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        children.addAll(ProcessSession.members(process.pid()));
         process.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
         try {

@@ -82,6 +82,23 @@ class StdioProbeTest {
     }
 
     @Test
+    void childrenOfAServerThatExitedByItselfAreKilledToo(@TempDir Path dir) throws IOException, InterruptedException {
+        Path pidFile = dir.resolve("orphan.pid");
+        // The "server" starts a long sleep and exits at once: the sleep is orphaned before the probe ends.
+        List<String> command = List.of("sh", "-c", "sleep 300 & echo $! > \"$0\"; exit 3", pidFile.toString());
+
+        ProbeResult r = prober.probe(ProbeSpec.stdio(command).build());
+
+        long sleepPid = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            assertThat(r.reason()).isEqualTo(Reason.CONNECTION_REFUSED);
+            assertThat(awaitGone(sleepPid, 3_000)).as("orphaned sleep (PID %d) still running after the probe", sleepPid).isTrue();
+        } finally {
+            ProcessHandle.of(sleepPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void environmentAndWorkingDirectoryReachTheProcess(@TempDir Path dir) throws IOException {
         ProbeResult r = prober.probe(ProbeSpec.stdio(List.of("node", LEGACY_SERVER.toString()))
                 .env(Map.of("FIXTURE_SERVER_NAME", "weather-prod", "FIXTURE_GREETING", "hello from mcpwatch"))

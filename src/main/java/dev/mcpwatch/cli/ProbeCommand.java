@@ -1,5 +1,6 @@
 package dev.mcpwatch.cli;
 
+import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.EnvSubstitution;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ProbeResult;

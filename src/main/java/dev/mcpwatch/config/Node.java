@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,7 +16,6 @@ import tools.jackson.databind.JsonNode;
  * reports every mistake in it. Unknown keys are reported too, with the nearest known key.
  */
 final class Node {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
     private final JsonNode json;
     private final String path;
@@ -144,22 +141,13 @@ final class Node {
         if (n.isMissing()) {
             return fallback;
         }
-        String text = n.json.isNumber() ? n.json.asString() : n.json.isString() ? n.json.asString().strip() : null;
-        Matcher m = text == null ? null : DURATION.matcher(text);
-        if (m == null || !m.matches()) {
+        String text = n.json.isNumber() || n.json.isString() ? n.json.asString().strip() : null;
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             n.problem("must be a duration like 30s, 5m or 500ms, got " + describe(n.json));
             return fallback;
         }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m" -> amount * 60_000;
-            case "h" -> amount * 3_600_000;
-            default -> amount * 86_400_000;
-        };
-        return Duration.ofMillis(Math.round(millis));
     }
 
     List<String> strings(String key, List<String> fallback) {

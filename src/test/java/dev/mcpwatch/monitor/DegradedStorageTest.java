@@ -8,8 +8,8 @@ import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.FixtureServer;
+import dev.mcpwatch.testkit.Http;
 import dev.mcpwatch.testkit.ScriptedMcp;
 import dev.mcpwatch.testkit.ServeFixture;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,10 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +35,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Timeout(240)
 class DegradedStorageTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void fullDiskUnderSqliteKeepsProbingAndLosesNothing() throws Exception {
@@ -147,27 +142,11 @@ class DegradedStorageTest {
     }
 
     private static JsonNode get(String url) {
-        try {
-            return Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.getJson(url);
     }
 
     private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return Http.status(url);
     }
 
     /** Runs a system command; a mount the machine refuses fails the test with the reason, never skips it. */

@@ -7,12 +7,7 @@ import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.probe.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +21,6 @@ import tools.jackson.databind.JsonNode;
  * their intervals below the 10 s a configuration file allows, to keep the suite fast.
  */
 public final class ServeFixture implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private final App app;
     private final Path dir;
 
@@ -83,27 +76,11 @@ public final class ServeFixture implements AutoCloseable {
 
     /** GETs an API path and returns the parsed JSON body (any status). */
     public JsonNode get(String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return Json.MAPPER.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.getJson(base() + path);
     }
 
     public int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.status(base() + path);
     }
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code within}. */

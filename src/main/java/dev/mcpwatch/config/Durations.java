@@ -1,4 +1,4 @@
-package dev.mcpwatch.cli;
+package dev.mcpwatch.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -44,6 +44,11 @@ final class SchemaDriftRule implements Rule {
         if (tools == null || listId == null) {
             return Verdict.UNCHANGED;
         }
+        if (memory.path("list").asLong(-1) == listId && memory.has("baseline")) {
+            // Same list against the same baseline: the baseline only changes here or by an
+            // acknowledgement, which empties this memory.
+            return Verdict.UNCHANGED;
+        }
         SchemaStore schemas = ctx.stores().schemas();
         String version = ctx.result().server() == null ? null : ctx.result().server().version();
         SchemaStore.Baseline baseline = schemas.current(ctx.c(), ctx.monitorId());
@@ -54,9 +59,6 @@ final class SchemaDriftRule implements Rule {
             long id = schemas.setBaseline(ctx.c(), ctx.monitorId(), listId, version, ctx.now(), "first healthy list", null);
             memory.put("list", listId).put("baseline", id);
             return Verdict.nothing(memory);
-        }
-        if (memory.path("list").asLong(-1) == listId && memory.path("baseline").asLong(-1) == baseline.id()) {
-            return Verdict.UNCHANGED;
         }
         memory.put("list", listId).put("baseline", baseline.id());
         if (listId == baseline.toolListId()) {

@@ -82,7 +82,9 @@ public final class Detector implements Assessor {
                 current = keepOnsets(held, v.held());
                 announce(ctx, rule, held, current, timeline);
                 JsonNode heldJson = encode(current);
-                if (before == null || !before.memory().equals(v.memory()) || !before.held().equals(heldJson)) {
+                // Compared as text: numbers read back from the database may be of another node type.
+                if (before == null || !before.memory().toString().equals(v.memory().toString())
+                        || !before.held().toString().equals(heldJson.toString())) {
                     state.save(c, monitorId, rule.id(), v.memory(), heldJson, now);
                 }
             }

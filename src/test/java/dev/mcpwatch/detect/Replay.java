@@ -36,11 +36,20 @@ final class Replay implements AutoCloseable {
     private final List<MonitorEvent> events = Collections.synchronizedList(new ArrayList<>());
 
     Replay(StorageSettings storage) {
+        this(storage, Rules.all());
+    }
+
+    /** With these rules instead of all of them. */
+    Replay(StorageSettings storage, List<Rule> rules) {
         this.db = Database.open(storage);
         Events bus = new Events();
         bus.listen((c, e) -> events.add(e));
         this.recorder = new ResultRecorder(db, "test", 1_000, bus);
-        recorder.assessWith(new Detector(db.dialect(), bus));
+        recorder.assessWith(new Detector(db.dialect(), bus, rules));
+    }
+
+    static Replay sqlite() {
+        return new Replay(storage("jdbc:sqlite:" + dev.mcpwatch.testkit.ServeFixture.tempDir("replay").resolve("mcpwatch.db"), null));
     }
 
     static StorageSettings storage(String url, String user) {

@@ -32,9 +32,10 @@ final class SchemaDriftRule implements Rule {
         return Severity.P3;
     }
 
+    /** Always runs: with drift switched off it still keeps the baseline, which {@code tools.fewer} compares with, and warns of nothing. */
     @Override
     public boolean enabled(DetectionSettings s) {
-        return s.drift().enabled();
+        return true;
     }
 
     @Override
@@ -44,11 +45,13 @@ final class SchemaDriftRule implements Rule {
         if (tools == null || listId == null) {
             return Verdict.UNCHANGED;
         }
-        if (memory.path("list").asLong(-1) == listId && memory.has("baseline")) {
+        boolean warns = ctx.settings().drift().enabled();
+        if (memory.path("list").asLong(-1) == listId && memory.has("baseline") && memory.path("warns").asBoolean(true) == warns) {
             // Same list against the same baseline: the baseline only changes here or by an
             // acknowledgement, which empties this memory.
             return Verdict.UNCHANGED;
         }
+        memory.put("warns", warns);
         SchemaStore schemas = ctx.stores().schemas();
         String version = ctx.result().server() == null ? null : ctx.result().server().version();
         SchemaStore.Baseline baseline = schemas.current(ctx.c(), ctx.monitorId());
@@ -61,7 +64,7 @@ final class SchemaDriftRule implements Rule {
             return Verdict.nothing(memory);
         }
         memory.put("list", listId).put("baseline", baseline.id());
-        if (listId == baseline.toolListId()) {
+        if (listId == baseline.toolListId() || !warns) {
             return Verdict.nothing(memory);
         }
         JsonNode baselineTools = ctx.stores().toolLists().get(ctx.c(), baseline.toolListId()).tools();

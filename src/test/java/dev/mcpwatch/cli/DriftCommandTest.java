@@ -59,6 +59,10 @@ class DriftCommandTest {
             assertThat(warning.path("message").asString()).isEqualTo("Schema drift: 1 change to the tool list (1 breaking): parameter "
                     + "`city` of tool `get_weather` changed type from string to number [breaking] — the schema changed without a version "
                     + "bump (server still reports version 1.0.0)");
+            JsonNode conditions = serve.get("/api/monitors/weather/detection").path("conditions");
+            assertThat(conditions).extracting(c -> c.path("rule").asString() + " " + c.path("severity").asString())
+                    .containsExactly("drift.detected P3");
+            assertThat(serve.get("/api/warnings?active=true&monitor=weather").path("items")).hasSize(1);
             Run show = mcpwatch("drift", "show", "weather", "--api", serve.base());
             assertThat(show.exitCode()).as(show.toString()).isZero();
             assertThat(show.out()).startsWith("weather: the tool list drifted from its baseline\n")
@@ -78,6 +82,7 @@ class DriftCommandTest {
                     .containsExactly("alice v2 deploy", "first healthy list null");
             assertThat(drift.path("drifts").get(0).path("acknowledgedBy").asString()).isEqualTo("alice");
             assertThat(serve.get("/api/monitors/weather/warnings?active=true").path("items")).isEmpty();
+            assertThat(serve.get("/api/monitors/weather/detection").path("conditions")).isEmpty();
             assertThat(serve.get("/api/monitors/weather/warnings").path("items").get(0).path("clearedAt").isNumber()).isTrue();
             JsonNode diff = serve.get("/api/monitors/weather/drift/diff?from=" + drift.path("acknowledgements").get(1).path("toolListId")
                     .asLong() + "&to=" + drift.path("current").path("toolListId").asLong());

@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The MCP steps of a probe, in the order an agent takes them, over any {@link McpChannel}: open the
  * conversation (legacy {@code initialize}, modern {@code server/discover}, or detect which),
- * list the tools across pages, call the health-check tool. Each step checks what came back and
+ * list the tools across pages, call the health-check tools. Each step checks what came back and
  * throws the failure it means.
  */
 final class Conversation {

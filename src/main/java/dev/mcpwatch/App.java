@@ -4,6 +4,8 @@ import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.ConfigWatcher;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.detect.DetectionApi;
+import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.MonitorRegistry;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code mcpwatch serve}, wired by hand in one place: the database, the monitors in force, the
- * prober and the recorder, scheduling (over the database, or from memory while it is away), the
+ * prober and the recorder (with detection judging every probe), scheduling (over the database, or from memory while it is away), the
  * API, and the configuration watcher that reloads monitors without a restart.
  */
 public final class App implements AutoCloseable {
@@ -54,6 +56,7 @@ public final class App implements AutoCloseable {
         this.node = nodeName(config);
         EraMemory eras = EraMemory.inMemory();
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), events);
+        recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
         ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
@@ -63,7 +66,7 @@ public final class App implements AutoCloseable {
         storeMonitors();
         probing.onDatabaseBack(this::storeMonitors);
         probing.start();
-        this.api = ApiServer.start(config.server(), db, this::health, List.of());
+        this.api = ApiServer.start(config.server(), db, this::health, List.of(new DetectionApi(db)));
         if (source != null) {
             this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
             watcher.start();

@@ -87,10 +87,10 @@ final class Waterfall {
             s.append('\n');
             s.append("  schema   ").append(tools.fingerprint(), 0, 16).append('\n');
         }
-        if (r.toolCall() != null) {
-            s.append("  call     ").append(safe(r.toolCall().tool())).append(r.toolCall().ok() ? " ok" : " failed");
-            if (r.toolCall().text() != null) {
-                s.append(": ").append(safe(clip(r.toolCall().text(), 80)));
+        for (var call : r.toolCalls()) {
+            s.append("  call     ").append(safe(call.tool())).append(call.ok() ? " ok" : " failed");
+            if (call.text() != null) {
+                s.append(": ").append(safe(clip(call.text(), 80)));
             }
             s.append('\n');
         }

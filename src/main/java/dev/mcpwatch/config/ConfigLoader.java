@@ -46,10 +46,11 @@ public final class ConfigLoader {
     private static final Set<String> SERVER = Set.of("host", "port", "public_url", "location", "max_concurrent_probes");
     private static final Set<String> STORAGE = Set.of("url", "username", "password", "raw_retention", "rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
-            "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused");
+            "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
+            "detection");
     private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
-    private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call");
+    private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
     private static final Set<String> CALL = Set.of("tool", "arguments", "contains");
     private static final Set<String> TLS = Set.of("ca_file");
 
@@ -214,7 +215,7 @@ public final class ConfigLoader {
     private static MonitorConfig builtInDefaults() {
         return new MonitorConfig(null, null, Transport.STREAMABLE_HTTP, null, List.of(), Map.of(), null, null, Map.of(),
                 Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 2, 1,
-                List.of(), null, List.of(), null, List.of(), List.of(), false);
+                List.of(), null, List.of(), null, List.of(), List.of(), false, List.of(), DetectionSettings.DEFAULT);
     }
 
     private MonitorConfig monitor(Node m, MonitorConfig defaults) {
@@ -312,18 +313,26 @@ public final class ConfigLoader {
         expect.allowOnly(EXPECT);
         int minTools = expect.integer("min_tools", base.minTools(), 0, 100_000);
         List<String> tools = expect.strings("tools", base.requiredTools());
-        MonitorConfig.ToolCallConfig call = base.call();
-        Node callNode = expect.get("call");
-        if (callNode.requireObject()) {
-            callNode.allowOnly(CALL);
-            String tool = callNode.requiredString("tool");
-            JsonNode args = callNode.get("arguments").raw();
-            if (args != null && !args.isObject()) {
-                callNode.get("arguments").problem("must be a mapping of argument names to values, got " + Node.kind(args));
-                args = null;
+        List<MonitorConfig.ToolCallConfig> calls = base.calls();
+        if (expect.has("call") && expect.has("calls")) {
+            expect.get("calls").problem("give either call (one tool) or calls (a list), not both");
+        } else if (expect.has("call")) {
+            MonitorConfig.ToolCallConfig call = toolCall(expect.get("call"));
+            calls = call == null ? List.of() : List.of(call);
+        } else if (expect.has("calls")) {
+            List<MonitorConfig.ToolCallConfig> list = new ArrayList<>();
+            Map<String, String> seenTools = new HashMap<>();
+            for (Node item : expect.list("calls")) {
+                MonitorConfig.ToolCallConfig call = toolCall(item);
+                if (call != null && seenTools.putIfAbsent(call.tool(), item.path()) != null) {
+                    item.get("tool").problem("tool '" + call.tool() + "' is already called at " + seenTools.get(call.tool()));
+                } else if (call != null) {
+                    list.add(call);
+                }
             }
-            call = tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null));
+            calls = list;
         }
+        DetectionSettings detection = DetectionSettings.read(n.get("detection"), base.detection());
 
         List<String> tags = n.strings("tags", base.tags());
         String runbook = n.string("runbook_url", base.runbookUrl());
@@ -345,7 +354,22 @@ public final class ConfigLoader {
         }
         boolean paused = n.bool("paused", base.paused());
         return new MonitorConfig(id, name, transport, url, command, stdioEnv, cwd, protocol, headers, interval, timeout,
-                initTimeout, retry, failure, success, minTools, tools, call, tags, runbook, locations, trust, paused);
+                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
+    }
+
+    /** One health-check call: a mapping with tool, arguments and contains. */
+    private static MonitorConfig.ToolCallConfig toolCall(Node callNode) {
+        if (!callNode.requireObject()) {
+            return null;
+        }
+        callNode.allowOnly(CALL);
+        String tool = callNode.requiredString("tool");
+        JsonNode args = callNode.get("arguments").raw();
+        if (args != null && !args.isObject()) {
+            callNode.get("arguments").problem("must be a mapping of argument names to values, got " + Node.kind(args));
+            args = null;
+        }
+        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null));
     }
 
     private static List<X509Certificate> certificates(Path pem, Node where) {

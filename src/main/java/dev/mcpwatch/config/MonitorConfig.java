@@ -36,7 +36,9 @@ public record MonitorConfig(
         String runbookUrl,
         List<String> locations,
         List<X509Certificate> trustedCertificates,
-        boolean paused) {
+        boolean paused,
+        List<ToolCallConfig> calls,
+        DetectionSettings detection) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -46,9 +48,24 @@ public record MonitorConfig(
         tags = tags == null ? List.of() : List.copyOf(tags);
         locations = locations == null ? List.of() : List.copyOf(locations);
         trustedCertificates = trustedCertificates == null ? List.of() : List.copyOf(trustedCertificates);
+        // expect.call is the one-call spelling of expect.calls: both land in calls, call is its first.
+        calls = calls == null || calls.isEmpty() ? (call == null ? List.of() : List.of(call)) : List.copyOf(calls);
+        call = calls.isEmpty() ? null : calls.getFirst();
+        detection = detection == null ? DetectionSettings.DEFAULT : detection;
     }
 
-    /** The health-check tool call: a read-only tool, its arguments, and text its result must contain. */
+    /** A monitor with at most one health-check call and the default detection thresholds. */
+    public MonitorConfig(String id, String name, Transport transport, String url, List<String> command, Map<String, String> env,
+            String cwd, String protocol, Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout,
+            Duration retryInterval, int failureThreshold, int successThreshold, int minTools, List<String> requiredTools,
+            ToolCallConfig call, List<String> tags, String runbookUrl, List<String> locations, List<X509Certificate> trustedCertificates,
+            boolean paused) {
+        this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
+                failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
+                null, null);
+    }
+
+    /** A health-check tool call: a read-only tool, its arguments, and text its result must contain. */
     public record ToolCallConfig(String tool, JsonNode arguments, String contains) {}
 
     /** What is probed, for people: the URL, or the command line of a stdio server. */
@@ -66,9 +83,7 @@ public record MonitorConfig(
         Duration init = initializeTimeout.compareTo(timeout) <= 0 ? initializeTimeout : timeout;
         b.timeouts(new ProbeSpec.Timeouts(init, init, init, timeout));
         b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
-        if (call != null) {
-            b.toolCall(new ProbeSpec.ToolCall(call.tool(), call.arguments(), call.contains()));
-        }
+        b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains())).toList());
         trustedCertificates.forEach(b::trust);
         return b.build();
     }

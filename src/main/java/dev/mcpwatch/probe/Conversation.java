@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The MCP steps of a probe, in the order an agent takes them, over any {@link McpChannel}: open the
  * conversation (legacy {@code initialize}, modern {@code server/discover}, or detect which),
- * list the tools across pages, call the health-check tool. Each step checks what came back and
+ * list the tools across pages, call the health-check tools. Each step checks what came back and
  * throws the failure it means.
  */
 final class Conversation {
@@ -247,12 +247,43 @@ final class Conversation {
         return new ToolList(tools.size(), pages, ToolFingerprint.ofList(prints), ToolFingerprint.ofWording(tools), snaps);
     }
 
-    /** Calls the configured health-check tool and checks its result. */
-    void callTool(Dialect dialect, ToolList tools) {
-        ProbeSpec.ToolCall call = spec.toolCall();
-        if (call == null) {
+    /**
+     * Calls every configured health-check tool in order. One call's failure is the probe's, as it
+     * always was. With several, a call that fails does not stop the others: the probe fails only when
+     * all of them fail (nothing an agent needs works), and when some succeed it stays healthy with
+     * each outcome recorded, so detection can tell a degraded server from a down one.
+     */
+    void callTools(Dialect dialect, ToolList tools) {
+        List<ProbeSpec.ToolCall> calls = spec.toolCalls();
+        if (calls.size() == 1) {
+            callTool(dialect, tools, calls.getFirst());
             return;
         }
+        List<String> failed = new ArrayList<>();
+        ProbeFailure first = null;
+        for (ProbeSpec.ToolCall call : calls) {
+            int outcomes = rec.toolCallCount();
+            try {
+                callTool(dialect, tools, call);
+            } catch (ProbeFailure f) {
+                if (rec.toolCallCount() == outcomes) {
+                    rec.toolCall(new ToolCallOutcome(call.name(), false, false, Text.clip(f.failure().message(), 500), null));
+                }
+                failed.add("`" + call.name() + "`: " + Text.clip(f.failure().message(), 120));
+                first = first == null ? f : first;
+            }
+        }
+        if (first != null && failed.size() == calls.size()) {
+            throw new ProbeFailure(first.reason(), first.failure().phase(), "All " + calls.size() + " health-check tools failed: "
+                    + String.join("; ", failed), first.httpStatus());
+        }
+        for (String f : failed) {
+            rec.warn("health-check tool " + f);
+        }
+    }
+
+    /** Calls one health-check tool and checks its result. */
+    private void callTool(Dialect dialect, ToolList tools, ProbeSpec.ToolCall call) {
         ToolSnapshot tool = tools == null ? null : tools.find(call.name());
         if (tools != null && tool == null) {
             throw new ProbeFailure(Reason.TOOLS_MISSING, Phase.TOOL_CALL, "Health-check tool `" + call.name()

@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Everything one probe measured. Immutable; {@code failure} is null exactly when the probe was
- * healthy. Fields after {@code failure} are filled as far as the probe got.
+ * healthy. Fields after {@code failure} are filled as far as the probe got. {@code toolCall} is the
+ * outcome of the first health-check call, {@code toolCalls} the outcomes of all of them in order.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeResult(
@@ -28,15 +29,26 @@ public record ProbeResult(
         boolean sessionUsed,
         ToolList tools,
         ToolCallOutcome toolCall,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCallOutcome> toolCalls,
         AuthInfo auth,
         List<String> warnings) {
 
     public ProbeResult {
         timings = List.copyOf(timings);
         warnings = List.copyOf(warnings);
+        toolCalls = toolCalls == null ? (toolCall == null ? List.of() : List.of(toolCall)) : List.copyOf(toolCalls);
         if (healthy != (failure == null)) {
             throw new IllegalArgumentException("a result is healthy exactly when it has no failure");
         }
+    }
+
+    /** A result with at most one tool call, as results were before several calls could be configured. */
+    public ProbeResult(String target, Transport transport, Instant startedAt, boolean healthy, Failure failure, double totalMs,
+            List<PhaseTiming> timings, Era era, boolean eraDetected, String protocolVersion, String resolvedAddress, TlsInfo tls,
+            ServerInfo server, JsonNode capabilities, boolean sessionUsed, ToolList tools, ToolCallOutcome toolCall, AuthInfo auth,
+            List<String> warnings) {
+        this(target, transport, startedAt, healthy, failure, totalMs, timings, era, eraDetected, protocolVersion, resolvedAddress, tls,
+                server, capabilities, sessionUsed, tools, toolCall, null, auth, warnings);
     }
 
     /** Sum of the durations recorded for a phase (tools/list may take several pages), or null. */

@@ -28,7 +28,7 @@ public record ProbeSpec(
         Timeouts timeouts,
         Limits limits,
         Expectations expect,
-        ToolCall toolCall,
+        List<ToolCall> toolCalls,
         List<X509Certificate> trustedCertificates) {
 
     public ProbeSpec {
@@ -56,7 +56,20 @@ public record ProbeSpec(
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
         limits = limits == null ? Limits.DEFAULT : limits;
         expect = expect == null ? Expectations.DEFAULT : expect;
+        toolCalls = List.copyOf(toolCalls == null ? List.of() : toolCalls);
         trustedCertificates = List.copyOf(trustedCertificates == null ? List.of() : trustedCertificates);
+    }
+
+    /** The spec with at most one health-check call, as it was before several could be configured. */
+    public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
+            Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
+        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
+                trustedCertificates);
+    }
+
+    /** The first (with one configured, the only) health-check call, or null. */
+    public ToolCall toolCall() {
+        return toolCalls.isEmpty() ? null : toolCalls.getFirst();
     }
 
     public static Builder http(String url) {
@@ -90,7 +103,7 @@ public record ProbeSpec(
         b.timeouts = timeouts;
         b.limits = limits;
         b.expect = expect;
-        b.toolCall = toolCall;
+        b.toolCalls = toolCalls;
         b.trusted.addAll(trustedCertificates);
         return b;
     }
@@ -159,7 +172,9 @@ public record ProbeSpec(
 
     /**
      * A read-only tool to call on every probe, with its arguments and an optional assertion: the text
-     * of the result (text content and structured content) must contain {@code expectContains}.
+     * of the result (text content and structured content) must contain {@code expectContains}. With
+     * several calls the probe fails only when every one of them fails; when some fail and others
+     * succeed the server is up but degraded, which the per-call outcomes in the result show.
      */
     public record ToolCall(String name, JsonNode arguments, String expectContains) {
         public ToolCall {
@@ -179,7 +194,7 @@ public record ProbeSpec(
         private Timeouts timeouts;
         private Limits limits;
         private Expectations expect;
-        private ToolCall toolCall;
+        private List<ToolCall> toolCalls = List.of();
         private final List<X509Certificate> trusted = new ArrayList<>();
 
         private Builder(URI url, Stdio stdio, Transport transport) {
@@ -238,7 +253,13 @@ public record ProbeSpec(
         }
 
         public Builder toolCall(ToolCall toolCall) {
-            this.toolCall = toolCall;
+            this.toolCalls = toolCall == null ? List.of() : List.of(toolCall);
+            return this;
+        }
+
+        /** Several health-check calls, made in this order on every probe. */
+        public Builder toolCalls(List<ToolCall> toolCalls) {
+            this.toolCalls = List.copyOf(toolCalls);
             return this;
         }
 
@@ -248,7 +269,7 @@ public record ProbeSpec(
         }
 
         public ProbeSpec build() {
-            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall, trusted);
+            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted);
         }
     }
 }

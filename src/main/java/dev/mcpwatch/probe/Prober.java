@@ -48,7 +48,7 @@ public final class Prober {
                 eras.remember(memoryKey, dialect.era());
             }
             ToolList tools = conversation.listTools(dialect);
-            conversation.callTool(dialect, tools);
+            conversation.callTools(dialect, tools);
         } catch (ProbeFailure f) {
             failure = f.failure();
             if (remembered != null && mayMeanAnotherEra(f)) {

@@ -24,7 +24,7 @@ final class Recorder {
     private JsonNode capabilities;
     private boolean sessionUsed;
     private ToolList tools;
-    private ToolCallOutcome toolCall;
+    private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
 
     double msSinceStart(long nanos) {
@@ -89,7 +89,11 @@ final class Recorder {
     }
 
     synchronized void toolCall(ToolCallOutcome outcome) {
-        this.toolCall = outcome;
+        toolCalls.add(outcome);
+    }
+
+    synchronized int toolCallCount() {
+        return toolCalls.size();
     }
 
     synchronized void auth(AuthInfo auth) {
@@ -113,7 +117,7 @@ final class Recorder {
         double total = ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos);
         return new ProbeResult(target, transport, startedAt, failure == null, failure, total, timings, era,
                 eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
-                toolCall, auth, warnings);
+                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings);
     }
 
     private static double ms(long nanos) {

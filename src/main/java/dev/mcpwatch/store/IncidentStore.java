@@ -2,6 +2,7 @@ package dev.mcpwatch.store;
 
 import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.monitor.Transition;
+import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,6 +59,53 @@ public final class IncidentStore {
         detail.put("severity", severity.wireName());
         event(c, id, o.detectedAt(), "opened", detail);
         return id;
+    }
+
+    /**
+     * An outage confirmed while this (degradation) incident is open: the incident takes the outage's
+     * failure as its headline and {@code severity}, counts its failing probes, and its timeline says so.
+     */
+    public void takeOver(Connection c, long incidentId, Transition.Opened o, Severity from, Severity severity, long lastResultId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ?, "
+                + "failing_probes = failing_probes + ?, first_result_id = COALESCE(first_result_id, ?), last_result_id = ? WHERE id = ?")) {
+            Sql.bindAll(ps, severity.wireName(), o.failure().reason().wireName(), o.failure().layer().wireName(),
+                    o.failure().phase().wireName(), o.failure().message(), o.failingProbes(), o.firstResultId(), lastResultId, incidentId);
+            ps.executeUpdate();
+        }
+        ObjectNode detail = Json.object();
+        detail.put("reason", o.failure().reason().wireName());
+        detail.put("layer", o.failure().layer().wireName());
+        detail.put("phase", o.failure().phase().wireName());
+        detail.put("message", o.failure().message());
+        detail.put("onset_at", o.onsetAt());
+        detail.put("failing_probes", o.failingProbes());
+        event(c, incidentId, o.detectedAt(), "outage", detail);
+        if (from != severity) {
+            severityEvent(c, incidentId, from, severity, o.detectedAt(), "outage confirmed: " + o.failure().message());
+        }
+    }
+
+    /** The open incident's severity and headline change (its most severe cause came or went). */
+    public void change(Connection c, long incidentId, Severity from, Severity to, Failure headline, long at, String why)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ? "
+                + "WHERE id = ?")) {
+            Sql.bindAll(ps, to.wireName(), headline.reason().wireName(), headline.layer().wireName(), headline.phase().wireName(),
+                    headline.message(), incidentId);
+            ps.executeUpdate();
+        }
+        if (from != to) {
+            severityEvent(c, incidentId, from, to, at, why);
+        }
+    }
+
+    private void severityEvent(Connection c, long incidentId, Severity from, Severity to, long at, String why) throws SQLException {
+        ObjectNode detail = Json.object();
+        detail.put("from", from.wireName());
+        detail.put("to", to.wireName());
+        detail.put("why", why);
+        event(c, incidentId, at, "severity", detail);
     }
 
     /** One more failing probe while the incident is open. */

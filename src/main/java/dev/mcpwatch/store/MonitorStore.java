@@ -186,15 +186,11 @@ public final class MonitorStore {
         expect.put("min_tools", m.minTools());
         var tools = expect.putArray("tools");
         m.requiredTools().forEach(tools::add);
-        if (m.call() != null) {
-            ObjectNode call = expect.putObject("call");
-            call.put("tool", m.call().tool());
-            if (m.call().arguments() != null) {
-                call.set("arguments", m.call().arguments());
-            }
-            if (m.call().contains() != null) {
-                call.put("contains", m.call().contains());
-            }
+        if (m.calls().size() == 1) {
+            describeCall(expect.putObject("call"), m.call());
+        } else if (m.calls().size() > 1) {
+            var calls = expect.putArray("calls");
+            m.calls().forEach(c -> describeCall(calls.addObject(), c));
         }
         var tags = o.putArray("tags");
         m.tags().forEach(tags::add);
@@ -205,6 +201,17 @@ public final class MonitorStore {
         m.locations().forEach(locations::add);
         o.put("trusted_certificates", m.trustedCertificates().size());
         o.put("paused", m.paused());
+        o.set("detection", m.detection().toJson());
         return o;
+    }
+
+    private static void describeCall(ObjectNode out, MonitorConfig.ToolCallConfig call) {
+        out.put("tool", call.tool());
+        if (call.arguments() != null) {
+            out.set("arguments", call.arguments());
+        }
+        if (call.contains() != null) {
+            out.put("contains", call.contains());
+        }
     }
 }

@@ -1,0 +1,33 @@
+package dev.mcpwatch.detect;
+
+import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.monitor.Severity;
+import java.sql.SQLException;
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One detection rule (docs/detection.md has them all in one table): judges a recorded probe from
+ * its own memory and the stored history, and says which conditions hold now. A rule of severity P2
+ * is a degradation, which heads or joins the monitor's incident; a P3 rule raises warnings. Rules
+ * know nothing of each other; the {@link Detector} runs them, keeps their memory and turns what they
+ * hold into warnings, timeline notes and the degradation.
+ *
+ * <p>Rules run after every recorded probe, in its transaction: a rule whose inputs did not change
+ * answers {@link Verdict#UNCHANGED} without reading anything, and reads rollups rather than raw
+ * results when it must read.
+ */
+interface Rule {
+    /** The rule's id: its warning's event type for P3 rules ({@code certificate.expiring}), a cause name for P2. */
+    String id();
+
+    Severity severity();
+
+    boolean enabled(DetectionSettings settings);
+
+    /**
+     * @param memory a copy of the rule's memory for this monitor (empty the first time), to change and return
+     * @param held the conditions the rule held after the previous probe, by subject
+     */
+    Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException;
+}

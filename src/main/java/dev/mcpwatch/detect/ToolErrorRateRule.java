@@ -1,0 +1,69 @@
+package dev.mcpwatch.detect;
+
+import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.store.Resolution;
+import dev.mcpwatch.store.ToolCallStore;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * P3 — a tool's error rate is elevated below the P2 threshold: isolated failures of a health-check
+ * tool that never reach the {@code tool_errors} confirmation. Once an hour, over the last
+ * {@code window} (24) completed hours of per-tool call counts: a warning per tool whose error rate is
+ * {@code threshold} (1 %) or more, with at least {@code min_calls} (20) calls. It clears at the first
+ * hourly evaluation below. A tool failing persistently opens the P2 incident as well; this warning is
+ * the earlier, quieter sign. Also deletes the monitor's per-tool hours older than it needs.
+ */
+final class ToolErrorRateRule implements Rule {
+    private static final Duration KEEP_AT_LEAST = Duration.ofDays(8);
+
+    @Override
+    public String id() {
+        return "tool.error_rate";
+    }
+
+    @Override
+    public Severity severity() {
+        return Severity.P3;
+    }
+
+    @Override
+    public boolean enabled(DetectionSettings s) {
+        return s.toolErrorRate().enabled();
+    }
+
+    @Override
+    public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException {
+        if (ctx.monitor().calls().isEmpty()) {
+            return memory.isEmpty() && held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(memory.removeAll());
+        }
+        long hour = Resolution.HOUR.bucketStart(ctx.now());
+        if (memory.path("hour").asLong(-1) == hour) {
+            return Verdict.UNCHANGED;
+        }
+        memory.put("hour", hour);
+        DetectionSettings.ToolErrorRate s = ctx.settings().toolErrorRate();
+        ToolCallStore store = ctx.stores().toolCalls();
+        long keep = Math.max(s.window().toMillis(), KEEP_AT_LEAST.toMillis());
+        store.deleteOlderThan(ctx.c(), ctx.monitorId(), hour - keep);
+        Map<String, Finding> now = new HashMap<>();
+        for (var e : store.window(ctx.c(), ctx.monitorId(), hour - s.window().toMillis(), hour).entrySet()) {
+            ToolCallStore.Counts n = e.getValue();
+            if (n.calls() < s.minCalls() || n.errorRate() < s.threshold()) {
+                continue;
+            }
+            String tool = e.getKey();
+            String message = "health-check tool `" + tool + "` failed " + n.errors() + " of " + n.calls() + " calls ("
+                    + Words.percent(n.errorRate()) + ") in the last " + Words.duration(s.window());
+            ObjectNode detail = Json.object().put("tool", tool).put("calls", n.calls()).put("errors", n.errors())
+                    .put("error_rate", n.errorRate());
+            now.put(tool, held.containsKey(tool) ? held.get(tool) : Finding.warning(tool, ctx.now(), message, detail));
+        }
+        return Verdict.of(memory, now);
+    }
+}

@@ -393,7 +393,7 @@ class ConfigLoaderTest {
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "legacy-sse", "filesystem");
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "legacy-sse", "filesystem");
 
         MonitorConfig weather = config.monitor("weather").orElseThrow();
         assertThat(weather.name()).isEqualTo("Weather MCP (production)");

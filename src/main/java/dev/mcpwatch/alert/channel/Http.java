@@ -28,7 +28,9 @@ final class Http {
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
             .connectTimeout(10, TimeUnit.SECONDS)
             .followRedirects(false)
-            .retryOnConnectionFailure(false)
+            // a pooled connection the receiver closed meanwhile is retried on a fresh one, not counted as a failure
+            .retryOnConnectionFailure(true)
+            .connectionPool(new okhttp3.ConnectionPool(5, 30, TimeUnit.SECONDS))
             .build();
 
     /** A receiver's answer: the status, up to 64 KiB of the body, and Retry-After. */

@@ -173,8 +173,8 @@ final class DeliveryWorker {
         } else if (status.equals(OutboxStore.FAILED)) {
             log.error("{} for {} could not be delivered to {}: {}", row.event(), row.dedupKey(), row.channel(), finalError);
         } else {
-            log.warn("{} for {} not delivered to {} (attempt {}): {}; next attempt in {} s", row.event(), row.dedupKey(), row.channel(),
-                    attempt, r.error(), (finalNext - now) / 1000);
+            log.warn("{} for {} not delivered to {} (attempt {}): {}; next attempt in {} ms", row.event(), row.dedupKey(), row.channel(),
+                    attempt, r.error(), finalNext - now);
         }
     }
 

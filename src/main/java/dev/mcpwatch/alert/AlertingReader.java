@@ -260,6 +260,7 @@ final class AlertingReader {
             }
             LocalTime from = time(weekly, "from", null);
             LocalTime to = time(weekly, "to", null);
+            ZoneId zone = zone(w, "timezone");
             if (from == null || to == null) {
                 if (!weekly.has("from")) {
                     weekly.get("from").problem("is required (a time of day like 02:00)");
@@ -273,7 +274,7 @@ final class AlertingReader {
                 weekly.get("to").problem("must differ from from");
                 return null;
             }
-            return name == null ? null : MaintenanceWindow.weekly(name, monitors, tags, days, from, to, zone(w, "timezone"));
+            return name == null ? null : MaintenanceWindow.weekly(name, monitors, tags, days, from, to, zone);
         }
         Instant from = instant(w, "from");
         Instant to = instant(w, "to");
@@ -322,15 +323,21 @@ final class AlertingReader {
             initial = positive(backoff, "initial", initial);
             max = positive(backoff, "max", max);
             if (max.compareTo(initial) < 0) {
-                backoff.get("max").problem("must be at least initial (" + initial + ")");
+                backoff.get("max").problem("must be at least initial (" + pretty(initial) + ")");
             }
         }
         Duration giveUp = positive(d, "give_up_after", def.giveUpAfter());
         Duration claim = positive(d, "claim_timeout", def.claimTimeout());
         if (claim.compareTo(timeout) <= 0) {
-            d.get("claim_timeout").problem("must be longer than the delivery timeout (" + timeout + "), or live deliveries are taken over");
+            d.get("claim_timeout").problem("must be longer than the delivery timeout (" + pretty(timeout)
+                    + "), or deliveries still in flight are taken over");
         }
         return new AlertingConfig.Delivery(timeout, poll, initial, max, giveUp, claim);
+    }
+
+    private static String pretty(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms % 3_600_000 != 0 ? ms / 60_000 + "m" : ms / 3_600_000 + "h";
     }
 
     private static Duration positive(Section s, String key, Duration fallback) {

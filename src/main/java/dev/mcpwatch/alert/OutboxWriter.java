@@ -95,7 +95,12 @@ final class OutboxWriter implements EventListener {
     }
 
     private int severityChanged(Connection c, AlertingConfig cfg, MonitorEvent.SeverityChanged s) throws SQLException {
-        IncidentRow inc = incidents.get(c, s.incidentId());
+        IncidentRow stored = incidents.get(c, s.incidentId());
+        // the event is the authority on the new severity, whether or not the row was updated first
+        IncidentRow inc = new IncidentRow(stored.id(), stored.monitorId(), stored.status(), s.to().wireName(), stored.reason(),
+                stored.layer(), stored.phase(), stored.message(), stored.onsetAt(), stored.detectedAt(), stored.notifiedAt(),
+                stored.acknowledgedAt(), stored.resolvedAt(), stored.resolution(), stored.failingProbes(), stored.firstResultId(),
+                stored.lastResultId());
         MonitorInfo m = MonitorInfo.lookup(c, registry, s.monitorId());
         Alert alert = payloads.incident("incident.severity_changed", inc, m, incidents.failingLocations(c, inc), s.at(),
                 new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null));

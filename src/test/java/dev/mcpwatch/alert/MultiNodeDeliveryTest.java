@@ -39,8 +39,9 @@ class MultiNodeDeliveryTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(port).setDataDirectory(ServeFixture.tempDir("outbox-pg"))
-                .setServerConfig("listen_addresses", "127.0.0.1").start(); Receiver hook = Receiver.start()) {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(port).setDataDirectory(ServeFixture.tempDir("outbox-pg"))
+                .setServerConfig("listen_addresses", "127.0.0.1").start();
+        try (pg; Receiver hook = Receiver.start()) {
             hook.answer(http -> {
                 Thread.sleep(20);
                 http.respond(200, "text/plain", "ok");
@@ -71,9 +72,13 @@ class MultiNodeDeliveryTest {
                     return id;
                 });
 
-                try (Alerting nodeA = Alerting.start(config, a, new Events(), new MonitorRegistry(), "node-a", () -> "http://a");
-                        Alerting nodeB = Alerting.start(config, b, new Events(), new MonitorRegistry(), "node-b", () -> "http://b")) {
+                Alerting nodeA = Alerting.start(config, a, new Events(), new MonitorRegistry(), "node-a", () -> "http://a");
+                Alerting nodeB = Alerting.start(config, b, new Events(), new MonitorRegistry(), "node-b", () -> "http://b");
+                try {
                     await("every row delivered", Duration.ofSeconds(60), () -> count(a, "SELECT COUNT(*) FROM alert_outbox WHERE status = 'delivered'") == 61);
+                } finally {
+                    nodeA.close();
+                    nodeB.close();
                 }
 
                 Map<String, Long> perDelivery = hook.requests().stream()

@@ -86,7 +86,14 @@ final class AlertingReader {
                 windows.add(window);
             }
         }
-        return new AlertingConfig(channels, routes, policies, windows, ack(s.get("ack")), delivery(s.get("delivery")));
+        AlertingConfig.Delivery delivery = delivery(s.get("delivery"));
+        for (Channel c : channels.values()) {
+            if (c.timeout() != null && c.timeout().plus(DeliveryWorker.HARD_DEADLINE_GRACE).compareTo(delivery.claimTimeout()) >= 0) {
+                s.get("channels").get(c.name()).get("timeout").problem("must be shorter than alerting.delivery.claim_timeout ("
+                        + pretty(delivery.claimTimeout()) + ") by at least 5s, or deliveries still in flight are taken over");
+            }
+        }
+        return new AlertingConfig(channels, routes, policies, windows, ack(s.get("ack")), delivery);
     }
 
     private static Set<String> names(Section mapping) {
@@ -328,9 +335,9 @@ final class AlertingReader {
         }
         Duration giveUp = positive(d, "give_up_after", def.giveUpAfter());
         Duration claim = positive(d, "claim_timeout", def.claimTimeout());
-        if (claim.compareTo(timeout) <= 0) {
+        if (claim.compareTo(timeout.plus(DeliveryWorker.HARD_DEADLINE_GRACE)) <= 0) {
             d.get("claim_timeout").problem("must be longer than the delivery timeout (" + pretty(timeout)
-                    + "), or deliveries still in flight are taken over");
+                    + ") by more than 5s, or deliveries still in flight are taken over");
         }
         return new AlertingConfig.Delivery(timeout, poll, initial, max, giveUp, claim);
     }

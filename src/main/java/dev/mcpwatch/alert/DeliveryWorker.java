@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryWorker {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(1);
+    /** Past its timeout (plus this), a delivery's thread is interrupted: a bound on channels whose timeouts are per operation (SMTP). */
+    static final Duration HARD_DEADLINE_GRACE = Duration.ofSeconds(5);
 
     private final Database db;
     private final OutboxStore outbox;
@@ -47,6 +49,8 @@ final class DeliveryWorker {
     private final String token;
     private final ExecutorService deliveries = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcpwatch-alert-", 0).factory());
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("mcpwatch-alert-watchdog").factory());
     private final Runnable freed;
 
     DeliveryWorker(Database db, OutboxStore outbox, Supplier<AlertingConfig> config, String node, String token, Runnable freed) {
@@ -120,7 +124,16 @@ final class DeliveryWorker {
             Alert alert = Json.MAPPER.readValue(row.payload(), Alert.class);
             String thread = alert.isIncident() ? db.read(c -> outbox.thread(c, row.channel(), row.dedupKey())) : null;
             Duration timeout = channel.timeout() != null ? channel.timeout() : cfg.delivery().timeout();
-            result = channel.send(alert, new Delivery(row.id(), attempt, timeout, thread));
+            Thread self = Thread.currentThread();
+            var stop = watchdog.schedule(self::interrupt, timeout.plus(HARD_DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                result = channel.send(alert, new Delivery(row.id(), attempt, timeout, thread));
+            } finally {
+                stop.cancel(false);
+                if (Thread.interrupted()) {
+                    log.warn("delivery {} to {} was cut off after {} ms", row.id(), row.channel(), timeout.plus(HARD_DEADLINE_GRACE).toMillis());
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             result = Result.retry(null, "could not attempt the delivery: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -206,6 +219,7 @@ final class DeliveryWorker {
 
     /** Waits a little for deliveries in flight, then interrupts them; their claims are released by the caller. */
     void close() {
+        watchdog.shutdownNow();
         deliveries.shutdown();
         try {
             if (!deliveries.awaitTermination(3, TimeUnit.SECONDS)) {

@@ -159,6 +159,50 @@ class DeliveryTest {
         }
     }
 
+    @Test
+    void aTricklingSmtpServerIsCutOffAtTheDeadlineAndTheAttemptRecorded() throws Exception {
+        try (Switch server = new Switch(); java.net.ServerSocket smtp = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+                ServeFixture serve = serve("trickle", server, """
+                            mail:
+                              type: email
+                              timeout: 1s
+                              from: mcpwatch@example.com
+                              to: [oncall@example.com]
+                              smtp: {host: 127.0.0.1, port: %d, security: none}
+                        """.formatted(smtp.getLocalPort()), "mail")) {
+            Thread.ofVirtual().start(() -> {
+                // one byte of a greeting every 300 ms, forever: each read succeeds, so per-read timeouts never fire
+                while (!smtp.isClosed()) {
+                    try {
+                        java.net.Socket s = smtp.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                while (true) {
+                                    s.getOutputStream().write('2');
+                                    s.getOutputStream().flush();
+                                    Thread.sleep(300);
+                                }
+                            } catch (Exception e) {
+                                // the client gave up
+                            }
+                        });
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
+            server.set(Switch.Mode.ERROR_503);
+            long id = awaitOpenIncident(serve);
+
+            await("an attempt recorded", Duration.ofSeconds(30), () -> !deliveries(serve, id).isEmpty()
+                    && !deliveries(serve, id).getFirst().path("log").isEmpty());
+            JsonNode attempt = deliveries(serve, id).getFirst().path("log").get(0);
+            assertThat(attempt.path("outcome").asString()).isEqualTo("retry");
+            assertThat(deliveries(serve, id).getFirst().path("status").asString()).isEqualTo("pending");
+        }
+    }
+
     private static int results(ServeFixture serve) {
         return serve.get("/api/monitors/weather/results?limit=500").path("items").size();
     }

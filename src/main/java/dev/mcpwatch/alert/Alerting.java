@@ -49,6 +49,7 @@ public final class Alerting implements AutoCloseable {
     private volatile AlertingConfig config;
     private volatile boolean claimsReleased;
     private volatile String lastFailure;
+    private long lastPrune;
 
     private Alerting(AlertingConfig config, Database db, Events events, MonitorRegistry registry, String node, Supplier<String> publicBase) {
         this.config = config;
@@ -153,11 +154,32 @@ public final class Alerting implements AutoCloseable {
         boolean ok = attempt("releasing held alerts", holds::round)
                 & attempt("escalating", escalator::round)
                 & attempt("sending digests", digests::round)
-                & attempt("delivering", worker::round);
+                & attempt("delivering", worker::round)
+                & attempt("pruning delivery history", this::prune);
         if (ok && lastFailure != null) {
             log.info("alerting works again");
             lastFailure = null;
         }
+    }
+
+    /** Once an hour: finished deliveries older than {@code delivery.keep_history}, in small batches. */
+    private int prune() throws SQLException {
+        long now = System.currentTimeMillis();
+        if (now - lastPrune < Duration.ofHours(1).toMillis()) {
+            return 0;
+        }
+        lastPrune = now;
+        long cutoff = now - config.delivery().keepHistory().toMillis();
+        int total = 0;
+        int n;
+        do {
+            n = db.transaction(c -> outbox.prune(c, cutoff, 1_000));
+            total += n;
+        } while (n >= 1_000);
+        if (total > 0) {
+            log.info("pruned {} rows of delivery history older than {}", total, config.delivery().keepHistory());
+        }
+        return total;
     }
 
     @FunctionalInterface

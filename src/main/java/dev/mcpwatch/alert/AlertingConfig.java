@@ -50,12 +50,12 @@ public record AlertingConfig(Map<String, Channel> channels, List<Route> routes, 
      * How the outbox is worked: the default per-delivery deadline, how often the worker looks for
      * work, the backoff between attempts (exponential from {@code backoffInitial}, capped at
      * {@code backoffMax}, with jitter), when to give up on a delivery, and after how long a claim by
-     * a node that stopped answering is taken over.
+     * a node that stopped answering is taken over, and how long finished deliveries stay visible.
      */
     public record Delivery(Duration timeout, Duration poll, Duration backoffInitial, Duration backoffMax, Duration giveUpAfter,
-            Duration claimTimeout) {
+            Duration claimTimeout, Duration keepHistory) {
         public static final Delivery DEFAULT = new Delivery(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(2));
+                Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(2), Duration.ofDays(90));
     }
 
     /** Reads and validates {@code alerting:}; every problem goes to the section's file with its path. */

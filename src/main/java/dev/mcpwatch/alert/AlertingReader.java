@@ -34,7 +34,7 @@ final class AlertingReader {
     private static final Set<String> WINDOW = Set.of("name", "monitors", "tags", "from", "to", "weekly", "timezone");
     private static final Set<String> WEEKLY = Set.of("days", "from", "to");
     private static final Set<String> ACK = Set.of("secret", "link_ttl");
-    private static final Set<String> DELIVERY = Set.of("timeout", "poll", "backoff", "give_up_after", "claim_timeout");
+    private static final Set<String> DELIVERY = Set.of("timeout", "poll", "backoff", "give_up_after", "claim_timeout", "keep_history");
     private static final Set<String> BACKOFF = Set.of("initial", "max");
 
     private AlertingReader() {}
@@ -339,7 +339,11 @@ final class AlertingReader {
             d.get("claim_timeout").problem("must be longer than the delivery timeout (" + pretty(timeout)
                     + ") by more than 5s, or deliveries still in flight are taken over");
         }
-        return new AlertingConfig.Delivery(timeout, poll, initial, max, giveUp, claim);
+        Duration keep = positive(d, "keep_history", def.keepHistory());
+        if (keep.compareTo(giveUp.plus(Duration.ofDays(1))) < 0) {
+            d.get("keep_history").problem("must be at least a day longer than give_up_after (" + pretty(giveUp) + ")");
+        }
+        return new AlertingConfig.Delivery(timeout, poll, initial, max, giveUp, claim, keep);
     }
 
     private static String pretty(Duration d) {

@@ -286,6 +286,32 @@ public final class OutboxStore {
         return out;
     }
 
+    /**
+     * Deletes up to {@code batch} finished rows (delivered, failed, cancelled) older than
+     * {@code cutoff}, with their attempts, plus old threads and digest items; returns how many rows.
+     */
+    public int prune(Connection c, long cutoff, int batch) throws SQLException {
+        String old = "SELECT id FROM alert_outbox WHERE status IN ('delivered', 'failed', 'cancelled') AND created_at < ? ORDER BY id LIMIT ?";
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_attempts WHERE outbox_id IN (" + old + ")")) {
+            Sql.bindAll(ps, cutoff, batch);
+            n += ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_outbox WHERE id IN (" + old + ")")) {
+            Sql.bindAll(ps, cutoff, batch);
+            n += ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_threads WHERE updated_at < ?")) {
+            Sql.bindAll(ps, cutoff);
+            n += ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_digest_items WHERE digest_id IS NOT NULL AND created_at < ?")) {
+            Sql.bindAll(ps, cutoff);
+            n += ps.executeUpdate();
+        }
+        return n;
+    }
+
     private static OutboxRow row(ResultSet rs) throws SQLException {
         return new OutboxRow(rs.getLong("id"), Sql.longOrNull(rs, "incident_id"), rs.getString("monitor_id"), rs.getString("event"),
                 rs.getString("route"), rs.getString("channel"), rs.getString("dedup_key"), rs.getString("payload"), rs.getString("status"),

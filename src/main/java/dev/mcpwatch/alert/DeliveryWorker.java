@@ -213,10 +213,6 @@ final class DeliveryWorker {
         return Duration.ofMillis(jittered);
     }
 
-    int inFlight() {
-        return inFlight.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
-
     /** Waits a little for deliveries in flight, then interrupts them; their claims are released by the caller. */
     void close() {
         watchdog.shutdownNow();

@@ -6,7 +6,6 @@ import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.cli.Main;
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.Switch;
@@ -221,9 +220,5 @@ class EscalationTest {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new Cli(code, out.toString(), err.toString());
-    }
-
-    static JsonNode json(String s) {
-        return Json.MAPPER.readTree(s);
     }
 }

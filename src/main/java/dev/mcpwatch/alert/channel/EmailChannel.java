@@ -125,8 +125,7 @@ public final class EmailChannel implements Channel {
             return null;
         }
         try {
-            InternetAddress a = new InternetAddress(text, true);
-            return a;
+            return new InternetAddress(text, true);
         } catch (AddressException e) {
             where.problem("'" + text + "' is not an e-mail address: " + e.getMessage());
             return null;

@@ -1,5 +1,6 @@
 package dev.mcpwatch;
 
+import dev.mcpwatch.alert.Alerting;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.ConfigWatcher;
 import dev.mcpwatch.config.McpwatchConfig;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code mcpwatch serve}, wired by hand in one place: the database, the monitors in force, the
- * prober and the recorder (with detection judging every probe), scheduling (over the database, or from memory while it is away), the
- * API, and the configuration watcher that reloads monitors without a restart.
+ * prober and the recorder (with detection judging every probe), scheduling (over the database, or from
+ * memory while it is away), alerting (listening to monitor events before anything can produce one),
+ * the API, and the configuration watcher that reloads monitors and alerting without a restart.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -46,6 +48,7 @@ public final class App implements AutoCloseable {
     private final ResultRecorder recorder;
     private final Probing probing;
     private final ApiServer api;
+    private final Alerting alerting;
     private final ConfigWatcher watcher;
     private final String node;
     private final long startedAt = System.currentTimeMillis();
@@ -62,11 +65,12 @@ public final class App implements AutoCloseable {
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
         registry.replace(config.monitors());
+        this.alerting = Alerting.start(config.alerting(), db, events, registry, node, this::publicUrl);
         rememberEras(eras);
         storeMonitors();
         probing.onDatabaseBack(this::storeMonitors);
         probing.start();
-        this.api = ApiServer.start(config.server(), db, this::health, List.of(new DetectionApi(db)));
+        this.api = ApiServer.start(config.server(), db, this::health, List.of(new DetectionApi(db), alerting.routes()));
         if (source != null) {
             this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
             watcher.start();
@@ -97,6 +101,19 @@ public final class App implements AutoCloseable {
         return probing;
     }
 
+    public Alerting alerting() {
+        return alerting;
+    }
+
+    /** The URL links in alerts start with: server.public_url, else this API's own address. */
+    private String publicUrl() {
+        String configured = initial.server().publicUrl();
+        if (configured != null) {
+            return configured;
+        }
+        return "http://" + initial.server().host() + ":" + (api == null ? initial.server().port() : api.port());
+    }
+
     /** Where monitor events are published, inside the transactions that produce them. */
     public Events events() {
         return events;
@@ -108,6 +125,7 @@ public final class App implements AutoCloseable {
             log.warn("server and storage settings changed in the configuration; they take effect after a restart");
         }
         MonitorRegistry.Diff diff = registry.replace(next.monitors());
+        alerting.reload(next.alerting());
         storeMonitors();
         probing.apply(diff);
         if (!diff.isEmpty()) {
@@ -190,6 +208,7 @@ public final class App implements AutoCloseable {
         }
         api.close();
         probing.close();
+        alerting.close();
         recorder.flush();
         db.close();
     }

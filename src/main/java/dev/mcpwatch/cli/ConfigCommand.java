@@ -38,6 +38,7 @@ final class ConfigCommand implements Runnable {
                 McpwatchConfig config = ConfigLoader.fromSystemEnvironment().load(source);
                 command.commandLine().getOut().println(source + ": OK, " + config.monitors().size() + " monitor"
                         + (config.monitors().size() == 1 ? "" : "s") + ", storage " + config.storage().url());
+                AlertingSummary.print(config.alerting(), command.commandLine().getOut());
                 return 0;
             } catch (ConfigException e) {
                 var err = command.commandLine().getErr();

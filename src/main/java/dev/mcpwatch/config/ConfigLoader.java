@@ -1,5 +1,6 @@
 package dev.mcpwatch.config;
 
+import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Transport;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class ConfigLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    private static final Set<String> TOP = Set.of("server", "storage", "defaults", "monitors");
+    private static final Set<String> TOP = Set.of("server", "storage", "defaults", "monitors", "alerting");
     private static final Set<String> SERVER = Set.of("host", "port", "public_url", "location", "max_concurrent_probes");
     private static final Set<String> STORAGE = Set.of("url", "username", "password", "raw_retention", "rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
@@ -85,7 +86,7 @@ public final class ConfigLoader {
             }
             root.allowOnly(TOP);
             problems.addAll(p.list());
-            for (String section : List.of("server", "storage", "defaults")) {
+            for (String section : List.of("server", "storage", "defaults", "alerting")) {
                 if (root.has(section)) {
                     if (sections.containsKey(section)) {
                         problems.add(new Problem(name, section, "is also defined in " + sectionFile.get(section) + "; define it once"));
@@ -103,7 +104,7 @@ public final class ConfigLoader {
         if (!unresolved.isEmpty() || !problems.isEmpty()) {
             throw new ConfigException(withoutEchoes(unresolved, problems));
         }
-        return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString());
+        return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString(), config.alerting());
     }
 
     /** Loads YAML text, as if it were one file called {@code name}. */
@@ -121,7 +122,7 @@ public final class ConfigLoader {
         problems.addAll(p.list());
         Map<String, JsonNode> sections = new HashMap<>();
         Map<String, String> sectionFile = new HashMap<>();
-        for (String s : List.of("server", "storage", "defaults")) {
+        for (String s : List.of("server", "storage", "defaults", "alerting")) {
             if (doc != null && doc.isObject() && doc.has(s)) {
                 sections.put(s, doc.get(s));
                 sectionFile.put(s, name);
@@ -169,7 +170,10 @@ public final class ConfigLoader {
             }
             problems.addAll(mp.list());
         }
-        return new McpwatchConfig(server, storage, monitors, null);
+        Node.Problems ap = new Node.Problems(sectionFile.get("alerting"));
+        AlertingConfig alerting = AlertingConfig.read(new Section(new Node(sections.get("alerting"), "alerting", ap)), seen.keySet());
+        problems.addAll(ap.list());
+        return new McpwatchConfig(server, storage, monitors, null, alerting);
     }
 
     private static ServerSettings server(JsonNode json, String file, List<Problem> problems) {

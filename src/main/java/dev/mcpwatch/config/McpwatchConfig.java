@@ -1,13 +1,21 @@
 package dev.mcpwatch.config;
 
+import dev.mcpwatch.alert.AlertingConfig;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage and monitors. Immutable. */
-public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source) {
+/** A whole, validated configuration: server, storage, monitors and alerting. Immutable. */
+public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
+        AlertingConfig alerting) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
+        alerting = alerting == null ? AlertingConfig.NONE : alerting;
+    }
+
+    /** A configuration without alerting. */
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source) {
+        this(server, storage, monitors, source, AlertingConfig.NONE);
     }
 
     /** The configuration of a server with no file: defaults and no monitors. */

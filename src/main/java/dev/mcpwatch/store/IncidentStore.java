@@ -130,6 +130,39 @@ public final class IncidentStore {
         event(c, incidentId, at, "resolved", detail);
     }
 
+    /** Marks an open, unacknowledged incident acknowledged; false when it was not (resolved, or acknowledged already). */
+    public boolean acknowledge(Connection c, long incidentId, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET acknowledged_at = ? "
+                + "WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL")) {
+            Sql.bindAll(ps, at, incidentId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Records the first notification that reached someone (the end of MTTD); false when one was recorded already. */
+    public boolean notified(Connection c, long incidentId, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET notified_at = ? WHERE id = ? AND notified_at IS NULL")) {
+            Sql.bindAll(ps, at, incidentId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The locations whose probes failed during the incident's streak, so far. */
+    public List<String> failingLocations(Connection c, IncidentRow incident) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT location FROM probe_results WHERE monitor_id = ? "
+                + "AND id >= ? AND id <= ? AND healthy = ? ORDER BY location")) {
+            Sql.bindAll(ps, incident.monitorId(), incident.firstResultId() == null ? 0L : incident.firstResultId(),
+                    incident.lastResultId() == null ? Long.MAX_VALUE : incident.lastResultId(), false);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public void event(Connection c, long incidentId, long at, String kind, JsonNode detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident_events (incident_id, at, kind, detail) VALUES (?, ?, ?, ?)")) {
             Sql.bindAll(ps, incidentId, at, kind, detail.toString());

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code mcpwatch serve} running in the test's JVM on a SQLite file in a temp folder, with its API
- * on a free loopback port. Monitors come from YAML as a user would write them; tests may shorten
+ * on a free loopback port. Monitors (and alerting) come from YAML as a user would write them; tests may shorten
  * their intervals below the 10 s a configuration file allows, to keep the suite fast.
  */
 public final class ServeFixture implements AutoCloseable {
@@ -34,7 +34,8 @@ public final class ServeFixture implements AutoCloseable {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
-            return new ServeFixture(App.start(config(dir, fast), null), dir);
+            McpwatchConfig c = config(dir, fast);
+            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null), dir);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

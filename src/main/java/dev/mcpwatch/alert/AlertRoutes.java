@@ -1,0 +1,297 @@
+package dev.mcpwatch.alert;
+
+import dev.mcpwatch.alert.channel.Channel;
+import dev.mcpwatch.alert.channel.Result;
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.IncidentStore.IncidentRow;
+import dev.mcpwatch.store.OutboxStore;
+import dev.mcpwatch.web.ApiRoutes;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Alerting's endpoints:
+ * <ul>
+ *   <li>{@code POST /api/incidents/{id}/ack} (body {@code {"by": "alice"}}, optional) acknowledges;
+ *       409 when the incident is resolved.
+ *   <li>{@code GET /api/incidents/{id}/deliveries}: every alert of the incident per channel, with
+ *       every attempt (outcome, response code, error, latency, node).
+ *   <li>{@code GET /api/alerting/deliveries?status=&limit=&cursor=}: all deliveries, newest first.
+ *   <li>{@code GET /api/alerting/channels}; {@code POST /api/alerting/channels/{name}/test} sends a
+ *       test message at once (not through the outbox) and answers with the outcome.
+ *   <li>{@code GET /ack/{token}} shows a confirmation page; {@code POST /ack/{token}} acknowledges.
+ *       Acknowledging on GET would let link previews (chat unfurlers, mail scanners) acknowledge
+ *       pages nobody read.
+ * </ul>
+ * Nothing here shows a secret: channels are listed by name and type, payloads are not echoed.
+ */
+final class AlertRoutes implements ApiRoutes {
+    private final Alerting alerting;
+    private final Database db;
+    private final OutboxStore outbox;
+    private final IncidentStore incidents = new IncidentStore();
+
+    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox) {
+        this.alerting = alerting;
+        this.db = db;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/incidents/{id}/ack", this::ack);
+        routes.get("/api/incidents/{id}/deliveries", this::incidentDeliveries);
+        routes.get("/api/alerting/deliveries", this::deliveries);
+        routes.get("/api/alerting/channels", this::channels);
+        routes.post("/api/alerting/channels/{name}/test", this::test);
+        routes.get("/ack/{token}", this::ackPage);
+        routes.post("/ack/{token}", this::ackByLink);
+    }
+
+    private void ack(Context ctx) throws SQLException {
+        long id = incidentId(ctx);
+        String by = null;
+        String via = "api";
+        if (!ctx.body().isBlank()) {
+            JsonNode body;
+            try {
+                body = Json.MAPPER.readTree(ctx.body());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the body must be JSON like {\"by\": \"alice\"}, or empty");
+            }
+            by = body.path("by").asString(null);
+            if ("cli".equals(body.path("via").asString(null))) {
+                via = "cli";
+            }
+        }
+        Acknowledger.Ack ack = alerting.acknowledger().acknowledge(id, by, via);
+        if (ack.outcome() == Acknowledger.Outcome.RESOLVED) {
+            ctx.status(409).json(Map.of("error", "incident " + id + " is resolved; there is nothing to acknowledge"));
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("outcome", ack.outcome() == Acknowledger.Outcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
+        out.put("acknowledgedAt", ack.incident().acknowledgedAt());
+        out.put("status", ack.incident().status());
+        ctx.json(out);
+    }
+
+    private void incidentDeliveries(Context ctx) throws SQLException {
+        long id = incidentId(ctx);
+        if (db.read(c -> incidents.get(c, id)) == null) {
+            throw new NoSuchElementException("no incident " + id);
+        }
+        List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.forIncident(c, id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("incident", id);
+        out.put("items", describe(rows));
+        ctx.json(out);
+    }
+
+    private void deliveries(Context ctx) throws SQLException {
+        String status = ctx.queryParam("status");
+        if (status != null && !List.of("pending", "held", "delivered", "failed", "cancelled").contains(status)) {
+            throw new IllegalArgumentException("status must be pending, held, delivered, failed or cancelled; got '" + status + "'");
+        }
+        int limit = limit(ctx);
+        Long before = cursor(ctx);
+        List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.page(c, status, before, limit + 1));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", describe(rows.size() > limit ? rows.subList(0, limit) : rows));
+        out.put("next_cursor", rows.size() > limit ? Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Long.toString(rows.get(limit - 1).id()).getBytes(StandardCharsets.UTF_8)) : null);
+        ctx.json(out);
+    }
+
+    private List<Map<String, Object>> describe(List<OutboxStore.OutboxRow> rows) throws SQLException {
+        Map<Long, List<OutboxStore.AttemptRow>> attempts = db.read(c -> outbox.attempts(c, rows.stream().map(OutboxStore.OutboxRow::id).toList()));
+        List<Map<String, Object>> items = new ArrayList<>();
+        AlertingConfig cfg = alerting.config();
+        for (OutboxStore.OutboxRow r : rows) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", r.id());
+            d.put("incidentId", r.incidentId());
+            d.put("monitorId", r.monitorId());
+            d.put("event", r.event());
+            d.put("route", r.route());
+            d.put("channel", r.channel());
+            Channel ch = cfg.channel(r.channel());
+            d.put("channelType", ch == null ? null : ch.type());
+            d.put("dedupKey", r.dedupKey());
+            d.put("status", r.status());
+            d.put("attempts", r.attempts());
+            d.put("createdAt", r.createdAt());
+            d.put("nextAttemptAt", OutboxStore.PENDING.equals(r.status()) ? r.nextAttemptAt() : null);
+            d.put("finishedAt", r.finishedAt());
+            d.put("lastError", r.lastError());
+            List<Map<String, Object>> log = new ArrayList<>();
+            for (OutboxStore.AttemptRow a : attempts.getOrDefault(r.id(), List.of())) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("attempt", a.attempt());
+                e.put("startedAt", a.startedAt());
+                e.put("latencyMs", a.latencyMs());
+                e.put("outcome", a.outcome());
+                e.put("responseCode", a.responseCode());
+                e.put("error", a.error());
+                e.put("node", a.node());
+                log.add(e);
+            }
+            d.put("log", log);
+            items.add(d);
+        }
+        return items;
+    }
+
+    private void channels(Context ctx) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Channel c : alerting.config().channels().values()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", c.name());
+            d.put("type", c.type());
+            d.put("enabled", c.enabled());
+            d.put("disabledBecause", c.disabledBecause());
+            d.put("concurrency", c.concurrency());
+            items.add(d);
+        }
+        ctx.json(Map.of("items", items));
+    }
+
+    private void test(Context ctx) {
+        String name = ctx.pathParam("name");
+        Alerting.TestOutcome t = alerting.test(name);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("channel", name);
+        out.put("type", t.type());
+        out.put("outcome", t.result().outcome().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("responseCode", t.result().responseCode());
+        out.put("error", t.result().error());
+        out.put("latencyMs", t.latencyMs());
+        ctx.status(t.result().delivered() ? 200 : 502).json(out);
+    }
+
+    private void ackPage(Context ctx) throws SQLException {
+        AckLinks.Verified v = verify(ctx);
+        if (v == null) {
+            return;
+        }
+        IncidentRow inc = db.read(c -> incidents.get(c, v.incidentId()));
+        if (inc == null) {
+            page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
+            return;
+        }
+        String state = !"open".equals(inc.status()) ? "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>"
+                : inc.acknowledgedAt() != null ? "<p>This incident is <b>already acknowledged</b> (at "
+                        + Payloads.iso(inc.acknowledgedAt()) + ").</p>"
+                : "<form method=\"post\"><p><label>Your name <input name=\"by\" maxlength=\"100\" autofocus></label></p>"
+                        + "<p><button type=\"submit\">Acknowledge incident " + inc.id() + "</button></p></form>"
+                        + "<p>Acknowledging stops the escalation and tells the channels that take acknowledgements.</p>";
+        page(ctx, 200, "Acknowledge incident " + inc.id() + "?", summary(inc) + state);
+    }
+
+    private void ackByLink(Context ctx) throws SQLException {
+        AckLinks.Verified v = verify(ctx);
+        if (v == null) {
+            return;
+        }
+        String by = ctx.formParam("by");
+        Acknowledger.Ack ack;
+        try {
+            ack = alerting.acknowledger().acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
+        } catch (NoSuchElementException e) {
+            page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
+            return;
+        }
+        String result = switch (ack.outcome()) {
+            case ACKNOWLEDGED -> "<p><b>Acknowledged.</b> Escalation has stopped.</p>";
+            case ALREADY_ACKNOWLEDGED -> "<p>This incident was <b>already acknowledged</b>.</p>";
+            case RESOLVED -> "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>";
+        };
+        page(ctx, ack.outcome() == Acknowledger.Outcome.RESOLVED ? 409 : 200, "Incident " + v.incidentId(), summary(ack.incident()) + result);
+    }
+
+    private AckLinks.Verified verify(Context ctx) {
+        AlertingConfig.Ack settings = alerting.config().ack();
+        if (!settings.linksEnabled()) {
+            page(ctx, 404, "Acknowledgement links are off", "<p>This mcpwatch has no <code>alerting.ack.secret</code>, so it makes and "
+                    + "accepts no acknowledgement links.</p>");
+            return null;
+        }
+        try {
+            return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), System.currentTimeMillis());
+        } catch (AckLinks.Invalid e) {
+            page(ctx, 403, "Cannot acknowledge", "<p>" + escape(e.getMessage()) + ".</p>");
+            return null;
+        }
+    }
+
+    private String summary(IncidentRow inc) {
+        return "<table cellpadding=\"4\"><tr><th align=\"left\">Monitor</th><td>" + escape(inc.monitorId()) + "</td></tr>"
+                + "<tr><th align=\"left\">Severity</th><td>" + escape(String.valueOf(inc.severity())) + "</td></tr>"
+                + "<tr><th align=\"left\">Failure</th><td>" + escape(inc.reason() + " (" + inc.layer() + " layer, in " + inc.phase() + ")")
+                + "</td></tr><tr><th align=\"left\">Message</th><td>" + escape(inc.message()) + "</td></tr>"
+                + "<tr><th align=\"left\">Started</th><td>" + Payloads.iso(inc.onsetAt()) + "</td></tr></table>";
+    }
+
+    private static void page(Context ctx, int status, String title, String body) {
+        ctx.status(status);
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+        ctx.html("<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<title>" + escape(title) + " · mcpwatch</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\">"
+                + "<h1>" + escape(title) + "</h1>" + body + "</body></html>");
+    }
+
+    static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    private static long incidentId(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("incident id must be a number, got '" + ctx.pathParam("id") + "'");
+        }
+    }
+
+    private static int limit(Context ctx) {
+        String v = ctx.queryParam("limit");
+        if (v == null) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > 500) {
+                throw new IllegalArgumentException("limit must be between 1 and 500, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number, got '" + v + "'");
+        }
+    }
+
+    private static Long cursor(Context ctx) {
+        String v = ctx.queryParam("cursor");
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.mcpwatch.alert;
+
+import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.DigestStore;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each digest route's collected alerts once its period has ended: one message per channel of
+ * the route, listing every alert collected before the period's end. The digest row's unique key
+ * (route, period end) makes that happen once cluster-wide; an empty period sends nothing.
+ */
+final class DigestSender {
+    private static final Logger log = LoggerFactory.getLogger(DigestSender.class);
+
+    private final Database db;
+    private final Supplier<AlertingConfig> config;
+    private final Payloads payloads;
+    private final OutboxWriter writer;
+    private final DigestStore digests = new DigestStore();
+
+    DigestSender(Database db, Supplier<AlertingConfig> config, Payloads payloads, OutboxWriter writer) {
+        this.db = db;
+        this.config = config;
+        this.payloads = payloads;
+        this.writer = writer;
+    }
+
+    int round() throws SQLException {
+        AlertingConfig cfg = config.get();
+        Instant now = Instant.now();
+        int written = 0;
+        for (Route route : cfg.routes()) {
+            if (route.digest() == null) {
+                continue;
+            }
+            Instant end = route.digest().lastBoundary(now);
+            if (db.read(c -> digests.waiting(c, route.name(), end.toEpochMilli())) == 0) {
+                continue;
+            }
+            written += db.transaction(c -> {
+                Long id = digests.open(c, route.name(), end.toEpochMilli(), now.toEpochMilli());
+                if (id == null) {
+                    return 0;
+                }
+                List<Alert> items = new ArrayList<>();
+                for (String payload : digests.take(c, id, route.name(), end.toEpochMilli())) {
+                    items.add(Json.MAPPER.readValue(payload, Alert.class));
+                }
+                if (items.isEmpty()) {
+                    return 0;
+                }
+                Alert digest = payloads.digest(route.name(), route.digest().periodStart(end), end, items);
+                int n = 0;
+                for (String channel : route.channels()) {
+                    n += writer.write(c, cfg, route.name(), channel, digest, null, null, false);
+                }
+                log.info("digest of route {} for the period ending {}: {} alerts to {}", route.name(), end, items.size(), route.channels());
+                return n;
+            });
+        }
+        return written;
+    }
+}

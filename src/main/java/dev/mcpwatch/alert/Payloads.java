@@ -1,0 +1,133 @@
+package dev.mcpwatch.alert;
+
+import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.probe.Phase;
+import dev.mcpwatch.probe.Reason;
+import dev.mcpwatch.store.IncidentStore.IncidentRow;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Builds the {@link Alert} of each event from what is recorded (the incident row, the monitor) and
+ * the links under the public URL: the monitor's dashboard page and status page, its runbook (its
+ * own {@code runbook_url}, else the built-in page of the failure mode), and a signed
+ * acknowledgement link while the incident is open and links are configured.
+ */
+final class Payloads {
+    private final Supplier<String> base;
+    private final Supplier<AlertingConfig.Ack> ack;
+
+    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack) {
+        this.base = base;
+        this.ack = ack;
+    }
+
+    static String dedupKey(long incidentId, String monitorId) {
+        return "mcpwatch:" + monitorId + ":incident:" + incidentId;
+    }
+
+    /** An incident event; {@code extra} carries what only some events have. */
+    Alert incident(String event, IncidentRow inc, MonitorInfo m, List<String> locations, long at, Extra extra) {
+        String status = event.equals("incident.resolved") || inc.resolvedAt() != null ? "resolved"
+                : event.equals("incident.acknowledged") || inc.acknowledgedAt() != null ? "acknowledged" : "open";
+        long end = inc.resolvedAt() != null ? inc.resolvedAt() : at;
+        Reason reason = Reason.fromWireName(inc.reason());
+        Phase phase = Phase.fromWireName(inc.phase());
+        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(reason, phase);
+        String ackUrl = "open".equals(status) ? ackUrl(inc.id(), at) : null;
+        return new Alert(event, dedupKey(inc.id(), m.id()), inc.id(), status, summary(event, inc, m, extra, end), inc.message(),
+                monitor(m), inc.severity(), extra.previousSeverity(), new Alert.Failure(inc.layer(), inc.reason(), inc.phase(), inc.message()),
+                inc.failingProbes(), locations, iso(inc.onsetAt()), iso(inc.detectedAt()), iso(inc.acknowledgedAt()), iso(inc.resolvedAt()),
+                end - inc.onsetAt(), extra.acknowledgedBy(), inc.resolution(), extra.escalation(), runbook, dashboard(m.id()),
+                statusPage(m.id()), ackUrl, null, iso(at));
+    }
+
+    /** A warning outside any incident (P3 by default): drift, an expiring certificate… */
+    Alert warning(MonitorEvent.Warning w, MonitorInfo m) {
+        String severity = w.severity() == null ? "P3" : w.severity().wireName();
+        String key = "mcpwatch:" + m.id() + ":" + w.type() + ":" + Integer.toHexString((w.message() == null ? "" : w.message()).hashCode());
+        String summary = "[" + severity + "] " + m.name() + ": " + w.type().replace('.', ' ').replace('_', ' ');
+        return new Alert(w.type(), key, null, "warning", summary, w.message(), monitor(m), severity, null, null, null, null, null, null,
+                null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(w.type()),
+                dashboard(m.id()), statusPage(m.id()), null, null, iso(w.at()));
+    }
+
+    /** The digest of a route's period. */
+    Alert digest(String route, Instant start, Instant end, List<Alert> items) {
+        String summary = "mcpwatch digest (" + route + "): " + items.size() + (items.size() == 1 ? " warning" : " warnings");
+        return new Alert("digest", "mcpwatch:digest:" + route + ":" + end.toEpochMilli(), null, "digest", summary,
+                items.size() + " collected between " + start + " and " + end, null, null, null, null, null, null, iso(start.toEpochMilli()),
+                null, null, null, end.toEpochMilli() - start.toEpochMilli(), null, null, null, null, base() + "/", null, null, List.copyOf(items),
+                iso(end.toEpochMilli()));
+    }
+
+    /** A test message for a channel: clearly labelled, with the shape of a real alert. */
+    Alert test(String channel, long at) {
+        MonitorInfo m = new MonitorInfo("mcpwatch-test", "mcpwatch test", "https://example.com/mcp", List.of("test"), null);
+        return new Alert("test", "mcpwatch:test:" + channel + ":" + at, null, "test", "mcpwatch test message for channel " + channel,
+                "If you can read this, channel " + channel + " is set up. Nothing is wrong.", monitor(m), "P3", null, null, null, null, null,
+                null, null, null, null, null, null, null, base() + "/runbooks", base() + "/", null, null, null, iso(at));
+    }
+
+    /** Extras of some incident events. */
+    record Extra(String previousSeverity, String acknowledgedBy, Alert.Escalation escalation) {
+        static final Extra NONE = new Extra(null, null, null);
+    }
+
+    private String summary(String event, IncidentRow inc, MonitorInfo m, Extra extra, long end) {
+        String tier = "[" + inc.severity() + "] " + m.name();
+        String what = "P1".equals(inc.severity()) ? "down" : "degraded";
+        return switch (event) {
+            case "incident.opened" -> tier + " is " + what + ": " + inc.reason() + " (" + inc.layer() + " layer)";
+            case "incident.escalated" -> extra.escalation() != null && extra.escalation().reminder() > 0
+                    ? tier + " still " + what + ", unacknowledged (reminder " + extra.escalation().reminder() + ")"
+                    : tier + " still " + what + ", unacknowledged: escalated"
+                            + (extra.escalation() == null ? "" : " (step " + extra.escalation().step() + " of " + extra.escalation().steps() + ")");
+            case "incident.severity_changed" -> tier + ": severity " + (extra.previousSeverity() == null ? "changed" : extra.previousSeverity() + " → "
+                    + inc.severity());
+            case "incident.acknowledged" -> tier + " acknowledged" + (extra.acknowledgedBy() == null ? "" : " by " + extra.acknowledgedBy());
+            case "incident.resolved" -> "recovered".equals(inc.resolution())
+                    ? tier + " recovered after " + duration(end - inc.onsetAt())
+                    : tier + " incident closed: " + inc.resolution();
+            default -> tier + ": " + event;
+        };
+    }
+
+    private static String duration(long ms) {
+        long s = ms / 1000;
+        return s >= 3600 ? s / 3600 + "h " + (s % 3600) / 60 + "m" : s >= 60 ? s / 60 + "m " + s % 60 + "s" : s + "s";
+    }
+
+    private String ackUrl(long incidentId, long at) {
+        AlertingConfig.Ack a = ack.get();
+        if (!a.linksEnabled()) {
+            return null;
+        }
+        return base() + "/ack/" + new AckLinks(a.secret()).token(incidentId, at + a.linkTtl().toMillis());
+    }
+
+    private static Alert.Monitor monitor(MonitorInfo m) {
+        return new Alert.Monitor(m.id(), m.name() == null || m.name().length() <= 200 ? m.name() : m.name().substring(0, 200), m.url(), m.tags());
+    }
+
+    private String dashboard(String monitorId) {
+        return base() + "/monitors/" + URLEncoder.encode(monitorId, StandardCharsets.UTF_8);
+    }
+
+    private String statusPage(String monitorId) {
+        return base() + "/status/" + URLEncoder.encode(monitorId, StandardCharsets.UTF_8);
+    }
+
+    private String base() {
+        String b = base.get();
+        return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    }
+
+    static String iso(Long ms) {
+        return ms == null ? null : Instant.ofEpochMilli(ms).toString();
+    }
+}

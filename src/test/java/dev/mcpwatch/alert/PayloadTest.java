@@ -1,0 +1,94 @@
+package dev.mcpwatch.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.store.IncidentStore.IncidentRow;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The alert every channel renders: the fields of PRODUCT.md §3, links under the public URL, the
+ * built-in runbook of the failure mode unless the monitor names its own, a verifiable ack link, and
+ * no secret of the monitor anywhere.
+ */
+class PayloadTest {
+    private static final String SECRET = "payload-test-secret-0123";
+    private static final long ONSET = java.time.Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
+
+    private static MonitorConfig monitor(String extra) throws Exception {
+        return new ConfigLoader(k -> "t0ken-from-env").loadText("""
+                monitors:
+                  - id: weather
+                    name: Weather MCP
+                    url: https://bot:hunter2@weather.example.com/mcp?api_key=${API_KEY}&region=eu
+                    headers: {Authorization: "Bearer ${TOKEN}"}
+                    tags: [prod]
+                %s
+                """.formatted(extra), "t.yaml").monitors().getFirst();
+    }
+
+    private static IncidentRow incident() {
+        return new IncidentRow(17, "weather", "open", "P1", "connection_refused", "tcp", "connect", "Connection refused to 10.0.0.7:443",
+                ONSET, ONSET + 20_000, null, null, null, null, 3, 1L, 3L);
+    }
+
+    private static Payloads payloads() {
+        return new Payloads(() -> "https://status.example.com/", () -> new AlertingConfig.Ack(SECRET, Duration.ofHours(1)));
+    }
+
+    @Test
+    void anOpenedIncidentCarriesEveryFieldAndLinksButNoSecret() throws Exception {
+        long at = System.currentTimeMillis();
+        Alert a = payloads().incident("incident.opened", incident(), MonitorInfo.of(monitor("")), List.of("eu-west"), at,
+                Payloads.Extra.NONE);
+        String json = Json.MAPPER.writeValueAsString(a);
+
+        assertThat(a.dedupKey()).isEqualTo("mcpwatch:weather:incident:17");
+        assertThat(a.summary()).isEqualTo("[P1] Weather MCP is down: connection_refused (tcp layer)");
+        assertThat(a.monitor().url()).isEqualTo("https://weather.example.com/mcp?api_key=(redacted)&region=(redacted)");
+        assertThat(a.failure()).isEqualTo(new Alert.Failure("tcp", "connection_refused", "connect", "Connection refused to 10.0.0.7:443"));
+        assertThat(a.consecutiveFailures()).isEqualTo(3);
+        assertThat(a.locations()).containsExactly("eu-west");
+        assertThat(a.startedAt()).isEqualTo("2026-11-21T10:00:00Z");
+        assertThat(a.detectedAt()).isEqualTo("2026-11-21T10:00:20Z");
+        assertThat(a.durationMs()).isEqualTo(at - ONSET);
+        assertThat(a.runbookUrl()).isEqualTo("https://status.example.com/runbooks/connection-refused");
+        assertThat(a.dashboardUrl()).isEqualTo("https://status.example.com/monitors/weather");
+        assertThat(a.statusPageUrl()).isEqualTo("https://status.example.com/status/weather");
+        String token = a.ackUrl().substring("https://status.example.com/ack/".length());
+        AckLinks.Verified v = new AckLinks(SECRET).verify(token, at);
+        assertThat(v.incidentId()).isEqualTo(17);
+        assertThat(v.expiresAtMs()).isBetween(at + 3_590_000, at + 3_600_000);
+        assertThat(json).doesNotContain("t0ken-from-env").doesNotContain("hunter2").doesNotContain("bot:").doesNotContain(SECRET);
+    }
+
+    @Test
+    void theMonitorsOwnRunbookWinsAndAResolvedIncidentHasNoAckLink() throws Exception {
+        IncidentRow resolved = new IncidentRow(17, "weather", "resolved", "P1", "timeout", "time", "initialize", "Timeout after 10000 ms",
+                1_000L, 21_000L, 25_000L, null, 301_000L, "recovered", 3, 1L, 3L);
+        Alert a = payloads().incident("incident.resolved", resolved,
+                MonitorInfo.of(monitor("    runbook_url: https://wiki.example.com/weather")), List.of(), 301_000L, Payloads.Extra.NONE);
+
+        assertThat(a.runbookUrl()).isEqualTo("https://wiki.example.com/weather");
+        assertThat(a.status()).isEqualTo("resolved");
+        assertThat(a.resolvedAt()).isEqualTo("1970-01-01T00:05:01Z");
+        assertThat(a.durationMs()).isEqualTo(300_000L);
+        assertThat(a.summary()).isEqualTo("[P1] Weather MCP recovered after 5m 0s");
+        assertThat(a.ackUrl()).isNull();
+    }
+
+    @Test
+    void eachFailureModeLinksItsBuiltInRunbook() {
+        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.DNS_UNRESOLVED, dev.mcpwatch.probe.Phase.DNS)).isEqualTo("connection-refused");
+        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.INITIALIZE_ERROR, dev.mcpwatch.probe.Phase.INITIALIZE)).isEqualTo("handshake-failure");
+        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TIMEOUT, dev.mcpwatch.probe.Phase.TOOL_CALL)).isEqualTo("timeout");
+        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TOOLS_MISSING, dev.mcpwatch.probe.Phase.TOOLS_LIST)).isEqualTo("schema-drift");
+        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TOOL_CALL_ERROR, dev.mcpwatch.probe.Phase.TOOL_CALL)).isEqualTo("elevated-error-rate");
+        assertThat(Runbooks.slug("drift.detected")).isEqualTo("schema-drift");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.mcpwatch.alert;
+
+import static dev.mcpwatch.testkit.ServeFixture.await;
+
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.testkit.ServeFixture;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** What the alerting tests do with a running serve: wait for incidents, read deliveries, post. */
+final class Serving {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Fast polling and backoff, so that retries take moments in tests. */
+    static final String FAST_DELIVERY = """
+              delivery: {poll: 200ms, backoff: {initial: 300ms, max: 1s}}
+            """;
+
+    private Serving() {}
+
+    static String status(ServeFixture serve, String monitor) {
+        return serve.get("/api/monitors/" + monitor).path("status").asString();
+    }
+
+    /** Waits for the first open incident and returns its id. */
+    static long awaitOpenIncident(ServeFixture serve) {
+        await("an open incident", Duration.ofSeconds(20), () -> serve.get("/api/incidents?status=open").path("items").size() == 1);
+        return serve.get("/api/incidents?status=open").path("items").get(0).path("id").asLong();
+    }
+
+    static List<JsonNode> deliveries(ServeFixture serve, long incident) {
+        List<JsonNode> out = new ArrayList<>();
+        serve.get("/api/incidents/" + incident + "/deliveries").path("items").forEach(out::add);
+        return out;
+    }
+
+    static List<JsonNode> deliveries(ServeFixture serve, long incident, String channel, String event) {
+        return deliveries(serve, incident).stream()
+                .filter(d -> d.path("channel").asString().equals(channel) && d.path("event").asString().equals(event)).toList();
+    }
+
+    static boolean delivered(ServeFixture serve, long incident, String channel, String event) {
+        return deliveries(serve, incident, channel, event).stream().anyMatch(d -> d.path("status").asString().equals("delivered"));
+    }
+
+    record Answer(int status, String body) {
+        JsonNode json() {
+            return Json.MAPPER.readTree(body);
+        }
+    }
+
+    static Answer post(String url, String contentType, String body) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Answer get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -101,6 +101,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+calc() { awk "BEGIN {printf \"%.6f\", $1}"; } # arithmetic on decimals, always with a leading digit (valid JSON)
+
 free_port() {
   local p
   for _ in $(seq 1 50); do
@@ -139,11 +141,13 @@ if [ "$store" = postgres ]; then
   storage_url="jdbc:postgresql://127.0.0.1:$pg_port/mcpwatch"
   db_user=mcpwatch
   pg_version=$("$pg_bin/postgres" --version)
-  sql() { psql_ -d mcpwatch -c "SET statement_timeout = '30s'" -c "$1" | tail -n 1; }
+  sql() { PGOPTIONS="-c statement_timeout=30s" psql_ -d mcpwatch -c "$1"; }
   db_bytes() { sql "SELECT pg_database_size('mcpwatch')"; }
   db_detail() { sql "SELECT string_agg(relname || '=' || pg_total_relation_size(c.oid), ' ' ORDER BY pg_total_relation_size(c.oid) DESC)
     FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'"; }
   late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND NOT picked AND execution_time < now() - interval '5 seconds'"
+  planned_ms="(EXTRACT(EPOCH FROM st.execution_time) * 1000)::bigint"
+  not_picked="NOT st.picked"
 else
   mkdir -p "$work/data"
   db_file="$work/data/mcpwatch.db"
@@ -153,7 +157,22 @@ else
   db_detail() { find "$work/data" -type f -printf '%f=%s ' ; }
   # db-scheduler keeps execution_time as epoch milliseconds in SQLite.
   late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
+  planned_ms="st.execution_time"
+  not_picked="st.picked = 0"
 fi
+
+# Lateness of each monitor's latest probe, read from the database rather than from mcpwatch's own
+# account: a healthy probe's next run is planned at its own planned time + interval, so
+# planned = next execution_time - interval, and lateness = the result's started_at - planned.
+# Only monitors whose latest probe is newer than result id $1, healthy, and not running now.
+# Prints "count p50 p99 max" (same percentile rule as /health).
+own_lateness() {
+  sql "SELECT pr.started_at - ($planned_ms - $(( interval * 1000 ))) FROM scheduled_tasks st
+         JOIN monitor_state ms ON ms.monitor_id = st.task_instance JOIN probe_results pr ON pr.id = ms.last_result_id
+         WHERE st.task_name = 'probe' AND $not_picked AND pr.healthy AND pr.id > $1" \
+    | sort -n | awk '{a[NR] = ($1 < 0 ? 0 : $1)} END {if (NR == 0) {print "0 null null null"; exit}
+        print NR, a[int(0.50 * (NR - 1)) + 1], a[int(0.99 * (NR - 1)) + 1], a[NR]}'
+}
 
 # --- the fleet --------------------------------------------------------------------------------------
 "$java" -Xms256m -Xmx512m -cp "$cp" dev.mcpwatch.bench.FleetServer "$n" >"$work/fleet.log" 2>&1 &
@@ -175,6 +194,7 @@ fleet() { curl -sf --max-time 10 "$stats_url"; }
   ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} >/dev/null
 jar="$here/target/mcpwatch.jar"
 # shellcheck disable=SC2086 # MCPWATCH_JAVA_OPTS is a list of options, as in ./mcpwatch
+launched=$(date +%s.%N)
 (cd "$work" && exec "$java" ${MCPWATCH_JAVA_OPTS:-} -jar "$jar" serve --config "$work/mcpwatch.yaml") >"$work/mcpwatch.log" 2>&1 &
 mcp_pid=$!
 api=""
@@ -185,10 +205,22 @@ for _ in $(seq 1 1200); do
   sleep 0.1
 done
 [ -n "$api" ] || { tail -n 40 "$work/mcpwatch.log" >&2; echo "serve-bench: mcpwatch did not start within 120 s" >&2; exit 1; }
+startup=$(calc "$(date +%s.%N) - $launched")
 health() { curl -s --max-time 10 "http://127.0.0.1:$api/health" || echo '{}'; }
 
 clk=$(getconf CLK_TCK)
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# PostgreSQL's CPU: the postmaster with its exited children, plus every live backend and worker.
+pg_ticks() {
+  local pm c total
+  [ -n "$pg_data" ] || { echo 0; return; }
+  pm=$(head -n 1 "$pg_data/postmaster.pid")
+  total=$(sed 's/.*) //' "/proc/$pm/stat" | awk '{print $12 + $13 + $14 + $15}')
+  for c in $(ps -o pid= --ppid "$pm"); do
+    total=$(( total + $(cpu_ticks "$c" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 now() { date +%s.%N; }
 alive() { kill -0 "$mcp_pid" 2>/dev/null || { tail -n 40 "$work/mcpwatch.log" >&2; echo "serve-bench: mcpwatch serve died" >&2; exit 1; }; }
@@ -210,8 +242,10 @@ h0=$(health)
 rows0=$(sql "SELECT COUNT(*) FROM probe_results")
 id0=$(sql "SELECT COALESCE(MAX(id), 0) FROM probe_results")
 bytes0=$(db_bytes)
+own0=$(own_lateness 0)
 ticks0=$(cpu_ticks "$mcp_pid")
 fticks0=$(cpu_ticks "$fleet_pid")
+pticks0=$(pg_ticks)
 t0=$(now)
 rss_max=0
 printf 't_s\trss_kb\tcpu_pct\tprobes_per_s\tlate_samples\tlate_p50\tlate_p99\tlate_max\tdue_5s\tpending\tdropped\tdb_bytes\n' >"$work/samples.tsv"
@@ -219,11 +253,11 @@ printf '%8s %9s %6s %9s %10s %10s %10s %8s %8s\n' t_s rss_MiB cpu% probes/s late
 prev_t=$t0
 prev_ticks=$ticks0
 prev_probes=$(echo "$f0" | jq .probes)
-end=$(echo "$t0 + $duration" | bc)
+end=$(calc "$t0 + $duration")
 while :; do
-  left=$(echo "$end - $(now)" | bc)
-  [ "$(echo "$left <= 0" | bc)" = 1 ] && break
-  sleep "$(echo "if ($left < $sample_every) $left else $sample_every" | bc)"
+  left=$(calc "$end - $(now)")
+  awk "BEGIN {exit !($left <= 0)}" && break
+  sleep "$(calc "($left < $sample_every) ? $left : $sample_every")"
   alive
   t=$(now)
   ticks=$(cpu_ticks "$mcp_pid")
@@ -233,15 +267,15 @@ while :; do
   h=$(health)
   due=$(sql "$late_sql" 2>/dev/null || echo "?")
   bytes=$(db_bytes)
-  dt=$(echo "$t - $prev_t" | bc -l)
-  cpu=$(echo "($ticks - $prev_ticks) / $clk / $dt * 100" | bc -l)
-  rate=$(echo "($probes - $prev_probes) / $dt" | bc -l)
+  dt=$(calc "$t - $prev_t")
+  cpu=$(calc "($ticks - $prev_ticks) / $clk / $dt * 100")
+  rate=$(calc "($probes - $prev_probes) / $dt")
   read -r ls lp50 lp99 lmax pend drop < <(echo "$h" | jq -r '[.probing.latenessMs.samples, .probing.latenessMs.p50, .probing.latenessMs.p99,
     .probing.latenessMs.max, .database.store.pending, .database.store.dropped] | map(tostring) | join(" ")')
-  printf '%.1f\t%s\t%.1f\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(echo "$t - $t0" | bc)" "$rss" "$cpu" "$rate" "$ls" "$lp50" "$lp99" \
+  printf '%.1f\t%s\t%.1f\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(calc "$t - $t0")" "$rss" "$cpu" "$rate" "$ls" "$lp50" "$lp99" \
     "$lmax" "$due" "$pend" "$drop" "$bytes" >>"$work/samples.tsv"
-  printf '%8.0f %9.0f %6.1f %9.1f %10s %10s %10s %8s %8.1f\n' "$(echo "$t - $t0" | bc)" "$(echo "$rss / 1024" | bc -l)" "$cpu" "$rate" \
-    "$lp50" "$lp99" "$lmax" "$due" "$(echo "$bytes / 1048576" | bc -l)"
+  printf '%8.0f %9.0f %6.1f %9.1f %10s %10s %10s %8s %8.1f\n' "$(calc "$t - $t0")" "$(calc "$rss / 1024")" "$cpu" "$rate" \
+    "$lp50" "$lp99" "$lmax" "$due" "$(calc "$bytes / 1048576")"
   prev_t=$t
   prev_ticks=$ticks
   prev_probes=$probes
@@ -249,6 +283,7 @@ done
 t1=$(now)
 ticks1=$(cpu_ticks "$mcp_pid")
 fticks1=$(cpu_ticks "$fleet_pid")
+pticks1=$(pg_ticks)
 f1=$(fleet)
 h1=$(health)
 rows1=$(sql "SELECT COUNT(*) FROM probe_results")
@@ -257,23 +292,25 @@ reasons=$(sql "SELECT COALESCE(reason, '') || ':' || COUNT(*) FROM probe_results
 bytes1=$(db_bytes)
 detail1=$(db_detail)
 due1=$(sql "$late_sql" 2>/dev/null || echo "?")
+own1=$(own_lateness "$id0")
 hwm=$(status_kb "$mcp_pid" VmHWM)
 load_end=$(cut -d' ' -f1 /proc/loadavg)
 heap=$("$jcmd" "$mcp_pid" GC.heap_info 2>/dev/null | sed -n 's/.*heap .*committed \([0-9]*\)K, used \([0-9]*\)K.*/\1 \2/p' | head -n 1 \
   | awk '{printf "committed %.0f MiB, used %.0f MiB", $1 / 1024, $2 / 1024}')
-if [ -n "${THREAD_DUMP:-}" ]; then "$jcmd" "$mcp_pid" Thread.print >"$work/threads.txt" 2>&1 || true; fi
+if [ -n "${THREAD_DUMP:-}" ]; then "$jcmd" "$mcp_pid" Thread.dump_to_file -format=text "$work/threads.txt" >/dev/null 2>&1 || true; fi
 warns=$(grep -cE '\] (WARN|ERROR) ' "$work/mcpwatch.log" || true)
 
 # --- the report -------------------------------------------------------------------------------------
-window=$(echo "$t1 - $t0" | bc -l)
+window=$(calc "$t1 - $t0")
 fleet_probes=$(( $(echo "$f1" | jq .probes) - $(echo "$f0" | jq .probes) ))
 db_rows=$(( rows1 - rows0 ))
-expected=$(echo "$n / $interval" | bc -l)
-fleet_rate=$(echo "$fleet_probes / $window" | bc -l)
-db_rate=$(echo "$db_rows / $window" | bc -l)
-cpu_pct=$(echo "($ticks1 - $ticks0) / $clk / $window * 100" | bc -l)
-fleet_cpu_pct=$(echo "($fticks1 - $fticks0) / $clk / $window * 100" | bc -l)
-growth=$(if [ "$db_rows" -gt 0 ]; then echo "($bytes1 - $bytes0) / $db_rows * 1000 / 1024" | bc -l; else echo 0; fi)
+expected=$(calc "$n / $interval")
+fleet_rate=$(calc "$fleet_probes / $window")
+db_rate=$(calc "$db_rows / $window")
+cpu_pct=$(calc "($ticks1 - $ticks0) / $clk / $window * 100")
+fleet_cpu_pct=$(calc "($fticks1 - $fticks0) / $clk / $window * 100")
+pg_cpu_pct=$(calc "($pticks1 - $pticks0) / $clk / $window * 100")
+growth=$(if [ "$db_rows" -gt 0 ]; then calc "($bytes1 - $bytes0) / $db_rows * 1000 / 1024"; else echo 0; fi)
 late() { echo "$1" | jq -r ".probing.latenessMs.$2 // \"null\""; }
 late_n=$(echo "$h1" | jq -r '.probing.latenessMs.samples // 0')
 
@@ -285,12 +322,19 @@ printf '  lateness ms   p50 %s  p99 %s  max %s  (over the last %s of %s probes, 
   "$(late "$h1" p50)" "$(late "$h1" p99)" "$(late "$h1" max)" "$(( late_n < 65536 ? late_n : 65536 ))" "$late_n"
 printf '                at the start of the window: p50 %s  p99 %s  max %s; executions >5 s overdue at the end: %s\n' \
   "$(late "$h0" p50)" "$(late "$h0" p99)" "$(late "$h0" max)" "$due1"
-printf '  CPU           %.1f %% of one core (mcpwatch); fleet server %.1f %%; load %s -> %s on %s cores\n' \
-  "$cpu_pct" "$fleet_cpu_pct" "$load_start" "$load_end" "$(nproc)"
-printf '  RSS           max %.0f MiB sampled, peak %.0f MiB (VmHWM); heap %s\n' "$(echo "$rss_max / 1024" | bc -l)" \
-  "$(echo "$hwm / 1024" | bc -l)" "${heap:-?}"
-printf '  database      %.1f KiB per 1,000 probes; %.1f -> %.1f MiB (%s)\n' "$growth" "$(echo "$bytes0 / 1048576" | bc -l)" \
-  "$(echo "$bytes1 / 1048576" | bc -l)" "$detail1"
+read -r own0_n own0_p50 own0_p99 own0_max <<<"$own0"
+read -r own1_n own1_p50 own1_p99 own1_max <<<"$own1"
+printf '  from the db   p50 %s  p99 %s  max %s  (latest probe of %s monitors, in the last interval of the window)\n' \
+  "$own1_p50" "$own1_p99" "$own1_max" "$own1_n"
+printf '                p50 %s  p99 %s  max %s  (first probes, during warm-up: %s monitors); start-up %.1f s until the API answered\n' \
+  "$own0_p50" "$own0_p99" "$own0_max" "$own0_n" "$startup"
+printf '  CPU           %.1f %% of one core (mcpwatch)%s; fleet server %.1f %%; load %s -> %s on %s cores\n' \
+  "$cpu_pct" "$( [ "$store" = postgres ] && printf '; PostgreSQL server %.1f %%' "$pg_cpu_pct")" "$fleet_cpu_pct" \
+  "$load_start" "$load_end" "$(nproc)"
+printf '  RSS           max %.0f MiB sampled, peak %.0f MiB (VmHWM); heap %s\n' "$(calc "$rss_max / 1024")" \
+  "$(calc "$hwm / 1024")" "${heap:-?}"
+printf '  database      %.1f KiB per 1,000 probes; %.1f -> %.1f MiB (%s)\n' "$growth" "$(calc "$bytes0 / 1048576")" \
+  "$(calc "$bytes1 / 1048576")" "$detail1"
 printf '  fleet         %s endpoints probed of %s, %s-%s probes each so far; %s rejected requests\n' \
   "$(echo "$f1" | jq .endpointsProbed)" "$n" "$(echo "$f1" | jq .minProbesPerEndpoint)" "$(echo "$f1" | jq .maxProbesPerEndpoint)" \
   "$(echo "$f1" | jq .rejected)"
@@ -304,10 +348,13 @@ jq -cn --argjson n "$n" --argjson interval "$interval" --arg store "$store" --ar
   --argjson fleetRate "$fleet_rate" --argjson dbRate "$db_rate" --argjson failed "$failed" --argjson rows "$db_rows" \
   --argjson h1 "$h1" --argjson cpu "$cpu_pct" --argjson rssMax "$rss_max" --argjson hwm "$hwm" --argjson growth "$growth" \
   --argjson bytes0 "$bytes0" --argjson bytes1 "$bytes1" --arg due "$due1" --argjson warns "$warns" --arg load "$load_start-$load_end" \
-  --argjson cores "$(nproc)" \
+  --argjson cores "$(nproc)" --argjson o0 "[${own0// /,}]" --argjson o1 "[${own1// /,}]" --argjson startup "$startup" \
+  --argjson pgCpu "$pg_cpu_pct" \
   '{bench: "serve", n: $n, intervalS: $interval, store: $store, windowS: ($window | round), probesPerSecFleet: ($fleetRate * 10 | round / 10),
     probesPerSecDb: ($dbRate * 10 | round / 10), expectedPerSec: ($n / $interval * 10 | round / 10), probes: $rows, failed: $failed,
-    latenessMs: $h1.probing.latenessMs, overdue5s: $due, cpuPctOfOneCore: ($cpu * 10 | round / 10), rssMaxMiB: ($rssMax / 1024 | round),
+    latenessMs: $h1.probing.latenessMs, dbLatenessMs: {samples: $o1[0], p50: $o1[1], p99: $o1[2], max: $o1[3]},
+    warmupDbLatenessMs: {samples: $o0[0], p50: $o0[1], p99: $o0[2], max: $o0[3]}, startupS: ($startup * 10 | round / 10), overdue5s: $due, cpuPctOfOneCore: ($cpu * 10 | round / 10),
+    postgresCpuPct: (if $store == "postgres" then ($pgCpu * 10 | round / 10) else null end), rssMaxMiB: ($rssMax / 1024 | round),
     rssPeakMiB: ($hwm / 1024 | round), dbKiBPer1000Probes: ($growth * 10 | round / 10), dbMiBStart: ($bytes0 / 1048576 * 10 | round / 10),
     dbMiBEnd: ($bytes1 / 1048576 * 10 | round / 10), logWarnings: $warns, load: $load, cores: $cores}' | sed 's/^/BENCH /'
 cp "$work/samples.tsv" "target/serve-bench-$n-$store-samples.tsv" 2>/dev/null || true

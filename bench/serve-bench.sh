@@ -289,6 +289,8 @@ h1=$(health)
 rows1=$(sql "SELECT COUNT(*) FROM probe_results")
 failed=$(sql "SELECT COUNT(*) FROM probe_results WHERE id > $id0 AND NOT healthy")
 reasons=$(sql "SELECT COALESCE(reason, '') || ':' || COUNT(*) FROM probe_results WHERE id > $id0 AND NOT healthy GROUP BY reason" | tr '\n' ' ')
+messages=$(sql "SELECT COUNT(*) || 'x ' || COALESCE(phase, '') || ': ' || COALESCE(message, '') FROM probe_results
+  WHERE id > $id0 AND NOT healthy GROUP BY phase, message ORDER BY COUNT(*) DESC LIMIT 5")
 bytes1=$(db_bytes)
 detail1=$(db_detail)
 due1=$(sql "$late_sql" 2>/dev/null || echo "?")
@@ -318,6 +320,7 @@ echo
 echo "serve-bench report: N=$n interval=${interval}s store=$store window=$(printf '%.0f' "$window")s (after ${warmup}s warm-up)"
 printf '  probes/s      %.1f seen by the fleet, %.1f rows written (expected N/interval = %.1f)\n' "$fleet_rate" "$db_rate" "$expected"
 printf '  failed        %s of %s probes in the window %s\n' "$failed" "$db_rows" "${reasons:+($reasons)}"
+[ -n "$messages" ] && echo "$messages" | cut -c1-200 | sed 's/^/                /'
 printf '  lateness ms   p50 %s  p99 %s  max %s  (over the last %s of %s probes, at the end of the window)\n' \
   "$(late "$h1" p50)" "$(late "$h1" p99)" "$(late "$h1" max)" "$(( late_n < 65536 ? late_n : 65536 ))" "$late_n"
 printf '                at the start of the window: p50 %s  p99 %s  max %s; executions >5 s overdue at the end: %s\n' \

@@ -329,7 +329,7 @@ read -r own0_n own0_p50 own0_p99 own0_max <<<"$own0"
 read -r own1_n own1_p50 own1_p99 own1_max <<<"$own1"
 printf '  from the db   p50 %s  p99 %s  max %s  (latest probe of %s monitors, in the last interval of the window)\n' \
   "$own1_p50" "$own1_p99" "$own1_max" "$own1_n"
-printf '                p50 %s  p99 %s  max %s  (first probes, during warm-up: %s monitors); start-up %.1f s until the API answered\n' \
+printf '                p50 %s  p99 %s  max %s  (latest probe at the end of the warm-up, %s monitors); start-up %.1f s until the API answered\n' \
   "$own0_p50" "$own0_p99" "$own0_max" "$own0_n" "$startup"
 printf '  CPU           %.1f %% of one core (mcpwatch)%s; fleet server %.1f %%; load %s -> %s on %s cores\n' \
   "$cpu_pct" "$( [ "$store" = postgres ] && printf '; PostgreSQL server %.1f %%' "$pg_cpu_pct")" "$fleet_cpu_pct" \
@@ -356,7 +356,7 @@ jq -cn --argjson n "$n" --argjson interval "$interval" --arg store "$store" --ar
   '{bench: "serve", n: $n, intervalS: $interval, store: $store, windowS: ($window | round), probesPerSecFleet: ($fleetRate * 10 | round / 10),
     probesPerSecDb: ($dbRate * 10 | round / 10), expectedPerSec: ($n / $interval * 10 | round / 10), probes: $rows, failed: $failed,
     latenessMs: $h1.probing.latenessMs, dbLatenessMs: {samples: $o1[0], p50: $o1[1], p99: $o1[2], max: $o1[3]},
-    warmupDbLatenessMs: {samples: $o0[0], p50: $o0[1], p99: $o0[2], max: $o0[3]}, startupS: ($startup * 10 | round / 10), overdue5s: $due, cpuPctOfOneCore: ($cpu * 10 | round / 10),
+    warmupEndDbLatenessMs: {samples: $o0[0], p50: $o0[1], p99: $o0[2], max: $o0[3]}, startupS: ($startup * 10 | round / 10), overdue5s: $due, cpuPctOfOneCore: ($cpu * 10 | round / 10),
     postgresCpuPct: (if $store == "postgres" then ($pgCpu * 10 | round / 10) else null end), rssMaxMiB: ($rssMax / 1024 | round),
     rssPeakMiB: ($hwm / 1024 | round), dbKiBPer1000Probes: ($growth * 10 | round / 10), dbMiBStart: ($bytes0 / 1048576 * 10 | round / 10),
     dbMiBEnd: ($bytes1 / 1048576 * 10 | round / 10), logWarnings: $warns, load: $load, cores: $cores}' | sed 's/^/BENCH /'

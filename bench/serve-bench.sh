@@ -189,13 +189,15 @@ stats_url="${base%/mcp/}/stats"
 fleet() { curl -sf --max-time 10 "$stats_url"; }
 
 # --- the config and mcpwatch -----------------------------------------------------------------------
-"$java" -cp "$cp" dev.mcpwatch.bench.FleetConfig "$n" "$base" "$storage_url" "$work/mcpwatch.yaml" --interval "${interval}s" \
+# One file, or past 40,000 monitors a folder of files: mcpwatch refuses a YAML file over 3 MiB.
+if [ "$n" -le 40000 ]; then config="$work/mcpwatch.yaml"; else config="$work/config"; fi
+"$java" -cp "$cp" dev.mcpwatch.bench.FleetConfig "$n" "$base" "$storage_url" "$config" --interval "${interval}s" \
   $( [ "$interval" -le 30 ] && echo --timeout "$(( interval / 2 ))s" ) \
   ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} >/dev/null
 jar="$here/target/mcpwatch.jar"
 # shellcheck disable=SC2086 # MCPWATCH_JAVA_OPTS is a list of options, as in ./mcpwatch
 launched=$(date +%s.%N)
-(cd "$work" && exec "$java" ${MCPWATCH_JAVA_OPTS:-} -jar "$jar" serve --config "$work/mcpwatch.yaml") >"$work/mcpwatch.log" 2>&1 &
+(cd "$work" && exec "$java" ${MCPWATCH_JAVA_OPTS:-} -jar "$jar" serve --config "$config") >"$work/mcpwatch.log" 2>&1 &
 mcp_pid=$!
 api=""
 for _ in $(seq 1 1200); do

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Uptime and reliability monitor for MCP servers.",
-        subcommands = {ProbeCommand.class, ServeCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProbeCommand.class, ServeCommand.class, ConfigCommand.class, UserCommand.class, TokenCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -63,6 +63,7 @@ public final class App implements AutoCloseable {
     private final ApiServer api;
     private final ConfigWatcher watcher;
     private final ApiMonitors apiMonitors;
+    private AuthService auth;
     private volatile McpwatchConfig current;
     private final String node;
     private final long startedAt = System.currentTimeMillis();
@@ -116,6 +117,11 @@ public final class App implements AutoCloseable {
         return probing;
     }
 
+    /** The one-time code of the first-run page (also in the log), or null once a password is set. */
+    public String setupCode() {
+        return auth.setupCode();
+    }
+
     /** Where monitor events are published, inside the transactions that produce them. */
     public Events events() {
         return events;
@@ -127,7 +133,7 @@ public final class App implements AutoCloseable {
      * button, deliveries) and drift detection (the tool-list differ) plug in.
      */
     private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
-        AuthService auth = new AuthService(db, () -> current.web());
+        this.auth = new AuthService(db, () -> current.web());
         StatusPages pages = new StatusPages(db, () -> current.web());
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
         StatusUpdates updates = new StatusUpdates(status::invalidate);

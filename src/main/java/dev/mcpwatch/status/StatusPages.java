@@ -140,8 +140,8 @@ public final class StatusPages {
         }
         List<IncidentView> out = new ArrayList<>();
         for (var i : found) {
-            List<UpdateView> u = new ArrayList<>(updates.getOrDefault(i.id(), List.of()));
-            u.sort((a, b) -> Long.compare(b.at(), a.at()));
+            // Newest first, in the order they were written (an automatic update carries the probe's time).
+            List<UpdateView> u = new ArrayList<>(updates.getOrDefault(i.id(), List.of())).reversed();
             out.add(new IncidentView(i.id(), i.monitorId(), names.getOrDefault(i.monitorId(), i.monitorId()),
                     "P1".equals(i.severity()) ? "Major outage" : "Partial outage", "open".equals(i.status()), i.onsetAt(), i.resolvedAt(),
                     u));

@@ -55,11 +55,21 @@ public final class WebFixture implements AutoCloseable {
 
     /** The same, with {@code server.public_url} set (absolute links in feeds). */
     public static WebFixture start(Path dir, String yaml, String publicUrl) {
+        return start(dir, yaml, publicUrl, null);
+    }
+
+    /**
+     * The same, every monitor probed every {@code interval} (and re-probed every half of it after a
+     * failure), below the 10 s a configuration file allows, so probing tests stay short.
+     */
+    public static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval) {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
+            List<MonitorConfig> monitors = interval == null ? loaded.monitors()
+                    : loaded.monitors().stream().map(m -> ServeFixture.timing(m, interval, interval.dividedBy(2))).toList();
             McpwatchConfig config = new McpwatchConfig(new ServerSettings("127.0.0.1", 0, publicUrl, "test", 16),
                     new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7), Duration.ofDays(400),
-                            10_000), loaded.monitors(), null, loaded.web());
+                            10_000), monitors, null, loaded.web());
             return new WebFixture(App.start(config, null), config);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -35,6 +35,8 @@ public final class AccessControl {
     }
 
     public void check(Context ctx) throws SQLException {
+        // JSON from the API carries probed servers' text as it came; no browser may sniff it into a page.
+        ctx.header("X-Content-Type-Options", "nosniff");
         String path = ctx.path();
         if (isPublic(path)) {
             return;

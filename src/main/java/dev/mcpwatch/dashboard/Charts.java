@@ -76,13 +76,14 @@ public final class Charts {
             max = Math.max(max, sum);
         }
         double top = niceCeiling(max);
-        double plotH = HEIGHT - 20;
+        double plotTop = 10;
+        double plotH = HEIGHT - 20 - plotTop;
         double slots = Math.max(1, (double) (to - from) / bucketMs);
         double slotW = (WIDTH - 50) / slots;
         List<Column> columns = new ArrayList<>();
         for (var b : buckets) {
             double x = 50 + (b.start() - from) / (double) bucketMs * slotW;
-            double y = plotH;
+            double y = plotTop + plotH;
             List<Segment> segs = new ArrayList<>();
             StringBuilder title = new StringBuilder(Fmt.shortTime(b.start())).append(": ");
             List<String> parts = new ArrayList<>();
@@ -103,7 +104,7 @@ public final class Charts {
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
             double v = top * i / 4;
-            ticks.add(new Tick(plotH - plotH * i / 4, Fmt.ms(v)));
+            ticks.add(new Tick(plotTop + plotH - plotH * i / 4, Fmt.ms(v)));
         }
         String summary = buckets.isEmpty() ? "No probes in this period."
                 : "Mean time per phase of healthy probes, " + buckets.size() + " buckets; highest total " + Fmt.ms(max) + ".";

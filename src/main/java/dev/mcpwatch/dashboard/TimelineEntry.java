@@ -1,6 +1,7 @@
 package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.web.Fmt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,20 @@ public record TimelineEntry(long at, String kind, String headline, List<Map.Entr
         List<Map.Entry<String, String>> fields = new ArrayList<>();
         if (d != null && d.isObject()) {
             for (Map.Entry<String, JsonNode> f : d.properties()) {
-                fields.add(Map.entry(f.getKey(), f.getValue().isValueNode() ? f.getValue().asString() : f.getValue().toString()));
+                fields.add(Map.entry(f.getKey(), value(f.getKey(), f.getValue())));
             }
         } else if (d != null && !d.isNull() && !d.isMissingNode()) {
             fields.add(Map.entry("detail", d.toString()));
         }
         return new TimelineEntry(e.at(), e.kind(), headline, fields);
+    }
+
+    /** Epoch-millisecond fields ({@code onset_at}, {@code nextAttemptAt}…) as times; everything else as written. */
+    private static String value(String key, JsonNode v) {
+        if (v.isIntegralNumber() && (key.endsWith("_at") || key.endsWith("At"))) {
+            return Fmt.time(v.asLong());
+        }
+        return v.isValueNode() ? v.asString() : v.toString();
     }
 
     private static String s(JsonNode d, String field) {

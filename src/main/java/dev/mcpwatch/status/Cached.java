@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * an outage costs one render, not one per visitor. An operator's update drops the cache at once.
  */
 final class Cached {
-    static final long TTL_MS = 10_000;
-    static final String CACHE_CONTROL = "public, max-age=15, stale-while-revalidate=45";
+    static final long TTL_MS = 5_000;
+    static final String CACHE_CONTROL = "public, max-age=10, stale-while-revalidate=30";
 
     /** Renders an answer: its bytes and content type. */
     @FunctionalInterface

@@ -155,7 +155,7 @@ class StatusPageTest {
         var first = visitor.get("/status/public");
         var again = visitor.get("/status/public", "If-None-Match", first.header("ETag"));
 
-        assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=15, stale-while-revalidate=45");
+        assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=10, stale-while-revalidate=30");
         assertThat(first.header("ETag")).matches("\"[0-9a-f]{24}\"");
         assertThat(again.status()).isEqualTo(304);
         assertThat(again.body()).isEmpty();

@@ -136,7 +136,9 @@ public final class RollupStore {
         List<Object> args = new ArrayList<>(monitorIds);
         args.addAll(List.of(Resolution.DAY.wireName(), Resolution.DAY.bucketStart(from), to));
         try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, bucket_start, probes, failures FROM rollups WHERE monitor_id IN ("
-                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start")) {
+                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ? "
+                // Ordered as the primary key: ORDER BY bucket_start alone makes SQLite walk every monitor's days by age.
+                + "ORDER BY monitor_id, bucket_start")) {
             Sql.bindAll(ps, args.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -467,7 +467,7 @@ public final class ConfigLoader {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String pretty(Duration d) {
+    static String pretty(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms / 60_000 + "m";
     }

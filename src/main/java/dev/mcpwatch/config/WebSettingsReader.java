@@ -31,10 +31,10 @@ final class WebSettingsReader {
         Duration idle = n.duration("session_idle", d.sessionIdle());
         Duration max = n.duration("session_max", d.sessionMax());
         if (idle.compareTo(Duration.ofMinutes(5)) < 0) {
-            n.get("session_idle").problem("must be at least 5m, got " + idle);
+            n.get("session_idle").problem("must be at least 5m, got " + ConfigLoader.pretty(idle));
         }
         if (max.compareTo(idle) < 0) {
-            n.get("session_max").problem("must not be shorter than session_idle (" + idle + "), got " + max);
+            n.get("session_max").problem("must not be shorter than session_idle (" + ConfigLoader.pretty(idle) + "), got " + ConfigLoader.pretty(max));
         }
         boolean trustProxy = n.bool("trust_proxy", d.trustProxy());
         problems.addAll(p.list());

@@ -97,8 +97,8 @@ class StatusPageBench {
             p.destroyForcibly();
         }
         Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
-        Matcher p50 = Pattern.compile("50%\\s+(\\S+)").matcher(text);
-        Matcher p99 = Pattern.compile("99%\\s+(\\S+)").matcher(text);
+        Matcher p50 = Pattern.compile("(?m)^\\s+50%\\s+(\\S+)").matcher(text);
+        Matcher p99 = Pattern.compile("(?m)^\\s+99%\\s+(\\S+)").matcher(text);
         Matcher errors = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(text);
         assertThat(rps.find()).as(text).isTrue();
         assertThat(errors.find()).as("every answer was 2xx/3xx:%n%s", text).isFalse();

@@ -65,6 +65,8 @@ public final class App implements AutoCloseable {
     private final ApiMonitors apiMonitors;
     private AuthService auth;
     private volatile McpwatchConfig current;
+    /** The API's monitors as last read, kept in force while the database cannot be read. */
+    private volatile List<MonitorConfig> apiInForce = List.of();
     private final String node;
     private final long startedAt = System.currentTimeMillis();
 
@@ -152,10 +154,13 @@ public final class App implements AutoCloseable {
     private List<MonitorConfig> monitorsInForce() {
         List<MonitorConfig> all = new ArrayList<>(current.monitors());
         try {
-            all.addAll(apiMonitors.load());
+            apiInForce = apiMonitors.load();
         } catch (SQLException | RuntimeException e) {
-            log.warn("could not read the monitors added from the dashboard ({}); probing the file's only for now", e.getMessage());
+            log.warn("could not read the monitors added from the dashboard ({}); keeping the {} read before", e.getMessage(),
+                    apiInForce.size());
         }
+        Set<String> file = fileIds();
+        apiInForce.stream().filter(m -> !file.contains(m.id())).forEach(all::add);
         return all;
     }
 

@@ -1,12 +1,19 @@
 package dev.mcpwatch;
 
 import dev.mcpwatch.alert.Alerting;
+import dev.mcpwatch.auth.AuthPages;
+import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.ConfigWatcher;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.detect.DetectionApi;
 import dev.mcpwatch.detect.Detector;
+import dev.mcpwatch.dashboard.ApiMonitors;
+import dev.mcpwatch.dashboard.Dashboard;
+import dev.mcpwatch.dashboard.DashboardApi;
+import dev.mcpwatch.dashboard.IncidentAlerting;
+import dev.mcpwatch.dashboard.MinimalToolDiffer;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.MonitorRegistry;
@@ -20,15 +27,23 @@ import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
+import dev.mcpwatch.status.StatusPages;
+import dev.mcpwatch.status.StatusRoutes;
+import dev.mcpwatch.status.StatusUpdates;
+import dev.mcpwatch.store.ApiMonitorStore;
 import dev.mcpwatch.store.StateStore;
 import dev.mcpwatch.web.ApiServer;
+import dev.mcpwatch.web.Assets;
 import dev.mcpwatch.web.HealthReport;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the database, the monitors in force, the
  * prober and the recorder (with detection judging every probe), scheduling (over the database, or from
  * memory while it is away), alerting (listening to monitor events before anything can produce one),
- * the API, and the configuration watcher that reloads monitors and alerting without a restart.
+ * the API, the dashboard and status pages, and the configuration watcher that reloads monitors and
+ * alerting without a restart. The monitors in force are the file's and those added from the
+ * dashboard or the API; an id the file defines always belongs to the file.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -50,11 +67,17 @@ public final class App implements AutoCloseable {
     private final ApiServer api;
     private final Alerting alerting;
     private final ConfigWatcher watcher;
+    private final ApiMonitors apiMonitors;
+    private AuthService auth;
+    private volatile McpwatchConfig current;
+    /** The API's monitors as last read, kept in force while the database cannot be read. */
+    private volatile List<MonitorConfig> apiInForce = List.of();
     private final String node;
     private final long startedAt = System.currentTimeMillis();
 
     private App(McpwatchConfig config, Path source) {
         this.initial = config;
+        this.current = config;
         this.db = Database.open(config.storage());
         this.node = nodeName(config);
         EraMemory eras = EraMemory.inMemory();
@@ -64,13 +87,17 @@ public final class App implements AutoCloseable {
         ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
-        registry.replace(config.monitors());
+        this.apiMonitors = new ApiMonitors(db, System::getenv, this::fileIds, events);
+        registry.replace(monitorsInForce());
         this.alerting = Alerting.start(config.alerting(), db, events, registry, node, this::publicUrl);
         rememberEras(eras);
         storeMonitors();
         probing.onDatabaseBack(this::storeMonitors);
         probing.start();
-        this.api = ApiServer.start(config.server(), db, this::health, List.of(new DetectionApi(db), alerting.routes()));
+        apiMonitors.onChange(this::applyApiMonitors);
+        List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db), alerting.routes()));
+        routes.addAll(web(config));
+        this.api = ApiServer.start(config.server(), db, this::health, routes);
         if (source != null) {
             this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
             watcher.start();
@@ -114,17 +141,68 @@ public final class App implements AutoCloseable {
         return "http://" + initial.server().host() + ":" + (api == null ? initial.server().port() : api.port());
     }
 
+    /** The one-time code of the first-run page (also in the log), or null once a password is set. */
+    public String setupCode() {
+        return auth.setupCode();
+    }
+
     /** Where monitor events are published, inside the transactions that produce them. */
     public Events events() {
         return events;
     }
 
+    /**
+     * The dashboard, status pages and their login, as routes for the API server. The two
+     * {@code IncidentAlerting.NONE} and {@code MinimalToolDiffer} below are where alerting (acknowledge
+     * button, deliveries) and drift detection (the tool-list differ) plug in.
+     */
+    private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
+        this.auth = new AuthService(db, () -> current.web());
+        StatusPages pages = new StatusPages(db, () -> current.web());
+        StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
+        StatusUpdates updates = new StatusUpdates(status::invalidate);
+        events.listen(updates);
+        String code = auth.setupCode();
+        if (code != null) {
+            log.warn("No password is set. Open http://{}:{}/setup and enter the setup code {} (valid until restart), "
+                    + "or run: mcpwatch user set-password", config.server().host(), config.server().port(), code);
+        }
+        return List.of(new AuthPages(auth), new Assets(), status,
+                new Dashboard(db, apiMonitors, updates, IncidentAlerting.NONE, new MinimalToolDiffer(), () -> current.web()),
+                new DashboardApi(db, apiMonitors, updates));
+    }
+
+    /** The file's monitors and the API's; the file's win an id both have. */
+    private List<MonitorConfig> monitorsInForce() {
+        List<MonitorConfig> all = new ArrayList<>(current.monitors());
+        try {
+            apiInForce = apiMonitors.load();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not read the monitors added from the dashboard ({}); keeping the {} read before", e.getMessage(),
+                    apiInForce.size());
+        }
+        Set<String> file = fileIds();
+        apiInForce.stream().filter(m -> !file.contains(m.id())).forEach(all::add);
+        return all;
+    }
+
+    private Set<String> fileIds() {
+        return current.monitors().stream().map(MonitorConfig::id).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A monitor was added, edited, paused or deleted from the dashboard or the API. */
+    private synchronized void applyApiMonitors() {
+        MonitorRegistry.Diff diff = registry.replace(monitorsInForce());
+        probing.apply(diff);
+    }
+
     /** Applies a reloaded configuration: monitors take effect at once; server and storage need a restart. */
-    void reload(McpwatchConfig next) {
+    synchronized void reload(McpwatchConfig next) {
         if (!next.server().equals(initial.server()) || !next.storage().equals(initial.storage())) {
             log.warn("server and storage settings changed in the configuration; they take effect after a restart");
         }
-        MonitorRegistry.Diff diff = registry.replace(next.monitors());
+        current = next;
+        MonitorRegistry.Diff diff = registry.replace(monitorsInForce());
         alerting.reload(next.alerting());
         storeMonitors();
         probing.apply(diff);
@@ -143,7 +221,8 @@ public final class App implements AutoCloseable {
         StateStore states = new StateStore(db.dialect());
         try {
             db.transaction(c -> {
-                MonitorStore.SyncResult sync = monitors.sync(c, List.copyOf(registry.all()), System.currentTimeMillis());
+                MonitorStore.SyncResult sync = monitors.sync(c, current.monitors(), System.currentTimeMillis());
+                new ApiMonitorStore().dropShadowed(c, fileIds());
                 for (String id : sync.removed()) {
                     var open = incidents.openFor(c, id);
                     if (open != null) {

@@ -43,7 +43,7 @@ public final class ConfigLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    private static final Set<String> TOP = Set.of("server", "storage", "defaults", "monitors", "alerting");
+    private static final Set<String> TOP = union(Set.of("server", "storage", "defaults", "monitors", "alerting"), WebSettingsReader.TOP);
     private static final Set<String> SERVER = Set.of("host", "port", "public_url", "location", "max_concurrent_probes");
     private static final Set<String> STORAGE = Set.of("url", "username", "password", "raw_retention", "rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
@@ -73,6 +73,7 @@ public final class ConfigLoader {
         Map<String, JsonNode> sections = new HashMap<>();
         Map<String, String> sectionFile = new HashMap<>();
         List<Map.Entry<String, JsonNode>> monitors = new ArrayList<>();
+        Map<String, JsonNode> statusPages = new LinkedHashMap<>();
         for (Path file : files) {
             String name = fileOrFolder.equals(file) ? file.toString() : fileOrFolder.relativize(file).toString();
             JsonNode doc = parse(file, name, unresolved, problems);
@@ -86,7 +87,7 @@ public final class ConfigLoader {
             }
             root.allowOnly(TOP);
             problems.addAll(p.list());
-            for (String section : List.of("server", "storage", "defaults", "alerting")) {
+            for (String section : List.of("server", "storage", "defaults", "alerting", "web")) {
                 if (root.has(section)) {
                     if (sections.containsKey(section)) {
                         problems.add(new Problem(name, section, "is also defined in " + sectionFile.get(section) + "; define it once"));
@@ -99,12 +100,17 @@ public final class ConfigLoader {
             if (doc.isObject() && doc.has("monitors")) {
                 monitors.add(Map.entry(name, doc.get("monitors")));
             }
+            if (doc.isObject() && doc.has("status_pages")) {
+                statusPages.put(name, doc.get("status_pages"));
+            }
         }
-        McpwatchConfig config = build(sections, sectionFile, monitors, problems);
+        McpwatchConfig config = build(sections, sectionFile, monitors, problems)
+                .withWeb(WebSettingsReader.read(sections.get("web"), sectionFile.get("web"), statusPages, problems));
         if (!unresolved.isEmpty() || !problems.isEmpty()) {
             throw new ConfigException(withoutEchoes(unresolved, problems));
         }
-        return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString(), config.alerting());
+        return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString(), config.alerting(),
+                config.web());
     }
 
     /** Loads YAML text, as if it were one file called {@code name}. */
@@ -122,7 +128,7 @@ public final class ConfigLoader {
         problems.addAll(p.list());
         Map<String, JsonNode> sections = new HashMap<>();
         Map<String, String> sectionFile = new HashMap<>();
-        for (String s : List.of("server", "storage", "defaults", "alerting")) {
+        for (String s : List.of("server", "storage", "defaults", "alerting", "web")) {
             if (doc != null && doc.isObject() && doc.has(s)) {
                 sections.put(s, doc.get(s));
                 sectionFile.put(s, name);
@@ -130,7 +136,10 @@ public final class ConfigLoader {
         }
         List<Map.Entry<String, JsonNode>> monitors = doc != null && doc.isObject() && doc.has("monitors")
                 ? List.of(Map.entry(name, doc.get("monitors"))) : List.of();
-        McpwatchConfig config = build(sections, sectionFile, monitors, problems);
+        Map<String, JsonNode> statusPages = doc != null && doc.isObject() && doc.has("status_pages")
+                ? Map.of(name, doc.get("status_pages")) : Map.of();
+        McpwatchConfig config = build(sections, sectionFile, monitors, problems)
+                .withWeb(WebSettingsReader.read(sections.get("web"), sectionFile.get("web"), statusPages, problems));
         if (!unresolved.isEmpty() || !problems.isEmpty()) {
             throw new ConfigException(withoutEchoes(unresolved, problems));
         }
@@ -487,7 +496,7 @@ public final class ConfigLoader {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String pretty(Duration d) {
+    static String pretty(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms / 60_000 + "m";
     }

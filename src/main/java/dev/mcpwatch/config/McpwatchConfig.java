@@ -4,23 +4,38 @@ import dev.mcpwatch.alert.AlertingConfig;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors and alerting. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting and the dashboard's settings. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting) {
+        AlertingConfig alerting, WebSettings web) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
         alerting = alerting == null ? AlertingConfig.NONE : alerting;
+        web = web == null ? WebSettings.DEFAULT : web;
     }
 
-    /** A configuration without alerting. */
+    /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
     public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source) {
-        this(server, storage, monitors, source, AlertingConfig.NONE);
+        this(server, storage, monitors, source, AlertingConfig.NONE, WebSettings.DEFAULT);
+    }
+
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
+            AlertingConfig alerting) {
+        this(server, storage, monitors, source, alerting, WebSettings.DEFAULT);
+    }
+
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source, WebSettings web) {
+        this(server, storage, monitors, source, AlertingConfig.NONE, web);
     }
 
     /** The configuration of a server with no file: defaults and no monitors. */
     public static McpwatchConfig empty() {
         return new McpwatchConfig(ServerSettings.DEFAULT, StorageSettings.DEFAULT, List.of(), null);
+    }
+
+    /** The same configuration with other dashboard settings. */
+    public McpwatchConfig withWeb(WebSettings next) {
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

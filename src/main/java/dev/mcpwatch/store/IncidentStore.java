@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -224,6 +226,92 @@ public final class IncidentStore {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, kind, detail FROM incident_events "
                 + "WHERE incident_id = ? ORDER BY id")) {
             ps.setLong(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new EventRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Minutes of each UTC day, over {@code days} days from {@code firstDay} (a day's start), that each
+     * monitor spent inside an incident, from its onset (first failing probe) to its resolution (or
+     * {@code now} while open). P3 incidents are warnings, not downtime, and do not count.
+     */
+    public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now) throws SQLException {
+        long dayMs = Resolution.DAY.millis();
+        long end = firstDay + days * dayMs;
+        Map<String, long[]> out = new HashMap<>();
+        for (IncidentRow i : overlapping(c, monitorIds, firstDay, end)) {
+            if ("P3".equals(i.severity())) {
+                continue;
+            }
+            long[] minutes = out.computeIfAbsent(i.monitorId(), k -> new long[days]);
+            long from = Math.max(i.onsetAt(), firstDay);
+            long to = Math.min(i.resolvedAt() == null ? now : i.resolvedAt(), end);
+            for (long day = Resolution.DAY.bucketStart(from); day < to; day += dayMs) {
+                long overlap = Math.min(to, day + dayMs) - Math.max(from, day);
+                int index = (int) ((day - firstDay) / dayMs);
+                if (overlap > 0 && index >= 0 && index < days) {
+                    // Rounded up: a 20-second outage is a minute of downtime on the bar, not none.
+                    minutes[index] = Math.min(24 * 60, minutes[index] + (overlap + 59_999) / 60_000);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Incidents of these monitors that were open at some moment in [{@code from}, {@code to}), newest first. */
+    public List<IncidentRow> overlapping(Connection c, List<String> monitorIds, long from, long to) throws SQLException {
+        List<IncidentRow> out = new ArrayList<>();
+        if (monitorIds.isEmpty()) {
+            return out;
+        }
+        List<Object> args = new ArrayList<>(monitorIds);
+        args.addAll(List.of(to, from));
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM incidents WHERE monitor_id IN (" + RollupStore.placeholders(monitorIds.size())
+                + ") AND onset_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY id DESC")) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The severity of each of these incidents, by id (for lists that show many monitors). */
+    public Map<Long, String> severities(Connection c, List<Long> incidentIds) throws SQLException {
+        Map<Long, String> out = new HashMap<>();
+        if (incidentIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, severity FROM incidents WHERE id IN ("
+                + RollupStore.placeholders(incidentIds.size()) + ")")) {
+            Sql.bindAll(ps, incidentIds.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The events of one kind of many incidents, oldest first. */
+    public List<EventRow> events(Connection c, List<Long> incidentIds, String kind) throws SQLException {
+        List<EventRow> out = new ArrayList<>();
+        if (incidentIds.isEmpty()) {
+            return out;
+        }
+        List<Object> args = new ArrayList<>(incidentIds);
+        args.add(kind);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, kind, detail FROM incident_events WHERE incident_id IN ("
+                + RollupStore.placeholders(incidentIds.size()) + ") AND kind = ? ORDER BY id")) {
+            Sql.bindAll(ps, args.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new EventRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));

@@ -24,7 +24,7 @@ public final class MonitorStore {
             long intervalMs, String status, int consecutiveFailures, Long lastProbeAt, Boolean lastHealthy, String lastReason,
             String lastLayer, String lastPhase, String lastMessage, Double lastTotalMs, Long lastResultId, Long openIncidentId,
             String era, String protocolVersion, String serverName, String serverVersion, Long tlsNotAfter, Long removedAt,
-            JsonNode config) {}
+            JsonNode config, String source) {}
 
     /** What a sync changed. */
     public record SyncResult(List<String> added, List<String> changed, List<String> removed) {}
@@ -134,7 +134,7 @@ public final class MonitorStore {
     }
 
     private static final String SELECT = """
-            SELECT m.id, m.name, m.transport, m.target, m.tags, m.paused, m.interval_ms, m.removed_at, m.config,
+            SELECT m.id, m.name, m.transport, m.target, m.tags, m.paused, m.interval_ms, m.removed_at, m.config, m.source,
                 COALESCE(s.status, 'unknown') AS status, COALESCE(s.consecutive_failures, 0) AS consecutive_failures,
                 s.last_probe_at, s.last_healthy, s.last_reason, s.last_layer, s.last_phase, s.last_message, s.last_total_ms,
                 s.last_result_id, s.open_incident_id, s.era, s.protocol_version, s.server_name, s.server_version, s.tls_not_after
@@ -149,7 +149,8 @@ public final class MonitorStore {
                 rs.getString("last_layer"), rs.getString("last_phase"), rs.getString("last_message"),
                 Sql.doubleOrNull(rs, "last_total_ms"), Sql.longOrNull(rs, "last_result_id"), Sql.longOrNull(rs, "open_incident_id"),
                 rs.getString("era"), rs.getString("protocol_version"), rs.getString("server_name"), rs.getString("server_version"),
-                Sql.longOrNull(rs, "tls_not_after"), Sql.longOrNull(rs, "removed_at"), Json.MAPPER.readTree(rs.getString("config")));
+                Sql.longOrNull(rs, "tls_not_after"), Sql.longOrNull(rs, "removed_at"), Json.MAPPER.readTree(rs.getString("config")),
+                rs.getString("source"));
     }
 
     /** The text matched as itself in a LIKE pattern: '_' and '%' are ordinary characters in ids, names and tags. */
@@ -157,7 +158,7 @@ public final class MonitorStore {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private static String tagsColumn(List<String> tags) {
+    static String tagsColumn(List<String> tags) {
         return tags.isEmpty() ? "," : "," + String.join(",", tags) + ",";
     }
 

@@ -85,6 +85,21 @@ public final class ResultStore {
         return out;
     }
 
+    /** The last failed probes of a monitor, newest first (raw results, so within raw retention). */
+    public List<ResultRow> recentFailures(Connection c, String monitorId, int limit) throws SQLException {
+        List<ResultRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE monitor_id = ? AND healthy = ? "
+                + "ORDER BY started_at DESC, id DESC LIMIT ?")) {
+            Sql.bindAll(ps, monitorId, false, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     public ResultRow get(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE id = ?")) {
             ps.setLong(1, id);

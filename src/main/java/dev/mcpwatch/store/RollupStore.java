@@ -92,6 +92,67 @@ public final class RollupStore {
         return new Summary(probes, failures, byReason, latency, phases);
     }
 
+    /**
+     * {@link #summary} for many monitors at once (one query), for pages that list them; monitors with
+     * no buckets in the window are absent from the answer.
+     */
+    public Map<String, Summary> summaries(Connection c, List<String> monitorIds, Resolution res, long from, long to) throws SQLException {
+        Map<String, Summary> out = new java.util.HashMap<>();
+        if (monitorIds.isEmpty()) {
+            return out;
+        }
+        List<Object> args = new ArrayList<>(monitorIds);
+        args.addAll(List.of(res.wireName(), res.bucketStart(from), to));
+        try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, probes, failures, latency FROM rollups WHERE monitor_id IN ("
+                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ?")) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Summary before = out.get(rs.getString(1));
+                    LatencySketch latency = LatencySketch.fromJson(rs.getString(4));
+                    long probes = rs.getLong(2);
+                    long failures = rs.getLong(3);
+                    if (before != null) {
+                        latency.merge(before.latency());
+                        probes += before.probes();
+                        failures += before.failures();
+                    }
+                    out.put(rs.getString(1), new Summary(probes, failures, Map.of(), latency, Map.of()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Probes and failures of a day bucket. */
+    public record DayCount(long dayStart, long probes, long failures) {}
+
+    /** The day buckets of many monitors in [{@code from}, {@code to}), by monitor, oldest first; no latency parsed. */
+    public Map<String, List<DayCount>> dailyCounts(Connection c, List<String> monitorIds, long from, long to) throws SQLException {
+        Map<String, List<DayCount>> out = new java.util.HashMap<>();
+        if (monitorIds.isEmpty()) {
+            return out;
+        }
+        List<Object> args = new ArrayList<>(monitorIds);
+        args.addAll(List.of(Resolution.DAY.wireName(), Resolution.DAY.bucketStart(from), to));
+        try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, bucket_start, probes, failures FROM rollups WHERE monitor_id IN ("
+                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ? "
+                // Ordered as the primary key: ORDER BY bucket_start alone makes SQLite walk every monitor's days by age.
+                + "ORDER BY monitor_id, bucket_start")) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DayCount(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
     public List<Bucket> buckets(Connection c, String monitorId, Resolution res, long from, long to) throws SQLException {
         List<Bucket> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start, probes, failures, latency, phases FROM rollups "

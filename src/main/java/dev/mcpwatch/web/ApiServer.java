@@ -62,17 +62,26 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/api/incidents", ctx -> listIncidents(ctx, ctx.queryParam("monitor")));
             cfg.routes.get("/api/incidents/{id}", this::incident);
             extra.forEach(r -> r.register(cfg.routes));
-            cfg.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
-            cfg.routes.exception(java.util.NoSuchElementException.class,
-                    (e, ctx) -> ctx.status(404).json(Map.of("error", String.valueOf(e.getMessage()))));
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            cfg.routes.exception(Refusal.class, (e, ctx) -> {
+                if (e.location != null) {
+                    ctx.header("Location", e.location).status(303);
+                    return;
+                }
+                if (e.challenge != null) {
+                    ctx.header("WWW-Authenticate", e.challenge);
+                }
+                error(ctx, e.status, e.getMessage());
+            });
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, String.valueOf(e.getMessage())));
+            cfg.routes.exception(java.util.NoSuchElementException.class, (e, ctx) -> error(ctx, 404, String.valueOf(e.getMessage())));
             cfg.routes.exception(SQLException.class, (e, ctx) -> {
-                log.warn("API request {} failed on the database: {}", ctx.path(), e.getMessage());
-                ctx.status(503).json(Map.of("error", "the database is unavailable; see /health"));
+                log.warn("request {} failed on the database: {}", ctx.path(), e.getMessage());
+                error(ctx, 503, "the database is unavailable; see /health");
             });
             // Javalin's own refusals (no such endpoint, above all) answer in JSON too, not in its plain text.
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error",
-                    e instanceof EndpointNotFound ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage())));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    e instanceof EndpointNotFound ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage()));
         });
     }
 
@@ -90,6 +99,23 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         app.stop();
     }
+
+    /**
+     * Answers a refused request: JSON with a sentence for the API and {@code /health}, a small HTML
+     * page for everything a browser opens (dashboard, status pages).
+     */
+    public static void error(Context ctx, int status, String message) {
+        String path = ctx.path();
+        if (path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")) {
+            ctx.status(status).json(Map.of("error", message));
+        } else {
+            ctx.status(status);
+            Templates.page(ctx, "error.jte", new ErrorPage(status, message));
+        }
+    }
+
+    /** What the error page shows: the status and the sentence, never a stack trace. */
+    public record ErrorPage(int status, String message) {}
 
     private void health(Context ctx) {
         HealthReport report = health.get();

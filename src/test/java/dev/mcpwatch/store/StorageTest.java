@@ -45,9 +45,11 @@ class StorageTest {
 
             db.transaction(c -> c.createStatement().executeUpdate(
                     "INSERT INTO nodes (name, location, version, started_at, heartbeat_at) VALUES ('n1', 'default', 'test', 1, 1)"));
+            long migrations = count(db, "SELECT COUNT(*) FROM flyway_schema_history");
             try (Database again = Databases.reopen(db)) {
+                // One row per migration file (the features add theirs); none more after a restart.
                 assertThat(count(again, "SELECT COUNT(*) FROM flyway_schema_history")).as("nothing to migrate the second time")
-                        .isEqualTo(1);
+                        .isEqualTo(migrations);
                 assertThat(count(again, "SELECT COUNT(*) FROM nodes")).as("data kept across a restart").isEqualTo(1);
             }
         }

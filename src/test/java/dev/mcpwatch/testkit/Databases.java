@@ -83,6 +83,11 @@ public final class Databases {
         return Database.open(settings(db.url(), db.dialect() == Dialect.POSTGRES ? "postgres" : null));
     }
 
+    /** An existing SQLite database by URL (one a child process wrote, say). */
+    public static Database reopenUrl(String url) {
+        return Database.open(settings(url, null));
+    }
+
     /** The shared embedded PostgreSQL, started on first use. */
     public static synchronized EmbeddedPostgres server() {
         if (postgres == null) {

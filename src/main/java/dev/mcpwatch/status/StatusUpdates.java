@@ -1,0 +1,83 @@
+package dev.mcpwatch.status;
+
+import dev.mcpwatch.monitor.EventListener;
+import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.MonitorStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Public updates on an incident (investigating → identified → monitoring → resolved), kept as
+ * incident events of kind {@value #KIND}: the dashboard's timeline and the status page's history are
+ * the same record. A confirmed P1 gets an automatic "investigating" at once (the incident-response
+ * guide asks for one within five minutes); when an incident that had updates resolves, a "resolved"
+ * update closes its public story.
+ */
+public final class StatusUpdates implements EventListener {
+    public static final String KIND = "status_update";
+    public static final List<String> STATES = List.of("investigating", "identified", "monitoring", "resolved");
+    public static final String AUTHOR = "mcpwatch";
+    public static final int MAX_MESSAGE = 4000;
+
+    private final IncidentStore incidents = new IncidentStore();
+    private final MonitorStore monitors = new MonitorStore();
+    private final Runnable changed;
+
+    /** {@code changed} runs after an update is written (status pages drop their cached copy). */
+    public StatusUpdates(Runnable changed) {
+        this.changed = changed;
+    }
+
+    /** Writes an update; throws IllegalArgumentException with a sentence when status or message will not do. */
+    public void post(Connection c, long incidentId, String status, String message, String author, boolean automatic, long at)
+            throws SQLException {
+        if (status == null || !STATES.contains(status)) {
+            throw new IllegalArgumentException("status must be one of " + String.join(", ", STATES) + "; got '" + status + "'");
+        }
+        String text = message == null ? "" : message.strip();
+        if (text.isEmpty() || text.length() > MAX_MESSAGE) {
+            throw new IllegalArgumentException("message must have 1 to " + MAX_MESSAGE + " characters");
+        }
+        if (incidents.get(c, incidentId) == null) {
+            throw new java.util.NoSuchElementException("no incident " + incidentId);
+        }
+        ObjectNode detail = Json.object();
+        detail.put("status", status);
+        detail.put("message", text);
+        detail.put("author", author);
+        detail.put("automatic", automatic);
+        incidents.event(c, incidentId, at, KIND, detail);
+        changed.run();
+    }
+
+    /** Runs inside the recording transaction: database writes only. */
+    @Override
+    public void on(Connection c, MonitorEvent event) throws SQLException {
+        switch (event) {
+            case MonitorEvent.IncidentOpened o when o.severity() == Severity.P1 ->
+                    post(c, o.incidentId(), "investigating", "We are investigating an outage of " + name(c, o.monitorId()) + ".", AUTHOR,
+                            true, o.at());
+            case MonitorEvent.IncidentResolved r -> {
+                var updates = incidents.events(c, List.of(r.incidentId()), KIND);
+                if (!updates.isEmpty() && !"resolved".equals(updates.getLast().detail().path("status").asString())) {
+                    String why = "monitor removed".equals(r.resolution()) ? " is no longer monitored." : " has recovered.";
+                    post(c, r.incidentId(), "resolved", name(c, r.monitorId()) + why, AUTHOR, true, r.at());
+                } else {
+                    changed.run();
+                }
+            }
+            case MonitorEvent.IncidentOpened o -> changed.run();
+            default -> { }
+        }
+    }
+
+    private String name(Connection c, String monitorId) throws SQLException {
+        var m = monitors.get(c, monitorId);
+        return m == null ? monitorId : m.name();
+    }
+}

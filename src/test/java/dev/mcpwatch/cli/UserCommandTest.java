@@ -1,0 +1,83 @@
+package dev.mcpwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpwatch.auth.AuthService;
+import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.testkit.Databases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mcpwatch user set-password} and {@code mcpwatch token …} as an operator runs them on the
+ * server's machine, in a child JVM against the database serve uses.
+ */
+class UserCommandTest {
+    private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
+
+    record Run(int exitCode, String out, String err) {}
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void setPasswordFromStdinLetsTheUserLogIn() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
+
+        Run tooShort = mcpwatch("short\n", "user", "set-password", "--db", url, "--password-stdin");
+        Run set = mcpwatch("a long enough password\n", "user", "set-password", "--db", url, "--password-stdin");
+
+        assertThat(tooShort.exitCode()).isEqualTo(1);
+        assertThat(tooShort.err()).contains("the password must have at least 10 characters; nothing changed");
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.out()).contains("Password set for 'admin'");
+        try (Database db = Databases.reopenUrl(url)) {
+            AuthService auth = new AuthService(db, () -> WebSettings.DEFAULT);
+            assertThat(auth.checkPassword("admin", "a long enough password")).isNull();
+            assertThat(auth.checkPassword("admin", "another password")).isNotNull();
+        }
+    }
+
+    @Test
+    void tokensAreCreatedListedWithoutTheirValueAndRevoked() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
+
+        Run created = mcpwatch("", "token", "create", "--db", url, "deploy pipeline");
+        String token = created.out().strip();
+        Run listed = mcpwatch("", "token", "list", "--db", url);
+        Run revoked = mcpwatch("", "token", "revoke", "--db", url, "1");
+        Run again = mcpwatch("", "token", "revoke", "--db", url, "1");
+
+        assertThat(token).startsWith("mcpw_").hasSize(48);
+        assertThat(listed.out()).contains("1\tdeploy pipeline\t" + token.substring(0, 9) + "…").doesNotContain(token).contains("live");
+        assertThat(revoked.out()).contains("Token 1 revoked.");
+        assertThat(again.exitCode()).isEqualTo(1);
+        try (Database db = Databases.reopenUrl(url)) {
+            assertThat(new AuthService(db, () -> WebSettings.DEFAULT).token(token)).isNull();
+        }
+    }
+
+    private Run mcpwatch(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Path in = Files.writeString(dir.resolve("stdin.txt"), stdin);
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("mcpwatch %s exits within 60 s", String.join(" ", args)).isTrue();
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}

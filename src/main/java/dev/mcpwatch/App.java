@@ -12,8 +12,6 @@ import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.dashboard.ApiMonitors;
 import dev.mcpwatch.dashboard.Dashboard;
 import dev.mcpwatch.dashboard.DashboardApi;
-import dev.mcpwatch.dashboard.IncidentAlerting;
-import dev.mcpwatch.dashboard.MinimalToolDiffer;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.MonitorRegistry;
@@ -152,9 +150,8 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The dashboard, status pages and their login, as routes for the API server. The two
-     * {@code IncidentAlerting.NONE} and {@code MinimalToolDiffer} below are where alerting (acknowledge
-     * button, deliveries) and drift detection (the tool-list differ) plug in.
+     * The dashboard, status pages and their login, as routes for the API server. The
+     * dashboard shows alerting's acknowledgements and deliveries and the drift detector's tool diffs.
      */
     private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web());
@@ -168,7 +165,7 @@ public final class App implements AutoCloseable {
                     + "or run: mcpwatch user set-password", config.server().host(), config.server().port(), code);
         }
         return List.of(new AuthPages(auth), new Assets(), status,
-                new Dashboard(db, apiMonitors, updates, IncidentAlerting.NONE, new MinimalToolDiffer(), () -> current.web()),
+                new Dashboard(db, apiMonitors, updates, alerting, () -> current.web()),
                 new DashboardApi(db, apiMonitors, updates));
     }
 

@@ -34,9 +34,12 @@ final class AckCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who acknowledges (default: $USER).")
     String by;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "An API token (default: $MCPWATCH_TOKEN).")
+    String token;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerClient client = new ServerClient(server);
+        ServerClient client = new ServerClient(server, token);
         String who = by != null ? by : System.getenv("USER");
         var body = Json.object().put("via", "cli");
         if (who != null) {

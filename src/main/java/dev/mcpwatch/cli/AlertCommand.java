@@ -52,6 +52,9 @@ final class AlertCommand implements Runnable {
         @Option(names = "--server", paramLabel = "URL", description = "Send through this running mcpwatch instead.")
         String server;
 
+        @Option(names = "--token", paramLabel = "TOKEN", description = "With --server: an API token (default: $MCPWATCH_TOKEN).")
+        String token;
+
         @Override
         public Integer call() throws InterruptedException {
             return server != null ? throughServer() : direct();
@@ -87,7 +90,7 @@ final class AlertCommand implements Runnable {
         }
 
         private int throughServer() throws InterruptedException {
-            ServerClient client = new ServerClient(server);
+            ServerClient client = new ServerClient(server, token);
             ServerClient.Answer a;
             try {
                 a = client.post("/api/alerting/channels/" + channel + "/test", "", Duration.ofMinutes(6));

@@ -3,11 +3,7 @@ package dev.mcpwatch.cli;
 import dev.mcpwatch.probe.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -49,31 +44,30 @@ final class DriftCommand implements Runnable {
         @Parameters(paramLabel = "MONITOR", description = "The monitor's id.")
         String monitor;
 
-        @Option(names = "--api", paramLabel = "URL", description = "The server's API (default: $MCPWATCH_API, else http://127.0.0.1:8080).")
-        String api;
+        @Option(names = {"--server", "--api"}, paramLabel = "URL",
+                description = "The server's API (default: $MCPWATCH_SERVER, else " + ServerClient.DEFAULT + ").")
+        String server;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "An API token (default: $MCPWATCH_TOKEN).")
+        String token;
 
         /** The exit code when {@link #send} returned null. */
         int status = DONE;
 
-        String base() {
-            String url = api != null ? api : System.getenv("MCPWATCH_API") != null ? System.getenv("MCPWATCH_API") : "http://127.0.0.1:8080";
-            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        }
-
         String path(String tail) {
-            return base() + "/api/monitors/" + URLEncoder.encode(monitor, StandardCharsets.UTF_8).replace("+", "%20") + tail;
+            return "/api/monitors/" + URLEncoder.encode(monitor, StandardCharsets.UTF_8).replace("+", "%20") + tail;
         }
 
-        /** Sends the request; prints the API's refusal or the connection problem and returns null then. */
-        JsonNode send(HttpRequest.Builder request) {
+        /** GETs ({@code body} null) or POSTs; prints the API's refusal or the connection problem and returns null then. */
+        JsonNode send(String path, String body) {
             PrintWriter err = command.commandLine().getErr();
-            HttpResponse<String> response;
+            ServerClient client = new ServerClient(server, token);
+            ServerClient.Answer answer;
             try {
-                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                        .send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                answer = body == null ? client.get(path, Duration.ofSeconds(30)) : client.post(path, body, Duration.ofSeconds(30));
             } catch (IOException | IllegalArgumentException e) {
-                err.println("mcpwatch: cannot reach the mcpwatch API at " + base() + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()) + " (is `mcpwatch serve` running? see --api)");
+                err.println("mcpwatch: cannot reach the mcpwatch API at " + client.base() + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()) + " (is `mcpwatch serve` running? see --server)");
                 status = UNREACHABLE;
                 return null;
             } catch (InterruptedException e) {
@@ -81,19 +75,12 @@ final class DriftCommand implements Runnable {
                 status = UNREACHABLE;
                 return null;
             }
-            JsonNode body;
-            try {
-                body = Json.MAPPER.readTree(response.body());
-            } catch (JacksonException e) {
-                body = null;
-            }
-            if (response.statusCode() / 100 != 2 || body == null) {
-                String why = body != null && body.path("error").isString() ? body.path("error").asString() : "HTTP " + response.statusCode();
-                err.println("mcpwatch: " + Waterfall.safe(why));
+            if (answer.status() / 100 != 2 || answer.json() == null) {
+                err.println("mcpwatch: " + Waterfall.safe(answer.error()));
                 status = REFUSED;
                 return null;
             }
-            return body;
+            return answer.json();
         }
     }
 
@@ -105,7 +92,7 @@ final class DriftCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonNode drift = send(HttpRequest.newBuilder(URI.create(path("/drift"))).GET());
+            JsonNode drift = send(path("/drift"), null);
             if (drift == null) {
                 return status;
             }
@@ -176,8 +163,7 @@ final class DriftCommand implements Runnable {
             if (fingerprint != null) {
                 body.put("fingerprint", fingerprint);
             }
-            JsonNode result = send(HttpRequest.newBuilder(URI.create(path("/drift/ack"))).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+            JsonNode result = send(path("/drift/ack"), body.toString());
             if (result == null) {
                 return status;
             }

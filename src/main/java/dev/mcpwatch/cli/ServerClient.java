@@ -11,7 +11,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The commands that talk to a running {@code mcpwatch serve} through its API. The server is
- * {@code --server}, else {@code MCPWATCH_SERVER}, else http://127.0.0.1:8080.
+ * {@code --server}, else {@code MCPWATCH_SERVER}, else http://127.0.0.1:8080; the API token is
+ * {@code --token}, else {@code MCPWATCH_TOKEN} (writes need one once a password is set; create one
+ * with {@code mcpwatch token create} or on the dashboard's Settings page).
  */
 final class ServerClient {
     static final String DEFAULT = "http://127.0.0.1:8080";
@@ -24,20 +26,36 @@ final class ServerClient {
     }
 
     private final String base;
+    private final String token;
 
-    ServerClient(String server) {
+    ServerClient(String server, String token) {
         String s = server != null ? server : System.getenv("MCPWATCH_SERVER") != null ? System.getenv("MCPWATCH_SERVER") : DEFAULT;
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        this.token = token != null ? token : System.getenv("MCPWATCH_TOKEN");
     }
 
     String base() {
         return base;
     }
 
+    Answer get(String path, Duration timeout) throws IOException, InterruptedException {
+        return send(request(path, timeout).GET());
+    }
+
     Answer post(String path, String json, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return send(request(path, timeout).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        if (token != null && !token.isBlank()) {
+            b.header("Authorization", "Bearer " + token.strip());
+        }
+        return b;
+    }
+
+    private static Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(r.body());

@@ -39,7 +39,13 @@ public final class Dashboard implements ApiRoutes {
     private final IncidentAlerting alerting;
     private final Supplier<WebSettings> web;
 
-    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
+    /** The dashboard with alerting's acknowledgements and deliveries, and the drift detector's tool diffs. */
+    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, dev.mcpwatch.alert.Alerting alerting,
+            Supplier<WebSettings> web) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, alerting), new SchemaToolDiffer(), web);
+    }
+
+    Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
             Supplier<WebSettings> web) {
         this.db = db;
         this.overview = new Overview(db);

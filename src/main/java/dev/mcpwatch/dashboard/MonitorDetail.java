@@ -157,8 +157,16 @@ public final class MonitorDetail {
         var required = new java.util.HashSet<String>();
         schema.path("required").forEach(r -> required.add(r.asString()));
         for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
-            out.add(p.getKey() + ": " + MinimalToolDiffer.type(p.getValue()) + (required.contains(p.getKey()) ? " (required)" : ""));
+            out.add(p.getKey() + ": " + typeOf(p.getValue()) + (required.contains(p.getKey()) ? " (required)" : ""));
         }
         return out.isEmpty() ? "no parameters" : String.join(", ", out);
+    }
+
+    private static String typeOf(tools.jackson.databind.JsonNode schema) {
+        if (schema == null) {
+            return "?";
+        }
+        tools.jackson.databind.JsonNode t = schema.get("type");
+        return t == null ? "any" : t.isString() ? t.asString() : t.toString();
     }
 }

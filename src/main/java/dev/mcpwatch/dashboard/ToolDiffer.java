@@ -4,9 +4,8 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Says how one tool list differs from the one before, for the monitor page's change history. The
- * dashboard ships {@link MinimalToolDiffer}; the drift detector (package {@code schema}) can take
- * its place by implementing this interface and being passed to {@link Dashboard} in {@code App}.
+ * Says how one tool list differs from the one before, for the monitor page's change history
+ * ({@link SchemaToolDiffer}: the drift detector's words).
  */
 @FunctionalInterface
 public interface ToolDiffer {

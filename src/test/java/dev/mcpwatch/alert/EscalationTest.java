@@ -102,7 +102,10 @@ class EscalationTest {
             long id = awaitOpenIncident(serve);
             await("the pager triggered by step 1", Duration.ofSeconds(15), () -> !pager.requests().isEmpty());
 
-            Serving.Answer ack = Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "{\"by\": \"alice\"}");
+            Serving.Answer anonymous = Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "{\"by\": \"eve\"}");
+            assertThat(anonymous.status()).as("acknowledging is a write: it needs an API token").isEqualTo(401);
+            String token = serve.apiToken();
+            Serving.Answer ack = Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "{\"by\": \"alice\"}", token);
 
             assertThat(ack.status()).isEqualTo(200);
             assertThat(ack.json().path("outcome").asString()).isEqualTo("acknowledged");
@@ -120,7 +123,7 @@ class EscalationTest {
             Serving.sleep(Duration.ofMillis(Math.max(0, step2Due + 2_000 - System.currentTimeMillis())));
             assertThat(chat.requests()).extracting(r -> r.json().path("event").asString()).as("no step 2 after the ack")
                     .containsExactly("incident.opened", "incident.acknowledged");
-            assertThat(Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "").json().path("outcome").asString())
+            assertThat(Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "", token).json().path("outcome").asString())
                     .isEqualTo("already_acknowledged");
         }
     }
@@ -190,11 +193,15 @@ class EscalationTest {
             server.set(Switch.Mode.ERROR_503);
             long id = awaitOpenIncident(serve);
 
-            Cli first = cli("ack", Long.toString(id), "--server", serve.base(), "--by", "carol");
-            Cli second = cli("ack", Long.toString(id), "--server", serve.base());
-            Cli missing = cli("ack", "99999", "--server", serve.base());
+            Cli refused = cli("ack", Long.toString(id), "--server", serve.base(), "--by", "mallory");
+            String token = serve.apiToken();
+            Cli first = cli("ack", Long.toString(id), "--server", serve.base(), "--by", "carol", "--token", token);
+            Cli second = cli("ack", Long.toString(id), "--server", serve.base(), "--token", token);
+            Cli missing = cli("ack", "99999", "--server", serve.base(), "--token", token);
             Cli nobody = cli("ack", Long.toString(id), "--server", "http://127.0.0.1:1");
 
+            assertThat(refused.code()).as("no token, no acknowledgement").isEqualTo(1);
+            assertThat(refused.err()).contains("set a password first");
             assertThat(first.code()).isZero();
             assertThat(first.out()).contains("incident " + id + " acknowledged at ");
             assertThat(second.code()).isZero();

@@ -57,10 +57,18 @@ final class Serving {
     }
 
     static Answer post(String url, String contentType, String body) {
+        return post(url, contentType, body, null);
+    }
+
+    /** A POST with an API token (the API refuses writes without one). */
+    static Answer post(String url, String contentType, String body, String token) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);

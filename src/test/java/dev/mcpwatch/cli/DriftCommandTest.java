@@ -70,8 +70,11 @@ class DriftCommandTest {
                     .contains("  the schema changed without a version bump\n");
 
             String current = serve.get("/api/monitors/weather/drift").path("current").path("fingerprint").asString();
+            Run anonymous = mcpwatch("drift", "ack", "weather", "--server", serve.base());
+            assertThat(anonymous.exitCode()).as("acknowledging is a write: it needs an API token").isEqualTo(2);
+            String token = serve.apiToken();
             Run ack = mcpwatch("drift", "ack", "weather", "--api", serve.base(), "--by", "alice", "--note", "v2 deploy",
-                    "--fingerprint", current.substring(0, 16));
+                    "--fingerprint", current.substring(0, 16), "--token", token);
 
             assertThat(ack.exitCode()).as(ack.toString()).isZero();
             assertThat(ack.out()).isEqualTo("weather: the baseline is now tool list " + current.substring(0, 16)
@@ -89,7 +92,7 @@ class DriftCommandTest {
             assertThat(diff.path("drift").path("changes").get(0).path("sentence").asString())
                     .isEqualTo("parameter `city` of tool `get_weather` changed type from string to number");
 
-            Run again = mcpwatch("drift", "ack", "weather", "--api", serve.base());
+            Run again = mcpwatch("drift", "ack", "weather", "--api", serve.base(), "--token", token);
             assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
             assertThat(again.err()).startsWith("mcpwatch: nothing to acknowledge: monitor 'weather' serves its baseline tool list");
         }
@@ -99,18 +102,19 @@ class DriftCommandTest {
     void theApiRefusesWhatItCannotDoWithASentenceAndTheCommandSaysSo() throws Exception {
         try (ServeFixture serve = ServeFixture.start(ServeFixture.tempDir("drift-refusals"),
                 "monitors: [{id: idle, url: 'http://127.0.0.1:9/mcp', paused: true}]", Duration.ofSeconds(10), Duration.ofSeconds(10))) {
-            Run unknown = mcpwatch("drift", "ack", "nope", "--api", serve.base());
+            String token = serve.apiToken();
+            Run unknown = mcpwatch("drift", "ack", "nope", "--api", serve.base(), "--token", token);
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.err()).isEqualTo("mcpwatch: no monitor 'nope'\n");
 
-            Run nothingYet = mcpwatch("drift", "ack", "idle", "--api", serve.base());
+            Run nothingYet = mcpwatch("drift", "ack", "idle", "--api", serve.base(), "--token", token);
             assertThat(nothingYet.exitCode()).isEqualTo(2);
             assertThat(nothingYet.err()).isEqualTo("mcpwatch: monitor 'idle' has not listed its tools yet; there is nothing to acknowledge\n");
 
-            HttpResponse<String> badJson = post(serve.base() + "/api/monitors/idle/drift/ack", "{by:");
+            HttpResponse<String> badJson = post(serve.base() + "/api/monitors/idle/drift/ack", "{by:", token);
             assertThat(badJson.statusCode()).isEqualTo(400);
             assertThat(badJson.body()).contains("the body is not valid JSON");
-            HttpResponse<String> badFingerprint = post(serve.base() + "/api/monitors/idle/drift/ack", "{\"fingerprint\":\"xyz\"}");
+            HttpResponse<String> badFingerprint = post(serve.base() + "/api/monitors/idle/drift/ack", "{\"fingerprint\":\"xyz\"}", token);
             assertThat(badFingerprint.statusCode()).as("a monitor with no list yet is refused first").isEqualTo(404);
             assertThat(serve.status("/api/warnings?limit=0")).isEqualTo(400);
         }
@@ -123,9 +127,9 @@ class DriftCommandTest {
         assertThat(unreachable.err()).startsWith("mcpwatch: cannot reach the mcpwatch API at http://127.0.0.1:" + closed);
     }
 
-    private static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String url, String body, String token) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Run mcpwatch(String... args) throws IOException, InterruptedException {

@@ -17,9 +17,17 @@ public final class Http {
 
     /** The JSON body of a GET, whatever the status. */
     public static JsonNode getJson(String url) {
+        return getJson(url, null);
+    }
+
+    /** The JSON body of a GET with an API token (once a password is set, the API wants one for reads too). */
+    public static JsonNode getJson(String url, String token) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
@@ -31,9 +39,16 @@ public final class Http {
 
     /** The status of a GET, or -1 when nothing answered. */
     public static int status(String url) {
+        return status(url, null);
+    }
+
+    public static int status(String url, String token) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 public final class ServeFixture implements AutoCloseable {
     private final App app;
     private final Path dir;
+    private volatile String token;
 
     private ServeFixture(App app, Path dir) {
         this.app = app;
@@ -71,17 +72,34 @@ public final class ServeFixture implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * An API token for writes (acknowledging, drift ack, adding monitors): sets the admin password
+     * if none is set yet, as an operator must before the API accepts writes, and creates a token.
+     */
+    public String apiToken() {
+        try {
+            var auth = new dev.mcpwatch.auth.AuthService(app.database(), () -> dev.mcpwatch.config.WebSettings.DEFAULT);
+            if (!auth.passwordSet()) {
+                auth.setPassword(dev.mcpwatch.auth.AuthService.DEFAULT_USER, "a test password of some length");
+            }
+            token = auth.createToken("tests", dev.mcpwatch.auth.AuthService.DEFAULT_USER);
+            return token;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String base() {
         return "http://127.0.0.1:" + app.port();
     }
 
-    /** GETs an API path and returns the parsed JSON body (any status). */
+    /** GETs an API path and returns the parsed JSON body (any status), with this fixture's API token once it has one. */
     public JsonNode get(String path) {
-        return Http.getJson(base() + path);
+        return Http.getJson(base() + path, token);
     }
 
     public int status(String path) {
-        return Http.status(base() + path);
+        return Http.status(base() + path, token);
     }
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code within}. */

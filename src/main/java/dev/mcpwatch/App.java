@@ -91,11 +91,12 @@ public final class App implements AutoCloseable {
         rememberEras(eras);
         storeMonitors();
         probing.onDatabaseBack(this::storeMonitors);
-        probing.start();
         apiMonitors.onChange(this::applyApiMonitors);
         List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db), alerting.routes()));
         routes.addAll(web(config));
         this.api = ApiServer.start(config.server(), db, this::health, routes);
+        // Started after the API, so the API answers while thousands of monitors are being scheduled.
+        probing.start();
         if (source != null) {
             this.watcher = new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
             watcher.start();

@@ -12,7 +12,15 @@ import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.Dialect;
 import java.time.Duration;
 import java.time.Instant;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +38,15 @@ final class ProbeScheduler {
     static final int MISSED_HEARTBEATS = 4;
     private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
 
+    private static final int BATCH = 1_000;
+
     private final Scheduler scheduler;
     private final CustomTask<Void> probe;
+    private final Database db;
 
     ProbeScheduler(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, String nodeName, int maxConcurrent,
             Lateness lateness) {
+        this.db = db;
         this.probe = Tasks.custom(PROBE_TASK, Void.class)
                 .onDeadExecutionRevive()
                 .execute((instance, context) -> {
@@ -95,8 +107,46 @@ final class ProbeScheduler {
 
     /** Schedules monitors that have no execution yet, spread over their interval. */
     void add(Collection<MonitorConfig> monitors) {
-        for (MonitorConfig m : monitors) {
-            scheduler.scheduleIfNotExists(probe.instance(m.id()), Instant.now().plus(spread(m)));
+        if (monitors.size() <= BATCH) {
+            for (MonitorConfig m : monitors) {
+                scheduler.scheduleIfNotExists(probe.instance(m.id()), Instant.now().plus(spread(m)));
+            }
+            return;
+        }
+        // Thousands of monitors at start-up: one query for what exists, then batched inserts, instead
+        // of a round trip per monitor (which made start-up take minutes at 30,000 monitors).
+        Set<String> existing = existingInstances();
+        List<MonitorConfig> missing = monitors.stream().filter(m -> !existing.contains(m.id())).toList();
+        for (int from = 0; from < missing.size(); from += BATCH) {
+            List<MonitorConfig> chunk = missing.subList(from, Math.min(missing.size(), from + BATCH));
+            Instant now = Instant.now();
+            List<SchedulableInstance<?>> batch = new ArrayList<>(chunk.size());
+            chunk.forEach(m -> batch.add(SchedulableInstance.of(probe.instance(m.id()), now.plus(spread(m)))));
+            try {
+                scheduler.scheduleBatch(batch);
+            } catch (RuntimeException e) {
+                // another node scheduled some of these meanwhile: fall back to one at a time for this chunk
+                chunk.forEach(m -> scheduler.scheduleIfNotExists(probe.instance(m.id()), Instant.now().plus(spread(m))));
+            }
+        }
+    }
+
+    private Set<String> existingInstances() {
+        try {
+            return db.read(c -> {
+                Set<String> out = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT task_instance FROM scheduled_tasks WHERE task_name = ?")) {
+                    ps.setString(1, PROBE_TASK);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the scheduled probes: " + e.getMessage(), e);
         }
     }
 

@@ -69,9 +69,12 @@ class AlertTestCommandTest {
                           channels:
                             ops: {type: webhook, url: "%s"}
                         """.formatted(server.url(), hook.url("/hook")), Duration.ofSeconds(2), Duration.ofMillis(500))) {
-            EscalationTest.Cli ok = cli("alert", "test", "ops", "--server", serve.base());
-            EscalationTest.Cli unknown = cli("alert", "test", "nope", "--server", serve.base());
+            EscalationTest.Cli anonymous = cli("alert", "test", "ops", "--server", serve.base());
+            String token = serve.apiToken();
+            EscalationTest.Cli ok = cli("alert", "test", "ops", "--server", serve.base(), "--token", token);
+            EscalationTest.Cli unknown = cli("alert", "test", "nope", "--server", serve.base(), "--token", token);
 
+            assertThat(anonymous.code()).as("sending through the server is a write: it needs an API token").isEqualTo(1);
             assertThat(ok.code()).isZero();
             assertThat(ok.out()).startsWith("test message delivered to ops (webhook)");
             assertThat(hook.requests()).hasSize(1);

@@ -176,6 +176,7 @@ class BrowserTest {
         browser.findElement(By.cssSelector("#status option[value=identified]")).click();
         browser.findElement(By.id("message")).sendKeys("The file store's disk is full; freeing space.");
         browser.findElement(By.cssSelector("section[aria-labelledby=updates] button")).click();
+        awaitUrlEndingWith("/incidents/" + incident + "#updates");
 
         assertThat(browser.getCurrentUrl()).endsWith("/incidents/" + incident + "#updates");
         assertThat(browser.findElement(By.cssSelector("section[aria-labelledby=updates] ol.timeline")).getText())
@@ -221,6 +222,14 @@ class BrowserTest {
             Path target = Path.of(docs, name + ".png");
             Files.createDirectories(target.getParent());
             Files.copy(out, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A form post redirects; on a busy machine the browser may still be on its way when asked. */
+    private void awaitUrlEndingWith(String suffix) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!browser.getCurrentUrl().endsWith(suffix) && System.nanoTime() < end) {
+            Thread.sleep(50);
         }
     }
 }

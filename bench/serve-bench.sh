@@ -349,6 +349,19 @@ if [ "$warns" -gt 0 ]; then
 fi
 [ "$store" = postgres ] && echo "  postgres      $pg_version, initdb defaults, 127.0.0.1:$pg_port"
 
+# The JSON API at this scale, while probing goes on: each call 15 times, median and p90 of curl's total.
+api_time() {
+  for _ in $(seq 1 15); do curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$api$1"; done | sort -n \
+    | awk '{a[NR] = $1} END {printf "median %5.1f ms  p90 %5.1f ms", a[int(NR / 2) + 1] * 1000, a[int(NR * 0.9)] * 1000}'
+}
+echo "  API           while probing, 15 calls each:"
+past_first=$(curl -s "http://127.0.0.1:$api/api/monitors?limit=500" | jq -r .next_cursor)
+for path in "/api/monitors?limit=100" "/api/monitors?limit=100&cursor=$past_first" "/api/monitors?status=up&limit=100" \
+    "/api/monitors?q=fleet-99&limit=100" "/api/monitors/fleet-$((n / 2))/stats" "/api/monitors/fleet-$((n / 2))/results?limit=100" \
+    "/api/incidents?limit=100" "/health"; do
+  printf '                %-46s %s\n' "${path/cursor=$past_first/cursor=(page 2)}" "$(api_time "$path")"
+done
+
 jq -cn --argjson n "$n" --argjson interval "$interval" --arg store "$store" --argjson window "$window" \
   --argjson fleetRate "$fleet_rate" --argjson dbRate "$db_rate" --argjson failed "$failed" --argjson rows "$db_rows" \
   --argjson h1 "$h1" --argjson cpu "$cpu_pct" --argjson rssMax "$rss_max" --argjson hwm "$hwm" --argjson growth "$growth" \

@@ -95,6 +95,11 @@ public final class App implements AutoCloseable {
         List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db), alerting.routes()));
         routes.addAll(web(config));
         this.api = ApiServer.start(config.server(), db, this::health, routes);
+        String code = auth.setupCode();
+        if (code != null) {
+            log.warn("No password is set. Open http://{}:{}/setup and enter the setup code {} (valid until restart), "
+                    + "or run: mcpwatch user set-password", config.server().host(), api.port(), code);
+        }
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
         probing.start();
         if (source != null) {
@@ -160,11 +165,6 @@ public final class App implements AutoCloseable {
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
         StatusUpdates updates = new StatusUpdates(status::invalidate);
         events.listen(updates);
-        String code = auth.setupCode();
-        if (code != null) {
-            log.warn("No password is set. Open http://{}:{}/setup and enter the setup code {} (valid until restart), "
-                    + "or run: mcpwatch user set-password", config.server().host(), config.server().port(), code);
-        }
         return List.of(new AuthPages(auth), new Assets(), status,
                 new Dashboard(db, apiMonitors, updates, alerting, () -> current.web()),
                 new DashboardApi(db, apiMonitors, updates));

@@ -45,7 +45,8 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP = union(Set.of("server", "storage", "defaults", "monitors", "alerting"), WebSettingsReader.TOP);
     private static final Set<String> SERVER = Set.of("host", "port", "public_url", "location", "max_concurrent_probes");
-    private static final Set<String> STORAGE = Set.of("url", "username", "password", "raw_retention", "rollup_retention", "buffer");
+    private static final Set<String> STORAGE = Set.of("url", "username", "password", "raw_retention", "rollup_retention",
+            "minute_rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
             "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
             "detection");
@@ -219,8 +220,12 @@ public final class ConfigLoader {
         if (rollups.compareTo(Duration.ofDays(1)) < 0) {
             n.get("rollup_retention").problem("must be at least 1d, got " + rollups);
         }
+        Duration minutes = n.duration("minute_rollup_retention", rollups);
+        if (minutes.compareTo(Duration.ofHours(1)) < 0 || minutes.compareTo(rollups) > 0) {
+            n.get("minute_rollup_retention").problem("must be at least 1h and at most rollup_retention (" + rollups + "), got " + minutes);
+        }
         StorageSettings s = new StorageSettings(url, n.string("username", null), n.string("password", null), raw, rollups,
-                n.integer("buffer", d.bufferCapacity(), 100, 10_000_000));
+                n.integer("buffer", d.bufferCapacity(), 100, 10_000_000), minutes);
         problems.addAll(p.list());
         return s;
     }

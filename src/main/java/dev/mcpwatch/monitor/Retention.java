@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces retention: raw results and minute rollups older than {@code raw_retention}, hour and day
- * rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
+ * Enforces retention: raw results older than {@code raw_retention}, minute rollups older than
+ * {@code minute_rollup_retention} (by default {@code rollup_retention}), hour and day rollups older
+ * than {@code rollup_retention}. Deletes in small batches, each its own short
  * transaction with a pause between, so probes keep writing while it works.
  */
 public final class Retention {
@@ -43,7 +44,7 @@ public final class Retention {
                 deleted += n;
                 pause();
             } while (n == BATCH);
-            deleted += deleteRollups(Resolution.MINUTE, rawCutoff);
+            deleted += deleteRollups(Resolution.MINUTE, now - storage.minuteRollupRetention().toMillis());
             long rollupCutoff = now - storage.rollupRetention().toMillis();
             deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
             deleted += deleteRollups(Resolution.DAY, rollupCutoff);

@@ -20,13 +20,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Retention, on SQLite and on a real PostgreSQL: raw results and minute rollups go after
- * {@code raw_retention}, hour and day rollups after {@code rollup_retention}; everything newer stays.
+ * Retention, on SQLite and on a real PostgreSQL: raw results go after {@code raw_retention}, minute
+ * rollups after {@code minute_rollup_retention} (by default {@code rollup_retention}), hour and day
+ * rollups after {@code rollup_retention}; everything newer stays.
  * More rows than one batch are deleted in several short transactions.
  */
 class RetentionTest {
+    /** Minute rollups kept only as long as raw results, as a large fleet might configure. */
     private static final StorageSettings STORAGE = new StorageSettings("unused", null, null, Duration.ofDays(7), Duration.ofDays(30),
-            1_000);
+            1_000, Duration.ofDays(7));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
@@ -60,6 +62,27 @@ class RetentionTest {
             // raw: the bulk, a month ago and eight days ago; minute: those two; hour and day: a month ago.
             assertThat(deleted).isEqualTo(bulk + 2 + 2 + 1 + 1);
             assertThat(new Retention(db, STORAGE).run()).as("a second pass finds nothing").isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void byDefaultMinuteRollupsAreKeptAsLongAsHourAndDayRollups(Kind kind) throws SQLException {
+        StorageSettings defaults = new StorageSettings("unused", null, null, Duration.ofDays(7), Duration.ofDays(30), 1_000);
+        try (Database db = kind.open()) {
+            Instant now = Instant.now();
+            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            MonitorConfig m = Results.monitor("api");
+            Instant monthAgo = now.minus(Duration.ofDays(31));
+            Instant eightDaysAgo = now.minus(Duration.ofDays(8));
+            for (Instant at : new Instant[] {monthAgo, eightDaysAgo}) {
+                assertThat(recorder.record(m, Results.healthy(at, 50), at.toEpochMilli() + 50)).isNotNull();
+            }
+
+            new Retention(db, defaults).run();
+
+            assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).as("raw results follow raw_retention").isZero();
+            assertThat(buckets(db, Resolution.MINUTE)).containsExactly(Resolution.MINUTE.bucketStart(eightDaysAgo.toEpochMilli()));
         }
     }
 

@@ -16,8 +16,13 @@ import java.time.Duration;
 public sealed interface Channel
         permits WebhookChannel, SlackChannel, DiscordChannel, PagerDutyChannel, OpsgenieChannel, TeamsChannel, NtfyChannel, EmailChannel {
 
+    /** The settings every channel has: the name the configuration gives it, its own timeout and concurrency. */
+    Channels.Common common();
+
     /** The name the configuration gives it; routes refer to it. */
-    String name();
+    default String name() {
+        return common().name();
+    }
 
     /** The registry key: {@code webhook}, {@code slack}, … */
     String type();
@@ -30,13 +35,19 @@ public sealed interface Channel
     }
 
     /** Whether events of this kind are sent here at all (an e-mail for an acknowledgement is noise). */
-    boolean accepts(String event);
+    default boolean accepts(String event) {
+        return true;
+    }
 
     /** This channel's own delivery timeout, or null for {@code alerting.delivery.timeout}. */
-    Duration timeout();
+    default Duration timeout() {
+        return common().timeout();
+    }
 
     /** Deliveries to this channel at once; the others wait in the outbox, never blocking other channels. */
-    int concurrency();
+    default int concurrency() {
+        return common().concurrency();
+    }
 
     /** Sends one alert; returns the outcome, never throws. */
     Result send(Alert alert, Delivery delivery);

@@ -29,7 +29,8 @@ public final class Channels {
     }
 
     /** The settings every channel has. */
-    record Common(String name, Duration timeout, int concurrency) {}
+    /** What every channel's configuration has besides its own keys. */
+    public record Common(String name, Duration timeout, int concurrency) {}
 
     private record Type(Set<String> keys, Reader reader) {}
 

@@ -3,7 +3,6 @@ package dev.mcpwatch.alert.channel;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -113,8 +112,8 @@ public final class DiscordChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -125,21 +124,6 @@ public final class DiscordChannel implements Channel {
     @Override
     public String disabledBecause() {
         return Channels.emptyBecause("webhook_url", webhookUrl);
-    }
-
-    @Override
-    public boolean accepts(String event) {
-        return true;
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

@@ -286,8 +286,8 @@ public final class EmailChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -309,16 +309,6 @@ public final class EmailChannel implements Channel {
     @Override
     public boolean accepts(String event) {
         return !event.equals("incident.acknowledged");
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

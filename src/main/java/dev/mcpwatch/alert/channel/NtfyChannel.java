@@ -2,7 +2,6 @@ package dev.mcpwatch.alert.channel;
 
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import okhttp3.Credentials;
@@ -117,8 +116,8 @@ public final class NtfyChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -134,16 +133,6 @@ public final class NtfyChannel implements Channel {
     @Override
     public boolean accepts(String event) {
         return !event.equals("incident.acknowledged");
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

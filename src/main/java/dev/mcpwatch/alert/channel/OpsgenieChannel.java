@@ -2,7 +2,6 @@ package dev.mcpwatch.alert.channel;
 
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.time.Duration;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -147,8 +146,8 @@ public final class OpsgenieChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -164,16 +163,6 @@ public final class OpsgenieChannel implements Channel {
     @Override
     public boolean accepts(String event) {
         return !event.equals("digest");
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

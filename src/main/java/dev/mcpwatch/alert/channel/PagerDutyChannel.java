@@ -2,7 +2,6 @@ package dev.mcpwatch.alert.channel;
 
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.time.Duration;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -98,8 +97,8 @@ public final class PagerDutyChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -115,16 +114,6 @@ public final class PagerDutyChannel implements Channel {
     @Override
     public boolean accepts(String event) {
         return !event.equals("digest");
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mcpwatch.alert.channel;
 
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
@@ -78,8 +77,8 @@ public final class TeamsChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -90,21 +89,6 @@ public final class TeamsChannel implements Channel {
     @Override
     public String disabledBecause() {
         return Channels.emptyBecause("webhook_url", webhookUrl);
-    }
-
-    @Override
-    public boolean accepts(String event) {
-        return true;
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.mcpwatch.probe.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -86,8 +85,8 @@ public final class WebhookChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return common.name();
+    public Channels.Common common() {
+        return common;
     }
 
     @Override
@@ -98,21 +97,6 @@ public final class WebhookChannel implements Channel {
     @Override
     public String disabledBecause() {
         return Channels.emptyBecause("url", url);
-    }
-
-    @Override
-    public boolean accepts(String event) {
-        return true;
-    }
-
-    @Override
-    public Duration timeout() {
-        return common.timeout();
-    }
-
-    @Override
-    public int concurrency() {
-        return common.concurrency();
     }
 
     @Override

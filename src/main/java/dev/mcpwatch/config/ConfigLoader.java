@@ -68,18 +68,41 @@ public final class ConfigLoader {
 
     /** Loads a file, or every YAML file of a folder in name order. */
     public McpwatchConfig load(Path fileOrFolder) throws ConfigException {
-        List<Path> files = files(fileOrFolder);
-        List<Problem> unresolved = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        Map<String, JsonNode> sections = new HashMap<>();
-        Map<String, String> sectionFile = new HashMap<>();
-        List<Map.Entry<String, JsonNode>> monitors = new ArrayList<>();
-        Map<String, JsonNode> statusPages = new LinkedHashMap<>();
-        for (Path file : files) {
+        Documents documents = new Documents();
+        for (Path file : files(fileOrFolder)) {
             String name = fileOrFolder.equals(file) ? file.toString() : fileOrFolder.relativize(file).toString();
-            JsonNode doc = parse(file, name, unresolved, problems);
+            documents.add(name, parse(file, name, documents.unresolved, documents.problems));
+        }
+        return documents.config(fileOrFolder.toString());
+    }
+
+    /** Loads YAML text, as if it were one file called {@code name}. */
+    public McpwatchConfig loadText(String yaml, String name) throws ConfigException {
+        Documents documents = new Documents();
+        try {
+            documents.add(name, substitute(YAML.readTree(yaml), name, "", documents.unresolved));
+        } catch (JacksonException e) {
+            throw new ConfigException(List.of(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage())));
+        }
+        return documents.config(null);
+    }
+
+    /**
+     * The parsed documents of one configuration, gathered section by section: server, storage,
+     * defaults, alerting and web may each come from one document only; monitors and status pages
+     * from any number of them.
+     */
+    private final class Documents {
+        final List<Problem> unresolved = new ArrayList<>();
+        final List<Problem> problems = new ArrayList<>();
+        private final Map<String, JsonNode> sections = new HashMap<>();
+        private final Map<String, String> sectionFile = new HashMap<>();
+        private final List<Map.Entry<String, JsonNode>> monitors = new ArrayList<>();
+        private final Map<String, JsonNode> statusPages = new LinkedHashMap<>();
+
+        void add(String name, JsonNode doc) {
             if (doc == null) {
-                continue;
+                return;
             }
             Node.Problems p = new Node.Problems(name);
             Node root = new Node(doc, "", p);
@@ -105,46 +128,15 @@ public final class ConfigLoader {
                 statusPages.put(name, doc.get("status_pages"));
             }
         }
-        McpwatchConfig config = build(sections, sectionFile, monitors, problems)
-                .withWeb(WebSettingsReader.read(sections.get("web"), sectionFile.get("web"), statusPages, problems));
-        if (!unresolved.isEmpty() || !problems.isEmpty()) {
-            throw new ConfigException(withoutEchoes(unresolved, problems));
-        }
-        return new McpwatchConfig(config.server(), config.storage(), config.monitors(), fileOrFolder.toString(), config.alerting(),
-                config.web());
-    }
 
-    /** Loads YAML text, as if it were one file called {@code name}. */
-    public McpwatchConfig loadText(String yaml, String name) throws ConfigException {
-        List<Problem> unresolved = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        JsonNode doc;
-        try {
-            doc = substitute(YAML.readTree(yaml), name, "", unresolved);
-        } catch (JacksonException e) {
-            throw new ConfigException(List.of(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage())));
-        }
-        Node.Problems p = new Node.Problems(name);
-        new Node(doc, "", p).allowOnly(TOP);
-        problems.addAll(p.list());
-        Map<String, JsonNode> sections = new HashMap<>();
-        Map<String, String> sectionFile = new HashMap<>();
-        for (String s : List.of("server", "storage", "defaults", "alerting", "web")) {
-            if (doc != null && doc.isObject() && doc.has(s)) {
-                sections.put(s, doc.get(s));
-                sectionFile.put(s, name);
+        McpwatchConfig config(String source) throws ConfigException {
+            McpwatchConfig config = build(sections, sectionFile, monitors, problems)
+                    .withWeb(WebSettingsReader.read(sections.get("web"), sectionFile.get("web"), statusPages, problems));
+            if (!unresolved.isEmpty() || !problems.isEmpty()) {
+                throw new ConfigException(withoutEchoes(unresolved, problems));
             }
+            return new McpwatchConfig(config.server(), config.storage(), config.monitors(), source, config.alerting(), config.web());
         }
-        List<Map.Entry<String, JsonNode>> monitors = doc != null && doc.isObject() && doc.has("monitors")
-                ? List.of(Map.entry(name, doc.get("monitors"))) : List.of();
-        Map<String, JsonNode> statusPages = doc != null && doc.isObject() && doc.has("status_pages")
-                ? Map.of(name, doc.get("status_pages")) : Map.of();
-        McpwatchConfig config = build(sections, sectionFile, monitors, problems)
-                .withWeb(WebSettingsReader.read(sections.get("web"), sectionFile.get("web"), statusPages, problems));
-        if (!unresolved.isEmpty() || !problems.isEmpty()) {
-            throw new ConfigException(withoutEchoes(unresolved, problems));
-        }
-        return config;
     }
 
     private McpwatchConfig build(Map<String, JsonNode> sections, Map<String, String> sectionFile,

@@ -279,6 +279,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void textThatIsNotAMappingIsRefusedLikeAFile() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> new ConfigLoader(NO_ENV::get).loadText("- just\n- a list\n", "list.yaml"));
+
+        assertThat(e.problems()).extracting(Problem::toString)
+                .containsExactly("list.yaml: must be a mapping with server, storage, defaults and monitors, got a list");
+    }
+
+    @Test
     void anUnsetTimeoutFollowsAShortInterval() throws Exception {
         McpwatchConfig config = new ConfigLoader(NO_ENV::get).loadText("""
                 monitors:

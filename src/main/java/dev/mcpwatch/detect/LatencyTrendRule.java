@@ -45,11 +45,10 @@ final class LatencyTrendRule implements Rule {
 
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException {
-        long hour = Resolution.HOUR.bucketStart(ctx.now());
-        if (memory.path("hour").asLong(-1) == hour) {
+        if (!Rule.firstProbeOfTheHour(ctx, memory)) {
             return Verdict.UNCHANGED;
         }
-        memory.put("hour", hour);
+        long hour = Resolution.HOUR.bucketStart(ctx.now());
         DetectionSettings.LatencyTrend s = ctx.settings().latencyTrend();
         List<Double> series = new ArrayList<>();
         for (RollupStore.Bucket b : ctx.stores().rollups().buckets(ctx.c(), ctx.monitorId(), Resolution.HOUR,

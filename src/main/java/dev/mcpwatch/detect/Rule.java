@@ -2,6 +2,7 @@ package dev.mcpwatch.detect;
 
 import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.store.Resolution;
 import java.sql.SQLException;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,4 +31,17 @@ interface Rule {
      * @param held the conditions the rule held after the previous probe, by subject
      */
     Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException;
+
+    /**
+     * For rules that judge hourly rollups: true once per clock hour (noting it in {@code memory}),
+     * false for every other probe of that hour, which then changes nothing.
+     */
+    static boolean firstProbeOfTheHour(Context ctx, ObjectNode memory) {
+        long hour = Resolution.HOUR.bucketStart(ctx.now());
+        if (memory.path("hour").asLong(-1) == hour) {
+            return false;
+        }
+        memory.put("hour", hour);
+        return true;
+    }
 }

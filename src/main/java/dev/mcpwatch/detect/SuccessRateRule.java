@@ -35,11 +35,10 @@ final class SuccessRateRule implements Rule {
 
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException {
-        long hour = Resolution.HOUR.bucketStart(ctx.now());
-        if (memory.path("hour").asLong(-1) == hour) {
+        if (!Rule.firstProbeOfTheHour(ctx, memory)) {
             return Verdict.UNCHANGED;
         }
-        memory.put("hour", hour);
+        long hour = Resolution.HOUR.bucketStart(ctx.now());
         DetectionSettings.SuccessRate s = ctx.settings().successRate();
         RollupStore.Summary w = ctx.stores().rollups().summary(ctx.c(), ctx.monitorId(), Resolution.HOUR, hour - s.window().toMillis(), hour);
         Double rate = w.availability();

@@ -42,11 +42,10 @@ final class ToolErrorRateRule implements Rule {
         if (ctx.monitor().calls().isEmpty()) {
             return memory.isEmpty() && held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(memory.removeAll());
         }
-        long hour = Resolution.HOUR.bucketStart(ctx.now());
-        if (memory.path("hour").asLong(-1) == hour) {
+        if (!Rule.firstProbeOfTheHour(ctx, memory)) {
             return Verdict.UNCHANGED;
         }
-        memory.put("hour", hour);
+        long hour = Resolution.HOUR.bucketStart(ctx.now());
         DetectionSettings.ToolErrorRate s = ctx.settings().toolErrorRate();
         ToolCallStore store = ctx.stores().toolCalls();
         long keep = Math.max(s.window().toMillis(), KEEP_AT_LEAST.toMillis());

@@ -102,6 +102,7 @@ class BrowserTest {
         assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("wrong user name or password");
 
         browser.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD, Keys.ENTER);
+        awaitUrlEndingWith("/");
 
         assertThat(browser.getCurrentUrl()).isEqualTo(web.url("/"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Monitors");

@@ -238,7 +238,7 @@ final class AlertRoutes implements ApiRoutes {
 
     private String summary(IncidentRow inc) {
         return "<table cellpadding=\"4\"><tr><th align=\"left\">Monitor</th><td>" + escape(inc.monitorId()) + "</td></tr>"
-                + "<tr><th align=\"left\">Severity</th><td>" + escape(String.valueOf(inc.severity())) + "</td></tr>"
+                + "<tr><th align=\"left\">Severity</th><td>" + escape(String.valueOf(inc.severityNow())) + "</td></tr>"
                 + "<tr><th align=\"left\">Failure</th><td>" + escape(inc.reason() + " (" + inc.layer() + " layer, in " + inc.phase() + ")")
                 + "</td></tr><tr><th align=\"left\">Message</th><td>" + escape(inc.message()) + "</td></tr>"
                 + "<tr><th align=\"left\">Started</th><td>" + Payloads.iso(inc.onsetAt()) + "</td></tr></table>";

@@ -268,6 +268,7 @@ public final class ApiServer implements AutoCloseable {
         out.put("monitorId", r.monitorId());
         out.put("status", r.status());
         out.put("severity", r.severity());
+        out.put("currentSeverity", r.severityNow());
         out.put("reason", r.reason());
         out.put("layer", r.layer());
         out.put("phase", r.phase());

@@ -261,11 +261,17 @@ public final class IncidentStore {
      * {@code now} while open). P3 incidents are warnings, not downtime, and do not count.
      */
     public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now) throws SQLException {
+        return downtimeByDay(c, monitorIds, firstDay, days, now, i -> true);
+    }
+
+    /** The same, counting only the incidents {@code counted} accepts (status pages leave out those inside maintenance). */
+    public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now,
+            java.util.function.Predicate<IncidentRow> counted) throws SQLException {
         long dayMs = Resolution.DAY.millis();
         long end = firstDay + days * dayMs;
         Map<String, long[]> out = new HashMap<>();
         for (IncidentRow i : overlapping(c, monitorIds, firstDay, end)) {
-            if ("P3".equals(i.severity())) {
+            if ("P3".equals(i.severity()) || !counted.test(i)) {
                 continue;
             }
             long[] minutes = out.computeIfAbsent(i.monitorId(), k -> new long[days]);

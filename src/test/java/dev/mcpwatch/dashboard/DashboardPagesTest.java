@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
+import dev.mcpwatch.testkit.Databases;
+import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.Results;
+import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.WebFixture;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,6 +74,37 @@ class DashboardPagesTest {
         assertThat(ids(operator.get("/?tag=team-a").body())).containsExactly("search");
         assertThat(ids(operator.get("/?q=WEATHER+api").body())).containsExactly("weather");
         assertThat(operator.get("/?status=broken").status()).isEqualTo(400);
+    }
+
+    @Test
+    void anAuthWalledServerIsItsOwnStateAndItsPageSaysWhatTheMetadataSaid() throws Exception {
+        try (FixtureServer walled = FixtureServer.http(http -> {
+            String origin = "http://" + http.header("Host");
+            if (http.path().equals("/.well-known/oauth-protected-resource/mcp")) {
+                http.respond(200, "application/json", "{\"resource\":\"" + origin + "/mcp\","
+                        + "\"authorization_servers\":[\"https://auth.example.com\"],\"scopes_supported\":[\"tools:read\"]}");
+                return;
+            }
+            http.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + origin
+                    + "/.well-known/oauth-protected-resource/mcp\", error=\"invalid_token\"");
+            http.respond(401, "application/json", "{\"error\":\"invalid_token\"}");
+        })) {
+            web = WebFixture.start(dir, "monitors:\n  - {id: crm, name: CRM, url: '%s'}\n".formatted(walled.url("/mcp")), null,
+                    Duration.ofSeconds(1));
+            var operator = web.loggedIn();
+            ServeFixture.await("crm confirmed behind its wall", Duration.ofSeconds(20),
+                    () -> Databases.count(web.app().database(), "SELECT COUNT(*) FROM monitor_state WHERE status = 'auth-walled'") == 1);
+
+            String overview = operator.get("/").body();
+            String page = operator.get("/monitors/crm").body();
+
+            assertThat(row(overview, "crm")).contains("<span class=\"pill state-auth-walled\">auth-walled</span>", "auth_required")
+                    .doesNotContain("state-down");
+            assertThat(overview).contains("1 auth-walled");
+            assertThat(section(page, "auth")).contains("Authentication required", "HTTP 401", "Bearer", "invalid_token",
+                    "/.well-known/oauth-protected-resource/mcp</code> — found", "<code>https://auth.example.com</code>", "tools:read");
+            assertThat(operator.get("/?status=auth-walled").body()).contains("/monitors/crm");
+        }
     }
 
     @Test

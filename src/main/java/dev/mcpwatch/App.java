@@ -161,9 +161,9 @@ public final class App implements AutoCloseable {
      */
     private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web());
-        StatusPages pages = new StatusPages(db, () -> current.web());
+        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance());
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
-        StatusUpdates updates = new StatusUpdates(status::invalidate);
+        StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance());
         events.listen(updates);
         return List.of(new AuthPages(auth), new Assets(), status,
                 new Dashboard(db, apiMonitors, updates, alerting, () -> current.web()),
@@ -260,11 +260,14 @@ public final class App implements AutoCloseable {
             // the database is away: the report says so below
         }
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
-        return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node,
+        var config = watcher == null ? null : watcher.status();
+        // Degraded, too, while the file on disk does not load: the configuration in force is not the one the operator wrote.
+        boolean configOk = config == null || config.lastError() == null;
+        return new HealthReport(store.writable() && configOk ? "ok" : "degraded", Prober.VERSION, node,
                 (System.currentTimeMillis() - startedAt) / 1000, new HealthReport.Database(kind, store, db.freeBytes()),
                 new HealthReport.Probing(probing.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus,
                         probing.lateness()),
-                watcher == null ? null : watcher.status());
+                config);
     }
 
     private static String nodeName(McpwatchConfig config) {

@@ -35,8 +35,8 @@ import tools.jackson.databind.JsonNode;
         description = {
             "Probe an MCP server once, the way an agent uses it, and print a phase waterfall and a verdict.",
             "",
-            "Exit codes: 0 healthy, 1 usage error, 2 protocol or tool failure, 3 auth required,",
-            "4 unreachable (dns, tcp, tls, timeout)."
+            "Exit codes: 0 healthy, 1 usage error, 2 protocol or tool failure,",
+            "3 auth required, 4 unreachable (dns, tcp, tls, timeout)."
         },
         mixinStandardHelpOptions = true,
         sortOptions = false)
@@ -60,7 +60,7 @@ final class ProbeCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-            description = "Send a header. ${VAR} in the value is read from the environment; values are never printed.")
+            description = "Send a header. $${VAR} in the value is read from the environment; values are never printed.")
     List<String> headers = new ArrayList<>();
 
     @Option(names = "--bearer-env", paramLabel = "VAR", description = "Send 'Authorization: Bearer' with the token in environment variable VAR.")

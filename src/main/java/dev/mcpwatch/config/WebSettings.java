@@ -29,10 +29,19 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
         return statusPages.stream().anyMatch(p -> p.monitors().contains(monitorId));
     }
 
-    /** One public status page: its address, its heading and the monitors it shows, in order. */
-    public record StatusPageConfig(String slug, String title, String description, List<String> monitors) {
+    /**
+     * One public status page: its address, its heading, the monitors it shows, in order, and those of
+     * them marked critical (the page says "Major outage" when all of these are down, not only when
+     * every monitor is).
+     */
+    public record StatusPageConfig(String slug, String title, String description, List<String> monitors, List<String> critical) {
         public StatusPageConfig {
             monitors = List.copyOf(monitors);
+            critical = critical == null ? List.of() : List.copyOf(critical);
+        }
+
+        public StatusPageConfig(String slug, String title, String description, List<String> monitors) {
+            this(slug, title, description, monitors, List.of());
         }
     }
 }

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 final class WebSettingsReader {
     static final Set<String> TOP = Set.of("web", "status_pages");
     private static final Set<String> WEB = Set.of("trust_proxy", "session_idle", "session_max");
-    private static final Set<String> PAGE = Set.of("slug", "title", "description", "monitors");
+    private static final Set<String> PAGE = Set.of("slug", "title", "description", "monitors", "critical");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private WebSettingsReader() {}
@@ -79,10 +79,16 @@ final class WebSettingsReader {
         if (monitors.isEmpty() && !page.get("monitors").hasProblem()) {
             page.get("monitors").problem("must list at least one monitor id");
         }
+        List<String> critical = page.strings("critical", List.of());
+        for (String id : critical) {
+            if (!monitors.contains(id)) {
+                page.get("critical").problem("'" + id + "' is not one of this page's monitors " + monitors);
+            }
+        }
         String title = page.string("title", slug);
         if (slug == null) {
             return null;
         }
-        return new WebSettings.StatusPageConfig(slug, title, page.string("description", null), monitors);
+        return new WebSettings.StatusPageConfig(slug, title, page.string("description", null), monitors, critical);
     }
 }

@@ -10,9 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one probe of a monitor, records it, and says when to probe next: the normal interval, or the
- * short retry interval while a failure is unconfirmed (suspect) or a recovery is (down, succeeding),
- * so that detection does not wait for three full intervals. At most {@code maxConcurrent} probes run
- * at once, whoever schedules them.
+ * short retry interval while something is being confirmed — a failure (suspect), a recovery (down,
+ * succeeding), or a check that failed without failing the probe (one health-check tool of several,
+ * a short tool list) and its end — so that every condition is confirmed within about
+ * {@code interval + (threshold − 1) × retry_interval}, not three full intervals. At most
+ * {@code maxConcurrent} probes run at once, whoever schedules them.
  */
 public final class ProbeRunner {
     private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
@@ -42,12 +44,16 @@ public final class ProbeRunner {
         return nextDelay(m, result, recorded);
     }
 
-    static Duration nextDelay(MonitorConfig m, ProbeResult result, ResultRecorder.Recorded recorded) {
+    /** When to probe {@code m} again after this result (public: replays of detection use the same rule). */
+    public static Duration nextDelay(MonitorConfig m, ProbeResult result, ResultRecorder.Recorded recorded) {
         if (recorded == null) {
-            return result.healthy() ? m.interval() : m.retryInterval(); // the database is away: judge by this probe alone
+            // the database is away: judge by this probe alone
+            boolean anyCheckFailed = !result.healthy() || result.toolCalls().stream().anyMatch(c -> !c.ok());
+            return anyCheckFailed ? m.retryInterval() : m.interval();
         }
         MonitorState s = recorded.transition().next();
-        boolean confirming = s.status() == Status.SUSPECT || (s.status() == Status.DOWN && s.consecutiveSuccesses() > 0);
+        boolean confirming = s.status() == Status.SUSPECT || (s.status().confirmed() && s.consecutiveSuccesses() > 0)
+                || recorded.confirming();
         return confirming ? m.retryInterval() : m.interval();
     }
 }

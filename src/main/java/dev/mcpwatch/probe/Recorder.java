@@ -113,15 +113,32 @@ final class Recorder {
         }
     }
 
+    /**
+     * Freezes the result. Its clock starts at the probe's first network action (the first phase:
+     * dns, connect, spawn…), not when the probe object was made: what comes before is this JVM
+     * warming up (on a first run, hundreds of milliseconds of class loading), not the server. The
+     * deadline still counts from the very start.
+     */
     synchronized ProbeResult finish(String target, Transport transport, Failure failure) {
-        double total = ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos);
-        return new ProbeResult(target, transport, startedAt, failure == null, failure, total, timings, era,
+        double origin = timings.stream().mapToDouble(PhaseTiming::startMs).min().orElse(0);
+        double total = Math.max(0, ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos) - origin);
+        List<PhaseTiming> fromFirstAction = origin == 0 ? timings : timings.stream()
+                .map(t -> new PhaseTiming(t.phase(), round(t.startMs() - origin), t.durationMs(), t.firstByteMs(), t.httpStatus(),
+                        t.contentType(), t.serverMs()))
+                .toList();
+        Instant started = startedAt.plusNanos(Math.round(origin * 1_000_000));
+        return new ProbeResult(target, transport, started, failure == null, failure, round(total), fromFirstAction, era,
                 eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
                 toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings);
     }
 
     private static double ms(long nanos) {
         return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    /** To the microsecond, like every figure here (a difference of two rounded figures may not be). */
+    private static double round(double ms) {
+        return Math.round(ms * 1_000.0) / 1_000.0;
     }
 
     /** Times one MCP step; {@link #finish} records it whether the step succeeded or not. */

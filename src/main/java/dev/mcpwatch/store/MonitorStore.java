@@ -82,6 +82,71 @@ public final class MonitorStore {
             sql.append(" AND m.id > ?");
             args.add(afterId);
         }
+        filter(sql, args, status, tag, search);
+        sql.append(" ORDER BY m.id LIMIT ?");
+        args.add(limit);
+        List<MonitorRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How the overview orders monitors. */
+    public enum Order {
+        /** Trouble first: down, auth-walled, suspect, degraded (up with an open incident), up, not probed yet, paused; then by name. */
+        STATE,
+        /** By name (then id). */
+        NAME
+    }
+
+    /** A monitor with the keys it is ordered by: its state's rank and its name as the database compares it. */
+    public record Ranked(MonitorRow row, int rank, String sortName) {}
+
+    /** Where the next page starts: after the monitor with these keys. */
+    public record After(int rank, String sortName, String id) {}
+
+    /**
+     * Active monitors in {@code order}, after {@code after} (keyset paging: every page costs the same),
+     * with the same filters as {@link #page}.
+     */
+    public List<Ranked> page(Connection c, Order order, After after, String status, String tag, String search, int limit)
+            throws SQLException {
+        String rank = order == Order.STATE ? RANK : "0";
+        StringBuilder sql = new StringBuilder("SELECT * FROM (" + SELECT.replace("SELECT m.id,", "SELECT " + rank + " AS sort_rank, "
+                + "LOWER(m.name) AS sort_name, m.id,") + " WHERE m.removed_at IS NULL");
+        List<Object> args = new ArrayList<>();
+        filter(sql, args, status, tag, search);
+        sql.append(") x");
+        if (after != null) {
+            sql.append(" WHERE sort_rank > ? OR (sort_rank = ? AND (sort_name > ? OR (sort_name = ? AND id > ?)))");
+            args.addAll(List.of(after.rank(), after.rank(), after.sortName(), after.sortName(), after.id()));
+        }
+        sql.append(" ORDER BY sort_rank, sort_name, id LIMIT ?");
+        args.add(limit);
+        List<Ranked> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Ranked(row(rs), rs.getInt("sort_rank"), rs.getString("sort_name")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A monitor's place when trouble comes first (see {@link Order#STATE}). */
+    private static final String RANK = "CASE WHEN m.paused THEN 6 WHEN s.status = 'down' THEN 0 WHEN s.status = 'auth-walled' THEN 1 "
+            + "WHEN s.status = 'suspect' THEN 2 WHEN s.status = 'up' AND s.open_incident_id IS NOT NULL THEN 3 "
+            + "WHEN s.status = 'up' THEN 4 ELSE 5 END";
+
+    private static void filter(StringBuilder sql, List<Object> args, String status, String tag, String search) {
         if (status != null) {
             sql.append(" AND COALESCE(s.status, 'unknown') = ?");
             args.add(status);
@@ -96,18 +161,6 @@ public final class MonitorStore {
             args.add(like);
             args.add(like);
         }
-        sql.append(" ORDER BY m.id LIMIT ?");
-        args.add(limit);
-        List<MonitorRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
     }
 
     /** One monitor, removed or not, or null. */

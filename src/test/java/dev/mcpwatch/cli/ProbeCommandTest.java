@@ -80,6 +80,29 @@ class ProbeCommandTest {
         }
     }
 
+    @Test
+    void theTotalCountsFromTheProbesFirstNetworkActionNotFromTheJvmWarmingUp() {
+        try (SdkServer server = SdkServer.streamable(SdkServer.echo(), SdkServer.add())) {
+            // A fresh JVM per run: its first probe loads the HTTP client, TLS and JSON classes on the way.
+            Run run = mcpwatch(Map.of(), "probe", "--json", server.url());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(0);
+            JsonNode json = Json.MAPPER.readTree(run.out());
+            double firstStart = Double.MAX_VALUE;
+            for (JsonNode t : json.path("timings")) {
+                firstStart = Math.min(firstStart, t.path("startMs").doubleValue());
+            }
+            assertThat(firstStart).as("the waterfall starts with the probe's first network action").isZero();
+            double lastWork = 0;
+            for (JsonNode t : json.path("timings")) {
+                if (!t.path("phase").stringValue().equals("close")) {
+                    lastWork = Math.max(lastWork, t.path("startMs").doubleValue() + t.path("durationMs").doubleValue());
+                }
+            }
+            assertThat(json.path("totalMs").doubleValue()).as("total covers the phases, from the same origin").isGreaterThanOrEqualTo(lastWork);
+        }
+    }
+
     // ---- 1: usage -----------------------------------------------------------------------------
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.testkit.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -395,9 +396,13 @@ class ConfigLoaderTest {
 
     @Test
     void theExampleConfigurationLoadsAsDocumented() throws Exception {
-        McpwatchConfig config = new ConfigLoader(NO_ENV::get).load(Path.of("examples/mcpwatch.yaml"));
+        McpwatchConfig shipped = new ConfigLoader(NO_ENV::get).load(Examples.CONFIG);
+        assertThat(shipped.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "legacy-sse", "filesystem");
+        // Every option, with the commented-out examples enabled: they must stay true to what they document.
+        McpwatchConfig config = new ConfigLoader(NO_ENV::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
 
-        assertThat(config.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, "https://status.example.com", "default", 256));
+        assertThat(shipped.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, null, "default", 256));
+        assertThat(config.server()).isEqualTo(shipped.server());
         assertThat(config.storage().url()).isEqualTo(StorageSettings.DEFAULT_URL);
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
@@ -428,7 +433,7 @@ class ConfigLoaderTest {
         assertThat(config.monitor("legacy-sse").orElseThrow().transport()).isEqualTo(Transport.SSE);
 
         McpwatchConfig onPostgres = new ConfigLoader(Map.of("MCPWATCH_DB_URL", "jdbc:postgresql://db.internal:5432/mcpwatch",
-                "WEATHER_MCP_TOKEN", "t0ken")::get).load(Path.of("examples/mcpwatch.yaml"));
+                "WEATHER_MCP_TOKEN", "t0ken")::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
         assertThat(onPostgres.storage().url()).isEqualTo("jdbc:postgresql://db.internal:5432/mcpwatch");
         assertThat(onPostgres.monitor("weather").orElseThrow().headers()).containsEntry("Authorization", "Bearer t0ken");
     }

@@ -64,7 +64,7 @@ class WebSettingsTest {
 
         assertThat(c.web().statusPages()).singleElement().satisfies(p -> {
             assertThat(p.slug()).isEqualTo("public");
-            assertThat(p.monitors()).containsExactly("everything", "weather");
+            assertThat(p.monitors()).as("only what a first run watches").containsExactly("everything");
         });
     }
 }

@@ -1,7 +1,11 @@
 package dev.mcpwatch.cli;
 
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.EnvSubstitution;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
@@ -46,7 +50,7 @@ final class ProbeCommand implements Callable<Integer> {
     CommandSpec command;
 
     @Parameters(arity = "0..*", paramLabel = "URL | -- CMD ARGS",
-            description = "The MCP endpoint URL, or with --stdio the command to run after --.")
+            description = "The MCP endpoint URL, or with --stdio the command to run after --; none with --monitor.")
     List<String> target = new ArrayList<>();
 
     @Option(names = "--stdio", description = "Spawn the server command given after -- and talk over stdin/stdout.")
@@ -101,6 +105,14 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the full result as JSON instead of the waterfall.")
     boolean json;
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE|DIR",
+            description = "With --monitor: the configuration the monitor is defined in.")
+    Path config;
+
+    @Option(names = {"-m", "--monitor"}, paramLabel = "ID",
+            description = "Probe this monitor of --config as serve would (its headers, auth, health calls and timeouts).")
+    String monitor;
+
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
@@ -123,6 +135,9 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     ProbeSpec spec() {
+        if (monitor != null || config != null) {
+            return configuredSpec();
+        }
         ProbeSpec.Builder b;
         if (stdio) {
             if (target.isEmpty()) {
@@ -165,6 +180,35 @@ final class ProbeCommand implements Callable<Integer> {
             readCertificates(caFile).forEach(b::trust);
         }
         return b.build();
+    }
+
+    /** The spec of one configured monitor; the other probe options would contradict it, so they are refused. */
+    private ProbeSpec configuredSpec() {
+        if (monitor == null || config == null) {
+            throw new IllegalArgumentException("--monitor ID and --config FILE go together");
+        }
+        if (!target.isEmpty() || stdio || callTool != null || !headers.isEmpty() || bearerEnv != null || revision != null
+                || minTools != null || !requiredTools.isEmpty() || caFile != null) {
+            throw new IllegalArgumentException("--monitor probes the monitor as configured; give no URL and no other probe options");
+        }
+        McpwatchConfig loaded;
+        try {
+            loaded = ConfigLoader.fromSystemEnvironment().load(config);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("cannot load " + config + ":\n" + e.getMessage());
+        }
+        MonitorConfig m = loaded.monitors().stream().filter(x -> x.id().equals(monitor)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no monitor '" + monitor + "' in " + config + " (it has: "
+                        + String.join(", ", loaded.monitors().stream().map(MonitorConfig::id).limit(20).toList()) + ")"));
+        ProbeSpec spec = m.toProbeSpec();
+        if (timeout != null || initializeTimeout != null) {
+            ProbeSpec.Timeouts t = timeout == null ? spec.timeouts() : ProbeSpec.Timeouts.withTotal(timeout);
+            if (initializeTimeout != null) {
+                t = new ProbeSpec.Timeouts(t.connect(), initializeTimeout, t.step(), t.total());
+            }
+            spec = spec.toBuilder().timeouts(t).build();
+        }
+        return spec;
     }
 
     private JsonNode parseArgs() {

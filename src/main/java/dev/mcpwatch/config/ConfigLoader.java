@@ -53,7 +53,7 @@ public final class ConfigLoader {
     private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
     private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
-    private static final Set<String> CALL = Set.of("tool", "arguments", "contains");
+    private static final Set<String> CALL = Set.of("tool", "arguments", "contains", "input_responses");
     private static final Set<String> TLS = Set.of("ca_file");
 
     private final Function<String, String> env;
@@ -367,7 +367,7 @@ public final class ConfigLoader {
                 initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
     }
 
-    /** One health-check call: a mapping with tool, arguments and contains. */
+    /** One health-check call: a mapping with tool, arguments, contains and input_responses. */
     private static MonitorConfig.ToolCallConfig toolCall(Node callNode) {
         if (!callNode.requireObject()) {
             return null;
@@ -379,7 +379,20 @@ public final class ConfigLoader {
             callNode.get("arguments").problem("must be a mapping of argument names to values, got " + Node.kind(args));
             args = null;
         }
-        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null));
+        JsonNode answers = callNode.get("input_responses").raw();
+        if (answers != null && !answers.isObject()) {
+            callNode.get("input_responses").problem("must be a mapping from the server's input request keys to answers "
+                    + "(e.g. confirm: {action: accept, content: {confirmed: true}}), got " + Node.kind(answers));
+            answers = null;
+        } else if (answers != null) {
+            for (var e : answers.properties()) {
+                if (!e.getValue().isObject()) {
+                    callNode.get("input_responses").get(e.getKey()).problem("must be a mapping (the answer the server asked for), got "
+                            + Node.kind(e.getValue()));
+                }
+            }
+        }
+        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null), answers);
     }
 
     private static List<X509Certificate> certificates(Path pem, Node where) {

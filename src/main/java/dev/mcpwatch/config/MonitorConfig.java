@@ -65,8 +65,15 @@ public record MonitorConfig(
                 null, null);
     }
 
-    /** A health-check tool call: a read-only tool, its arguments, and text its result must contain. */
-    public record ToolCallConfig(String tool, JsonNode arguments, String contains) {}
+    /**
+     * A health-check tool call: a read-only tool, its arguments, text its result must contain, and
+     * canned answers for a modern tool that asks for input (keyed like its inputRequests).
+     */
+    public record ToolCallConfig(String tool, JsonNode arguments, String contains, JsonNode inputResponses) {
+        public ToolCallConfig(String tool, JsonNode arguments, String contains) {
+            this(tool, arguments, contains, null);
+        }
+    }
 
     /** What is probed, for people: the URL, or the command line of a stdio server. */
     public String target() {
@@ -83,7 +90,7 @@ public record MonitorConfig(
         Duration init = initializeTimeout.compareTo(timeout) <= 0 ? initializeTimeout : timeout;
         b.timeouts(new ProbeSpec.Timeouts(init, init, init, timeout));
         b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
-        b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains())).toList());
+        b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains(), c.inputResponses())).toList());
         trustedCertificates.forEach(b::trust);
         return b.build();
     }

@@ -175,13 +175,22 @@ public record ProbeSpec(
      * of the result (text content and structured content) must contain {@code expectContains}. With
      * several calls the probe fails only when every one of them fails; when some fail and others
      * succeed the server is up but degraded, which the per-call outcomes in the result show.
+     * {@code inputResponses} are canned answers, keyed like the server's {@code inputRequests}, for a
+     * modern tool that answers {@code input_required} (2026-07-28 multi-round tool results).
      */
-    public record ToolCall(String name, JsonNode arguments, String expectContains) {
+    public record ToolCall(String name, JsonNode arguments, String expectContains, JsonNode inputResponses) {
         public ToolCall {
             Objects.requireNonNull(name, "tool name");
             if (arguments != null && !arguments.isObject()) {
                 throw new IllegalArgumentException("tool arguments must be a JSON object");
             }
+            if (inputResponses != null && !inputResponses.isObject()) {
+                throw new IllegalArgumentException("input responses must be a JSON object keyed by input request");
+            }
+        }
+
+        public ToolCall(String name, JsonNode arguments, String expectContains) {
+            this(name, arguments, expectContains, null);
         }
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Uptime and reliability monitor for MCP servers.",
         subcommands = {ProbeCommand.class, ServeCommand.class, ConfigCommand.class, DriftCommand.class, AckCommand.class,
-                AlertCommand.class, UserCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+                AlertCommand.class, UserCommand.class, TokenCommand.class, AuthCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

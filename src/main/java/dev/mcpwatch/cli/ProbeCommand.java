@@ -6,11 +6,15 @@ import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.EnvSubstitution;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.oauth.GrantStore;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,6 +24,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,7 +129,14 @@ final class ProbeCommand implements Callable<Integer> {
             err.println("mcpwatch probe: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        ProbeResult result = new Prober().probe(spec);
+        ProbeResult result;
+        try {
+            result = new Prober().probe(spec);
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
         if (json) {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {
@@ -200,7 +212,7 @@ final class ProbeCommand implements Callable<Integer> {
         MonitorConfig m = loaded.monitors().stream().filter(x -> x.id().equals(monitor)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no monitor '" + monitor + "' in " + config + " (it has: "
                         + String.join(", ", loaded.monitors().stream().map(MonitorConfig::id).limit(20).toList()) + ")"));
-        ProbeSpec spec = m.toProbeSpec();
+        ProbeSpec spec = m.toProbeSpec(oauthClients(loaded, m));
         if (timeout != null || initializeTimeout != null) {
             ProbeSpec.Timeouts t = timeout == null ? spec.timeouts() : ProbeSpec.Timeouts.withTotal(timeout);
             if (initializeTimeout != null) {
@@ -209,6 +221,23 @@ final class ProbeCommand implements Callable<Integer> {
             spec = spec.toBuilder().timeouts(t).build();
         }
         return spec;
+    }
+
+    /** Open while a configured monitor with a user login is probed: its grant is in the database. */
+    private Database database;
+
+    /** OAuth for the monitor, as serve has it; the database only when the monitor renews a user's login. */
+    private OAuthClients oauthClients(McpwatchConfig loaded, MonitorConfig m) {
+        GrantStore grants = null;
+        if (m.oauth() != null && !m.oauth().isClientCredentials() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
+            database = Database.open(loaded.storage());
+            try {
+                grants = GrantStore.open(database, System.getenv("MCPWATCH_OAUTH_KEY"));
+            } catch (OAuthException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+        return OAuthClients.unattended(InstantSource.system(), grants);
     }
 
     private JsonNode parseArgs() {

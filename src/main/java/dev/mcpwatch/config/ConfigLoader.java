@@ -1,6 +1,7 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Transport;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class ConfigLoader {
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
             "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
             "detection");
-    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
+    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command", "auth"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
     private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
     private static final Set<String> CALL = Set.of("tool", "arguments", "contains", "input_responses");
@@ -363,8 +364,13 @@ public final class ConfigLoader {
             }
         }
         boolean paused = n.bool("paused", base.paused());
+        OAuthSettings oauth = OAuthSettingsReader.read(n.get("auth"), transport);
+        if (oauth != null && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+            n.get("auth").problem("and an Authorization header both set credentials; keep one");
+        }
         return new MonitorConfig(id, name, transport, url, command, stdioEnv, cwd, protocol, headers, interval, timeout,
-                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
+                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection,
+                oauth);
     }
 
     /** One health-check call: a mapping with tool, arguments, contains and input_responses. */
@@ -448,6 +454,12 @@ public final class ConfigLoader {
             return null;
         }
         if (node.isString()) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            if (path.contains(".auth.") && OAuthSettingsReader.SECRETS.contains(key) && !node.stringValue().contains("${")) {
+                problems.add(new Problem(file, path, "must come from the environment, e.g. ${MCP_CLIENT_SECRET}; a secret is never "
+                        + "written in the configuration (the value is not shown)"));
+                return node;
+            }
             try {
                 return StringNode.valueOf(EnvSubstitution.apply(node.stringValue(), env));
             } catch (IllegalArgumentException e) {

@@ -1,5 +1,7 @@
 package dev.mcpwatch.config;
 
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Transport;
 import java.security.cert.X509Certificate;
@@ -11,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One monitored MCP server, as configured (defaults already applied). Header and environment values
- * are secrets: they reach the probe and nothing else; {@link #toString} leaves them out.
+ * are secrets: they reach the probe and nothing else; {@link #toString} leaves them out, and so does
+ * {@link OAuthSettings#toString} for the client secret and key of {@code oauth}.
  */
 public record MonitorConfig(
         String id,
@@ -38,7 +41,8 @@ public record MonitorConfig(
         List<X509Certificate> trustedCertificates,
         boolean paused,
         List<ToolCallConfig> calls,
-        DetectionSettings detection) {
+        DetectionSettings detection,
+        OAuthSettings oauth) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -62,7 +66,18 @@ public record MonitorConfig(
             boolean paused) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                null, null);
+                null, null, null);
+    }
+
+    /** A monitor without OAuth (credentials, if any, in its headers). */
+    public MonitorConfig(String id, String name, Transport transport, String url, List<String> command, Map<String, String> env,
+            String cwd, String protocol, Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout,
+            Duration retryInterval, int failureThreshold, int successThreshold, int minTools, List<String> requiredTools,
+            ToolCallConfig call, List<String> tags, String runbookUrl, List<String> locations, List<X509Certificate> trustedCertificates,
+            boolean paused, List<ToolCallConfig> calls, DetectionSettings detection) {
+        this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
+                failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
+                calls, detection, null);
     }
 
     /**
@@ -80,7 +95,13 @@ public record MonitorConfig(
         return transport == Transport.STDIO ? String.join(" ", command) : url;
     }
 
-    /** The probe this monitor runs. */
+    /** The probe this monitor runs, with its OAuth client from {@code clients} when it has an auth block. */
+    public ProbeSpec toProbeSpec(OAuthClients clients) {
+        ProbeSpec spec = toProbeSpec();
+        return oauth == null || clients == null ? spec : spec.toBuilder().authorizer(clients.forMonitor(id, oauth)).build();
+    }
+
+    /** The probe this monitor runs, without obtaining OAuth tokens (an auth-walled server then says so). */
     public ProbeSpec toProbeSpec() {
         ProbeSpec.Builder b = transport == Transport.STDIO
                 ? ProbeSpec.stdio(command).env(env).workingDirectory(cwd)

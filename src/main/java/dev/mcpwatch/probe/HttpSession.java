@@ -77,7 +77,11 @@ final class HttpSession implements AutoCloseable {
 
     /** What every request of this probe shares, whatever its scheme. */
     private OkHttpClient.Builder common() {
-        return BASE.newBuilder()
+        OkHttpClient.Builder b = BASE.newBuilder();
+        if (spec.authorizer() != null) {
+            b.addInterceptor(new BearerInterceptor(spec.authorizer(), home, this));
+        }
+        return b
                 .connectionPool(pool)
                 .dns(this::lookup)
                 .eventListenerFactory(call -> {
@@ -187,7 +191,9 @@ final class HttpSession implements AutoCloseable {
             AuthInfo auth = AuthProbe.inspect(resp, this, phase);
             if (auth != null) {
                 rec.auth(auth);
-                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase), code);
+                String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase)
+                        + (oauth == null ? "" : "; OAuth: " + oauth), code);
             }
         }
         if (code == 429) {

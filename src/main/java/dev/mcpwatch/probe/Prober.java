@@ -61,6 +61,9 @@ public final class Prober {
                     + Text.clip(String.valueOf(e.getMessage()), 160));
         } finally {
             rec.workDone();
+            if (spec.authorizer() != null) {
+                rec.credentials(spec.authorizer().info());
+            }
             if (channel != null) {
                 try {
                     channel.close();

@@ -26,6 +26,7 @@ final class Recorder {
     private ToolList tools;
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
+    private Authorizer.CredentialInfo credentials;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -100,6 +101,10 @@ final class Recorder {
         this.auth = auth;
     }
 
+    synchronized void credentials(Authorizer.CredentialInfo info) {
+        this.credentials = info;
+    }
+
     synchronized TlsInfo tls() {
         return tls;
     }
@@ -117,7 +122,7 @@ final class Recorder {
         double total = ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos);
         return new ProbeResult(target, transport, startedAt, failure == null, failure, total, timings, era,
                 eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
-                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings);
+                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings, credentials);
     }
 
     private static double ms(long nanos) {

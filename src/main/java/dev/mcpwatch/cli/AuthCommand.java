@@ -81,8 +81,8 @@ final class AuthCommand implements Runnable {
                 err.println("mcpwatch: no monitor '" + monitor + "' in " + source);
                 return ExitCodes.USAGE;
             }
-            if (m.oauth() == null || m.oauth().isClientCredentials()) {
-                err.println("mcpwatch: monitor '" + monitor + "' has " + (m.oauth() == null ? "no auth block" : "grant client_credentials")
+            if (m.oauth() == null || m.oauth().isUnattended()) {
+                err.println("mcpwatch: monitor '" + monitor + "' has " + (m.oauth() == null ? "no auth block" : "grant " + m.oauth().grant())
                         + "; only auth.grant authorization_code needs a login (probe it with: mcpwatch probe --config " + source
                         + " --monitor " + monitor + ")");
                 return ExitCodes.USAGE;

@@ -229,7 +229,7 @@ final class ProbeCommand implements Callable<Integer> {
     /** OAuth for the monitor, as serve has it; the database only when the monitor renews a user's login. */
     private OAuthClients oauthClients(McpwatchConfig loaded, MonitorConfig m) {
         GrantStore grants = null;
-        if (m.oauth() != null && !m.oauth().isClientCredentials() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
+        if (m.oauth() != null && !m.oauth().isUnattended() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
             database = Database.open(loaded.storage());
             try {
                 grants = GrantStore.open(database, System.getenv("MCPWATCH_OAUTH_KEY"));

@@ -9,9 +9,9 @@ import java.util.Set;
 /** Reads a monitor's {@code auth:} block into {@link OAuthSettings}, with a problem per wrong field. */
 final class OAuthSettingsReader {
     static final Set<String> KEYS = Set.of("grant", "client_id", "client_secret", "method", "private_key", "signing_algorithm", "scope",
-            "resource", "issuer", "secret_expires");
+            "resource", "issuer", "secret_expires", "assertion", "assertion_file");
     /** Values that are secrets: they must come from the environment, never be written in the file. */
-    static final Set<String> SECRETS = Set.of("client_secret", "private_key");
+    static final Set<String> SECRETS = Set.of("client_secret", "private_key", "assertion");
     private static final Set<String> ALGORITHMS = Set.of("ES256", "ES384", "RS256", "PS256");
 
     private OAuthSettingsReader() {}
@@ -25,9 +25,10 @@ final class OAuthSettingsReader {
             a.problem("is for HTTP servers; a stdio server gets its credentials from env");
         }
         String grant = a.requiredString("grant");
-        if (grant != null && !grant.equals(OAuthSettings.CLIENT_CREDENTIALS) && !grant.equals(OAuthSettings.AUTHORIZATION_CODE)) {
-            a.get("grant").problem("must be client_credentials (machine to machine) or authorization_code (a person logs in once "
-                    + "with `mcpwatch auth login`), got '" + grant + "'");
+        if (grant != null && !Set.of(OAuthSettings.CLIENT_CREDENTIALS, OAuthSettings.JWT_BEARER, OAuthSettings.AUTHORIZATION_CODE)
+                .contains(grant)) {
+            a.get("grant").problem("must be client_credentials (machine to machine), jwt_bearer (a workload identity token) or "
+                    + "authorization_code (a person logs in once with `mcpwatch auth login`), got '" + grant + "'");
             grant = null;
         }
         String clientId = a.string("client_id", null);
@@ -49,6 +50,12 @@ final class OAuthSettingsReader {
             if (secret == null && key == null) {
                 a.problem("client_credentials needs client_secret or private_key (from the environment, e.g. ${MCP_CLIENT_SECRET})");
             }
+        }
+        String assertion = a.string("assertion", null);
+        String assertionFile = a.string("assertion_file", null);
+        if (OAuthSettings.JWT_BEARER.equals(grant) && (assertion == null) == (assertionFile == null)) {
+            a.problem("jwt_bearer needs one of assertion (from the environment, e.g. ${WORKLOAD_TOKEN}) or assertion_file "
+                    + "(a file the platform keeps fresh)");
         }
         if (method == OAuthSettings.Method.PRIVATE_KEY_JWT && key == null) {
             a.get("private_key").problem("is required for method private_key_jwt (a PKCS#8 PEM, e.g. ${MCP_CLIENT_KEY})");
@@ -77,7 +84,7 @@ final class OAuthSettingsReader {
             }
         }
         return grant == null ? null : new OAuthSettings(grant, clientId, secret, method, key, alg, a.string("scope", null), resource, issuer,
-                expires);
+                expires, assertion, assertionFile == null ? null : java.nio.file.Path.of(assertionFile));
     }
 
     private static String url(Node a, String key) {

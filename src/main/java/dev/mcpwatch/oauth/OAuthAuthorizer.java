@@ -99,10 +99,15 @@ final class OAuthAuthorizer implements Authorizer {
      * granted (step-up); {@code challengedScope} is the challenge's scope for a first request.
      */
     private void obtain(OAuthHttp http, String extraScope, String challengedScope) throws OAuthException {
-        if (settings.isClientCredentials()) {
+        if (settings.isUnattended()) {
             String scope = scope(challengedScope, extraScope, false);
             Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", "client_credentials");
+            if (OAuthSettings.JWT_BEARER.equals(settings.grant())) {
+                form.put("grant_type", OAuthSettings.JWT_BEARER_GRANT_TYPE);
+                form.put("assertion", assertion());
+            } else {
+                form.put("grant_type", "client_credentials");
+            }
             form.put("scope", scope);
             form.put("resource", found.resource());
             take(token(http, form, settings.clientId(), settings.clientSecret(), method(null)), scope);
@@ -144,6 +149,22 @@ final class OAuthAuthorizer implements Authorizer {
                     + monitorId + "` again");
         }
         authorize(http, scope(challengedScope, extraScope, true));
+    }
+
+    /** The workload's identity token: configured, or read from its file now (platforms rotate it there). */
+    private String assertion() throws OAuthException {
+        if (settings.assertionFile() == null) {
+            return settings.assertion();
+        }
+        try {
+            String token = java.nio.file.Files.readString(settings.assertionFile()).strip();
+            if (token.isEmpty()) {
+                throw new OAuthException("the assertion file " + settings.assertionFile() + " is empty");
+            }
+            return token;
+        } catch (java.io.IOException e) {
+            throw new OAuthException("cannot read the assertion file " + settings.assertionFile() + ": " + e.getMessage());
+        }
     }
 
     /** The interactive authorization-code flow with PKCE: register (or use the configured client), send the person, redeem the code. */
@@ -294,7 +315,11 @@ final class OAuthAuthorizer implements Authorizer {
                 body.put("client_assertion", ClientAssertion.sign(clientId, found.issuer(), settings.privateKey(),
                         settings.signingAlgorithm(), clock.instant()));
             }
-            case NONE -> body.put("client_id", clientId);
+            case NONE -> {
+                if (clientId != null) {
+                    body.put("client_id", clientId);
+                }
+            }
         }
         OAuthHttp.Answer a = http.postForm(endpoint, body, headers);
         if (!a.ok()) {

@@ -8,8 +8,9 @@ import java.util.Locale;
  * authorization server. Secret values (client secret, private key) arrive resolved from
  * {@code ${ENV}}; {@link #toString} leaves them out.
  *
- * @param grant {@code client_credentials} (machine to machine) or {@code authorization_code} (a
- *     person logs in once with {@code mcpwatch auth login}; mcpwatch keeps the refresh token)
+ * @param grant {@code client_credentials} (machine to machine), {@code jwt_bearer} (a workload
+ *     identity token exchanged for an access token, RFC 7523) or {@code authorization_code} (a person
+ *     logs in once with {@code mcpwatch auth login}; mcpwatch keeps the refresh token)
  * @param clientId the registered client id; null for authorization_code with dynamic registration
  * @param clientSecret the client secret, for client_secret_basic and client_secret_post
  * @param method how the client authenticates at the token endpoint
@@ -20,6 +21,8 @@ import java.util.Locale;
  * @param issuer the authorization server mcpwatch may send credentials to; null to trust the one the
  *     server's metadata names (the first time; later changes are reported)
  * @param secretExpires when the client secret or key expires, for the 72-hour warning; null if never
+ * @param assertion the workload identity JWT for jwt_bearer (from the environment), or null
+ * @param assertionFile a file holding it, read at each token request (platforms rotate it), or null
  */
 public record OAuthSettings(
         String grant,
@@ -31,10 +34,14 @@ public record OAuthSettings(
         String scope,
         String resource,
         String issuer,
-        Instant secretExpires) {
+        Instant secretExpires,
+        String assertion,
+        java.nio.file.Path assertionFile) {
 
     public static final String CLIENT_CREDENTIALS = "client_credentials";
     public static final String AUTHORIZATION_CODE = "authorization_code";
+    public static final String JWT_BEARER = "jwt_bearer";
+    static final String JWT_BEARER_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     /** Token endpoint client authentication (RFC 6749 §2.3, RFC 7523, OpenID Connect Core §9). */
     public enum Method {
@@ -55,14 +62,16 @@ public record OAuthSettings(
         }
     }
 
-    public boolean isClientCredentials() {
-        return CLIENT_CREDENTIALS.equals(grant);
+    /** True for the grants mcpwatch completes by itself, with no person's login. */
+    public boolean isUnattended() {
+        return CLIENT_CREDENTIALS.equals(grant) || JWT_BEARER.equals(grant);
     }
 
     @Override
     public String toString() {
         return "OAuthSettings[grant=" + grant + ", clientId=" + clientId + ", method=" + (method == null ? null : method.wireName())
                 + ", scope=" + scope + ", issuer=" + issuer + ", secret=" + (clientSecret == null ? "none" : "(redacted)")
-                + ", key=" + (privateKey == null ? "none" : "(redacted)") + "]";
+                + ", key=" + (privateKey == null ? "none" : "(redacted)") + ", assertion=" + (assertion == null ? "none" : "(redacted)")
+                + ", assertionFile=" + assertionFile + "]";
     }
 }

@@ -11,8 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The user grants of {@code mcpwatch auth login}, one per monitor, in the database (so every node of
- * a cluster can refresh them), sealed with a {@link SecretBox}. A grant holds the refresh token and
- * the client registration it belongs to.
+ * a cluster can refresh them), sealed with a {@link SecretBox}. A grant holds the refresh token, the
+ * client registration it belongs to, and the DPoP key it is bound to, if any.
  */
 public final class GrantStore {
     private final Database db;
@@ -20,7 +20,12 @@ public final class GrantStore {
 
     /** A user's grant: the client it was issued to, and the refresh token that renews it. */
     record Grant(String issuer, String clientId, String clientSecret, OAuthSettings.Method method, String refreshToken, String scope,
-            Instant refreshExpiresAt) {}
+            Instant refreshExpiresAt, String dpopKey) {
+        @Override
+        public String toString() {
+            return "Grant[issuer=" + issuer + ", clientId=" + clientId + ", scope=" + scope + "]";
+        }
+    }
 
     private GrantStore(Database db, SecretBox box) {
         this.db = db;
@@ -49,7 +54,7 @@ public final class GrantStore {
             return new Grant(g.path("issuer").stringValue(), g.path("client_id").stringValue(), g.path("client_secret").stringValue(null),
                     OAuthSettings.Method.fromWireName(g.path("method").stringValue("none")), g.path("refresh_token").stringValue(null),
                     g.path("scope").stringValue(null), g.path("refresh_expires_at").isNumber()
-                            ? Instant.ofEpochMilli(g.path("refresh_expires_at").asLong()) : null);
+                            ? Instant.ofEpochMilli(g.path("refresh_expires_at").asLong()) : null, g.path("dpop_key").stringValue(null));
         } catch (SQLException e) {
             throw new OAuthException("cannot read the stored grant: " + db.describeWriteFailure(e));
         }
@@ -66,6 +71,7 @@ public final class GrantStore {
         if (grant.refreshExpiresAt() != null) {
             g.put("refresh_expires_at", grant.refreshExpiresAt().toEpochMilli());
         }
+        g.put("dpop_key", grant.dpopKey());
         String sealed = box.seal(g.toString(), monitorId);
         try {
             db.transaction(c -> {

@@ -17,11 +17,13 @@ import okhttp3.HttpUrl;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One monitor's OAuth client, kept across its probes. With {@code client_credentials} it gets tokens
- * by itself; with {@code authorization_code} it renews the grant of {@code mcpwatch auth login} with
- * its refresh token, and only the login (interactive) sends a person to the browser. Access tokens are
- * cached until {@link #EARLY} before they expire. Thread-safe (one lock; probes of one monitor do not
- * overlap anyway).
+ * One monitor's OAuth client, kept across its probes. With {@code client_credentials} and
+ * {@code jwt_bearer} it gets tokens by itself; with {@code authorization_code} it renews the grant of
+ * {@code mcpwatch auth login} with its refresh token, and only the login (interactive) sends a person
+ * to the browser. Access tokens are cached until {@link #EARLY} before they expire. When the
+ * authorization server offers DPoP (ES256), tokens are requested bound to a key of the monitor's and
+ * every request carries a fresh proof (RFC 9449), with the nonces either server asks for.
+ * Thread-safe (one lock; probes of one monitor do not overlap anyway).
  */
 final class OAuthAuthorizer implements Authorizer {
     /** A token this close to its expiry is renewed before use rather than sent. */
@@ -37,6 +39,11 @@ final class OAuthAuthorizer implements Authorizer {
 
     private Discovery.Found found;
     private String accessToken;
+    /** The token is DPoP-bound: each request carries a proof made with {@link #dpop}. */
+    private boolean dpopBound;
+    private DpopKey dpop;
+    private String resourceNonce;
+    private String serverNonce;
     private Instant expiresAt;
     private String grantedScope;
     private GrantStore.Grant grant;
@@ -53,25 +60,37 @@ final class OAuthAuthorizer implements Authorizer {
     }
 
     @Override
-    public synchronized String authorization(Side side) {
-        if (accessToken != null && (expiresAt == null || clock.instant().plus(EARLY).isBefore(expiresAt))) {
-            return "Bearer " + accessToken;
-        }
-        if (accessToken != null && found != null) {
+    public synchronized Map<String, String> headers(String method, HttpUrl url, Side side) {
+        if (accessToken != null && expiresAt != null && !clock.instant().plus(EARLY).isBefore(expiresAt) && found != null) {
             // Expiring: renew now with what the last discovery found, rather than send it and be refused.
             accessToken = null;
             try {
-                obtain(new OAuthHttp(side), null);
+                obtain(new OAuthHttp(side), null, null);
             } catch (OAuthException e) {
                 problem = e.getMessage();
             }
         }
-        return accessToken == null ? null : "Bearer " + accessToken;
+        if (accessToken == null) {
+            return Map.of();
+        }
+        if (!dpopBound) {
+            return Map.of("Authorization", "Bearer " + accessToken);
+        }
+        return Map.of("Authorization", "DPoP " + accessToken, "DPoP", dpop.proof(method, url, accessToken, resourceNonce, clock.instant()));
     }
 
     @Override
     public synchronized boolean renew(Challenge challenge, Side side) {
         OAuthHttp http = new OAuthHttp(side);
+        if (dpopBound && accessToken != null && "use_dpop_nonce".equals(challenge.params().get("error"))) {
+            // RFC 9449 §9: the server wants its nonce in the proof; the token is fine.
+            if (challenge.dpopNonce() == null || challenge.dpopNonce().equals(resourceNonce)) {
+                problem = "the server asks for a DPoP nonce but sends none new";
+                return false;
+            }
+            resourceNonce = challenge.dpopNonce();
+            return true;
+        }
         try {
             Discovery.Found now = Discovery.discover(http, challenge.url(), challenge.params(), settings);
             if (found != null && !Discovery.sameIssuer(found.issuer(), now.issuer())) {
@@ -88,10 +107,6 @@ final class OAuthAuthorizer implements Authorizer {
             accessToken = null;
             return false;
         }
-    }
-
-    private void obtain(OAuthHttp http, String challengedScope) throws OAuthException {
-        obtain(http, challengedScope, challengedScope);
     }
 
     /**
@@ -125,7 +140,7 @@ final class OAuthAuthorizer implements Authorizer {
                 take(t, grant.scope());
                 if (t.refreshToken() != null && !t.refreshToken().equals(grant.refreshToken())) {
                     keep(new GrantStore.Grant(grant.issuer(), grant.clientId(), grant.clientSecret(), grant.method(), t.refreshToken(),
-                            grant.scope(), t.refreshExpiresAt() != null ? t.refreshExpiresAt() : grant.refreshExpiresAt()));
+                            grant.scope(), t.refreshExpiresAt() != null ? t.refreshExpiresAt() : grant.refreshExpiresAt(), grant.dpopKey()));
                 }
                 return;
             } catch (OAuthException refused) {
@@ -210,7 +225,7 @@ final class OAuthAuthorizer implements Authorizer {
             TokenResponse t = token(http, form, client.id(), client.secret(), client.method());
             take(t, scope);
             keep(new GrantStore.Grant(found.issuer(), client.id(), client.secret(), client.method(), t.refreshToken(),
-                    t.scope() != null ? t.scope() : scope, t.refreshExpiresAt()));
+                    t.scope() != null ? t.scope() : scope, t.refreshExpiresAt(), dpop == null ? null : dpop.export()));
         }
     }
 
@@ -321,12 +336,25 @@ final class OAuthAuthorizer implements Authorizer {
                 }
             }
         }
+        boolean proving = found.list("dpop_signing_alg_values_supported").contains("ES256");
+        if (proving && dpop == null) {
+            dpop = DpopKey.generate();
+        }
+        if (proving) {
+            headers.put("DPoP", dpop.proof("POST", endpoint, null, serverNonce, clock.instant()));
+        }
         OAuthHttp.Answer a = http.postForm(endpoint, body, headers);
+        if (proving && a.status() == 400 && a.json() != null && "use_dpop_nonce".equals(a.json().path("error").stringValue(null))
+                && a.dpopNonce() != null && !a.dpopNonce().equals(serverNonce)) {
+            serverNonce = a.dpopNonce(); // RFC 9449 §8: once more, with the nonce the server asked for
+            headers.put("DPoP", dpop.proof("POST", endpoint, null, serverNonce, clock.instant()));
+            a = http.postForm(endpoint, body, headers);
+        }
         if (!a.ok()) {
             throw new OAuthException("the token request to " + OAuthHttp.redacted(endpoint) + " (" + form.get("grant_type") + ", "
                     + method.wireName() + ") was refused: " + a.error());
         }
-        return TokenResponse.parse(a.json(), clock.instant());
+        return TokenResponse.parse(a.json(), clock.instant(), proving);
     }
 
     private static void requireSecret(String secret, OAuthSettings.Method method) throws OAuthException {
@@ -337,6 +365,7 @@ final class OAuthAuthorizer implements Authorizer {
 
     private void take(TokenResponse t, String requestedScope) {
         accessToken = t.accessToken();
+        dpopBound = t.dpopBound();
         expiresAt = t.expiresAt();
         grantedScope = t.scope() != null ? t.scope() : requestedScope;
     }
@@ -358,6 +387,9 @@ final class OAuthAuthorizer implements Authorizer {
         }
         if (!grantLoaded) {
             grant = grants.load(monitorId);
+            if (grant != null && grant.dpopKey() != null) {
+                dpop = DpopKey.restore(grant.dpopKey()); // its refresh token is bound to this key
+            }
         }
         grantLoaded = true;
     }

@@ -15,13 +15,16 @@ import okhttp3.OkHttpClient;
  */
 public interface Authorizer {
 
-    /** The {@code Authorization} header value for the next request, or null when none is held (the server's 401 starts the flow). */
-    String authorization(Side side);
+    /**
+     * The headers that authorize one request ({@code Authorization}, and a {@code DPoP} proof for a
+     * sender-constrained token), or none when no token is held yet (the server's 401 starts the flow).
+     */
+    Map<String, String> headers(String method, HttpUrl url, Side side);
 
     /**
-     * The server refused with a Bearer challenge. Gets new credentials and returns true to retry the
-     * request with them, or false when it has nothing better (the probe is then auth-walled, with
-     * {@link #problem()} in its message).
+     * The server refused with a Bearer or DPoP challenge. Gets new credentials (or takes the DPoP
+     * nonce it asks for) and returns true to retry the request, or false when it has nothing better
+     * (the probe is then auth-walled, with {@link #problem()} in its message).
      */
     boolean renew(Challenge challenge, Side side);
 
@@ -31,8 +34,11 @@ public interface Authorizer {
     /** What this probe used, for the result (never a secret), or null. */
     CredentialInfo info();
 
-    /** A Bearer challenge: the status, the URL that answered and the challenge's parameters (lower-case names). */
-    record Challenge(int status, HttpUrl url, Map<String, String> params) {}
+    /**
+     * A challenge: the status, its scheme (Bearer or DPoP), the URL that answered, the challenge's
+     * parameters (lower-case names) and the {@code DPoP-Nonce} the server sent, if any.
+     */
+    record Challenge(int status, String scheme, HttpUrl url, Map<String, String> params, String dpopNonce) {}
 
     /** What the probe lends the authorizer for its own requests: its HTTP clients (trust, no redirects) and its time left. */
     interface Side {

@@ -79,7 +79,7 @@ final class HttpSession implements AutoCloseable {
     private OkHttpClient.Builder common() {
         OkHttpClient.Builder b = BASE.newBuilder();
         if (spec.authorizer() != null) {
-            b.addInterceptor(new BearerInterceptor(spec.authorizer(), home, this));
+            b.addInterceptor(new AuthorizingInterceptor(spec.authorizer(), home, this));
         }
         return b
                 .connectionPool(pool)
@@ -186,6 +186,12 @@ final class HttpSession implements AutoCloseable {
         int code = resp.code();
         if (code >= 200 && code < 300) {
             return null;
+        }
+        if (code == 401 && resp.challenges().stream().anyMatch(c -> c.scheme().equalsIgnoreCase("DPoP"))) {
+            // A DPoP-only server (RFC 9449 §7.1) is auth-walled as much as a Bearer one.
+            String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+            throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, "Authorization required (HTTP 401, DPoP) in " + phase.wireName()
+                    + (oauth == null ? "" : "; OAuth: " + oauth), code);
         }
         if (code == 401 || code == 403) {
             AuthInfo auth = AuthProbe.inspect(resp, this, phase);

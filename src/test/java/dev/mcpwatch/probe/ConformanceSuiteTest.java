@@ -28,9 +28,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * test-servers/ by {@code npm ci}) run against mcpwatch as a client, for the 2026-07-28 and the
  * 2025-11-25 requirement sets: {@code conformance client --requirements REV} with
  * {@code test-servers/conformance-client} as the client, which writes the monitor an operator would
- * configure for each scenario and runs {@code mcpwatch probe --monitor} on it (this test's class
- * path, one JVM at a time per slot). The suite's scenario servers listen on every interface, so the
- * suite runs inside {@code unshare -n} with only loopback up.
+ * configure for each scenario and runs {@code mcpwatch probe --monitor} (or {@code mcpwatch auth
+ * login}) on it, on this test's class path, two JVMs at a time. The suite's scenario servers listen
+ * on every interface, so the suite runs inside {@code unshare -n} with only loopback up.
  *
  * <p>One test per scenario, named after it: it passes when the suite records no failed check and
  * no warning for the scenario. A scenario in {@code test-servers/conformance-expected-failures.yaml}
@@ -111,18 +111,21 @@ class ConformanceSuiteTest {
             Path log = results.resolve("suite.log");
             Path lock = Files.createTempFile("mcpwatch-conformance-", ".lock");
             String inner = "ip link set lo up && exec " + NODE + " " + SUITE + " client --command " + ADAPTER
-                    + " --requirements " + revision + " --timeout 120000 -o " + results;
+                    + " --requirements " + revision + " --timeout 900000 -o " + results;
             ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "bash", "-c", inner).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("MCPWATCH_JAVA", ProcessHandle.current().info().command().orElseThrow());
             pb.environment().put("MCPWATCH_CLASSPATH", System.getProperty("java.class.path"));
             pb.environment().put("MCPWATCH_CONFORMANCE_LOCK", lock.toString());
             Process p = pb.start();
-            lock.toFile().deleteOnExit();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                fail("the conformance suite for " + revision + " did not finish within 10 minutes");
+            try {
+                if (!p.waitFor(20, TimeUnit.MINUTES)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    fail("the conformance suite for " + revision + " did not finish within 20 minutes");
+                }
+            } finally {
+                stopLeftovers(lock);
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             if (out.contains("unshare: unshare failed") || out.contains("Operation not permitted")) {
@@ -135,6 +138,20 @@ class ConformanceSuiteTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A client the suite gave up on may leave its mcpwatch behind (no longer a child of anything of
+     * ours): every process this run started names its lock file, so those are ended by PID.
+     */
+    private static void stopLeftovers(Path lock) {
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(lock.toString())).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        for (int slot = 0; slot < 2; slot++) {
+            lock.resolveSibling(lock.getFileName() + "." + slot).toFile().delete();
+        }
+        lock.toFile().delete();
     }
 
     /** The suite writes DIR/SCENARIO-TIMESTAMP/checks.json (auth scenarios one folder deeper). */

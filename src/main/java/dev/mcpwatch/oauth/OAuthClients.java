@@ -41,6 +41,12 @@ public final class OAuthClients {
         return new OAuthClients(clock, grants, new LoopbackLogin(LoopbackLogin.fromEnvironment(env), out, port, wait));
     }
 
+    /** As {@link #interactive(InstantSource, GrantStore, Map, PrintStream, int, Duration)}, with the browser given. */
+    static OAuthClients interactive(InstantSource clock, GrantStore grants, LoopbackLogin.Browser browser, PrintStream out, int port,
+            Duration wait) {
+        return new OAuthClients(clock, grants, new LoopbackLogin(browser, out, port, wait));
+    }
+
     /** The authorizer of a monitor, the same one as long as its settings do not change. */
     public Authorizer forMonitor(String monitorId, OAuthSettings settings) {
         return byMonitor.compute(monitorId, (id, e) -> e != null && e.settings().equals(settings) ? e

@@ -53,8 +53,9 @@ final class CredentialExpiryRule implements Rule {
                 now.put(subject, kept);
                 continue;
             }
-            String when = left <= 0 ? "expired on " + Words.day(at) : "expires in " + Words.duration(Duration.ofMillis(left)) + ", on "
-                    + Words.day(at);
+            long hours = Math.floorDiv(left, 3_600_000L);
+            String when = left <= 0 ? "expired on " + Words.day(at) : (hours < 1 ? "expires within the hour" : "expires in " + hours
+                    + (hours == 1 ? " hour" : " hours")) + ", on " + Words.day(at);
             ObjectNode detail = Json.object().put("credential", e.what()).put("expires_at", at).put("hours_left", Math.floorDiv(left, 3_600_000L));
             now.put(subject, Finding.warning(subject, ctx.now(), "The " + e.what() + " of monitor " + ctx.monitorId() + " " + when
                     + "; mcpwatch cannot renew it by itself: replace it" + (e.what().equals("refresh token")

@@ -47,23 +47,25 @@ final class OAuthSettingsReader {
             if (clientId == null) {
                 a.get("client_id").problem("is required for client_credentials");
             }
-            if (secret == null && key == null) {
+            // Present counts, even empty: ${VAR:-} of an unset variable; the probe then says it is empty.
+            if (!a.has("client_secret") && !a.has("private_key")) {
                 a.problem("client_credentials needs client_secret or private_key (from the environment, e.g. ${MCP_CLIENT_SECRET})");
             }
         }
         String assertion = a.string("assertion", null);
         String assertionFile = a.string("assertion_file", null);
-        if (OAuthSettings.JWT_BEARER.equals(grant) && (assertion == null) == (assertionFile == null)) {
+        if (OAuthSettings.JWT_BEARER.equals(grant) && a.has("assertion") == a.has("assertion_file")) {
             a.problem("jwt_bearer needs one of assertion (from the environment, e.g. ${WORKLOAD_TOKEN}) or assertion_file "
                     + "(a file the platform keeps fresh)");
         }
-        if (method == OAuthSettings.Method.PRIVATE_KEY_JWT && key == null) {
+        if (method == OAuthSettings.Method.PRIVATE_KEY_JWT && !a.has("private_key")) {
             a.get("private_key").problem("is required for method private_key_jwt (a PKCS#8 PEM, e.g. ${MCP_CLIENT_KEY})");
         }
-        if ((method == OAuthSettings.Method.CLIENT_SECRET_BASIC || method == OAuthSettings.Method.CLIENT_SECRET_POST) && secret == null) {
+        if ((method == OAuthSettings.Method.CLIENT_SECRET_BASIC || method == OAuthSettings.Method.CLIENT_SECRET_POST)
+                && !a.has("client_secret")) {
             a.get("client_secret").problem("is required for method " + methodName);
         }
-        if (key != null && !key.contains("-----BEGIN PRIVATE KEY-----")) {
+        if (key != null && !key.isEmpty() && !key.contains("-----BEGIN PRIVATE KEY-----")) {
             a.get("private_key").problem("must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----; the value is not shown)");
         }
         String alg = a.string("signing_algorithm", null);

@@ -169,6 +169,9 @@ final class OAuthAuthorizer implements Authorizer {
     /** The workload's identity token: configured, or read from its file now (platforms rotate it there). */
     private String assertion() throws OAuthException {
         if (settings.assertionFile() == null) {
+            if (settings.assertion() == null || settings.assertion().isEmpty()) {
+                throw new OAuthException("jwt_bearer needs auth.assertion, which is empty: is its environment variable set?");
+            }
             return settings.assertion();
         }
         try {
@@ -322,8 +325,9 @@ final class OAuthAuthorizer implements Authorizer {
                 body.put("client_secret", secret);
             }
             case PRIVATE_KEY_JWT -> {
-                if (settings.privateKey() == null) {
-                    throw new OAuthException("private_key_jwt needs auth.private_key (a PKCS#8 PEM from the environment)");
+                if (settings.privateKey() == null || settings.privateKey().isEmpty()) {
+                    throw new OAuthException("private_key_jwt needs auth.private_key (a PKCS#8 PEM from the environment)"
+                            + (settings.privateKey() == null ? "" : ", which is empty: is its environment variable set?"));
                 }
                 body.put("client_id", clientId);
                 body.put("client_assertion_type", ClientAssertion.TYPE);
@@ -358,8 +362,9 @@ final class OAuthAuthorizer implements Authorizer {
     }
 
     private static void requireSecret(String secret, OAuthSettings.Method method) throws OAuthException {
-        if (secret == null) {
-            throw new OAuthException(method.wireName() + " needs auth.client_secret");
+        if (secret == null || secret.isEmpty()) {
+            throw new OAuthException(method.wireName() + " needs auth.client_secret" + (secret == null ? ""
+                    : ", which is empty: is its environment variable set?"));
         }
     }
 

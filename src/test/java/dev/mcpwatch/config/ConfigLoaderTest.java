@@ -405,7 +405,15 @@ class ConfigLoaderTest {
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "legacy-sse", "filesystem");
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "billing", "crm",
+                "legacy-sse", "filesystem");
+        OAuthSettings billing = config.monitor("billing").orElseThrow().oauth();
+        assertThat(billing.grant()).isEqualTo(OAuthSettings.CLIENT_CREDENTIALS);
+        assertThat(billing.clientSecret()).as("an unset ${VAR:-} is empty; the probe then says so").isEmpty();
+        assertThat(billing.issuer()).isEqualTo("https://auth.example.com");
+        MonitorConfig crm = config.monitor("crm").orElseThrow();
+        assertThat(crm.oauth().grant()).isEqualTo(OAuthSettings.AUTHORIZATION_CODE);
+        assertThat(crm.call().inputResponses().at("/confirm/action").asString()).isEqualTo("accept");
 
         MonitorConfig weather = config.monitor("weather").orElseThrow();
         assertThat(weather.name()).isEqualTo("Weather MCP (production)");

@@ -13,6 +13,7 @@ import dev.mcpwatch.testkit.AuthorizationServer;
 import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.ModernMcp;
+import dev.mcpwatch.testkit.SilentServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Monitors of servers behind OAuth, against a real HTTP authorization server and a protected modern
@@ -216,6 +218,33 @@ class OAuthProbeTest {
             assertThat(e.what()).isEqualTo("client secret");
             assertThat(e.at()).isEqualTo(soon);
         });
+    }
+
+    @Test
+    void anAuthorizationServerThatNeverAnswersCostsTheProbeItsDeadlineAndNoMore() {
+        AtomicReference<String> url = new AtomicReference<>();
+        try (SilentServer silent = new SilentServer();
+                FixtureServer walled = FixtureServer.http(http -> {
+                    if (http.path().startsWith("/.well-known/oauth-protected-resource")) {
+                        ObjectNode prm = Json.object();
+                        prm.put("resource", url.get());
+                        prm.putArray("authorization_servers").add(silent.url("http", ""));
+                        http.json(200, prm);
+                        return;
+                    }
+                    http.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    http.json(401, Json.object().put("error", "invalid_token"));
+                })) {
+            url.set(walled.url("/mcp"));
+            long start = System.nanoTime();
+            ProbeResult r = prober.probe(ProbeSpec.http(walled.url("/mcp")).timeouts(ProbeSpec.Timeouts.withTotal(Duration.ofSeconds(4)))
+                    .authorizer(OAuthClients.unattended(clock, null).forMonitor("m1", clientCredentials(null, null, null))).build());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(r.reason()).isIn(Reason.AUTH_REQUIRED, Reason.TIMEOUT);
+            assertThat(ms).as("bounded by the probe's 4 s deadline").isLessThan(6_000);
+            assertThat(silent.accepted()).isPositive();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

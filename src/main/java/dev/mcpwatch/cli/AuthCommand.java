@@ -38,10 +38,13 @@ final class AuthCommand implements Runnable {
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Log in once for a monitor whose auth grant is authorization_code: probes the monitor, and when its",
-                "server asks for authorization, opens the login in a browser ($BROWSER, else the URL is printed), receives the",
-                "redirect on 127.0.0.1 (PKCE), and keeps the refresh token in the database, encrypted with MCPWATCH_OAUTH_KEY.",
-                "serve then renews the access token by itself for as long as the authorization server allows.",
+            description = {"Log in once for a monitor whose auth grant is authorization_code.",
+                "",
+                "Probes the monitor; when its server asks for authorization, opens the login in a browser ($BROWSER, else the "
+                        + "URL is printed), receives the redirect on 127.0.0.1 (PKCE) and keeps the refresh token in the database, "
+                        + "encrypted with MCPWATCH_OAUTH_KEY. serve then renews the access token by itself for as long as the "
+                        + "authorization server allows.",
+                "",
                 "Exit codes as for probe: 0 logged in and healthy, 1 usage error, 2 protocol or tool failure, 3 not authorized."})
     static final class Login implements Callable<Integer> {
         @Spec

@@ -19,6 +19,9 @@ import dev.mcpwatch.monitor.ProbeRunner;
 import dev.mcpwatch.monitor.Probing;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.Retention;
+import dev.mcpwatch.oauth.GrantStore;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
@@ -82,7 +85,7 @@ public final class App implements AutoCloseable {
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), events);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
+        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db));
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
         this.apiMonitors = new ApiMonitors(db, System::getenv, this::fileIds, events);
@@ -110,6 +113,24 @@ public final class App implements AutoCloseable {
         }
         log.info("mcpwatch {} serving {} monitors; API on http://{}:{}/ ; data in {}", Prober.VERSION, registry.size(),
                 config.server().host(), api.port(), config.storage().url());
+    }
+
+    /**
+     * The OAuth clients of the monitors with an auth block. Logins of users (authorization_code) are
+     * kept in the database, sealed with MCPWATCH_OAUTH_KEY; without the key those monitors are
+     * auth-walled with a message saying so, and client-credentials monitors work as ever.
+     */
+    private static OAuthClients oauthClients(Database db) {
+        GrantStore grants = null;
+        String key = System.getenv("MCPWATCH_OAUTH_KEY");
+        if (key != null) {
+            try {
+                grants = GrantStore.open(db, key);
+            } catch (OAuthException e) {
+                log.warn("OAuth logins cannot be used: {}", e.getMessage());
+            }
+        }
+        return OAuthClients.unattended(java.time.InstantSource.system(), grants);
     }
 
     public static App start(McpwatchConfig config, Path source) {

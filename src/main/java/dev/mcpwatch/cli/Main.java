@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         description = "Uptime and reliability monitor for MCP servers.",
         subcommands = {ProbeCommand.class, ServeCommand.class, ConfigCommand.class, DriftCommand.class, AckCommand.class,
-                AlertCommand.class, UserCommand.class, TokenCommand.class, CanaryCommand.class, CommandLine.HelpCommand.class})
+                AlertCommand.class, UserCommand.class, TokenCommand.class, AuthCommand.class, CanaryCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

@@ -1,6 +1,7 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Transport;
 import java.io.IOException;
@@ -50,10 +51,10 @@ public final class ConfigLoader {
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
             "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
             "detection");
-    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
+    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command", "auth"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
     private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
-    private static final Set<String> CALL = Set.of("tool", "arguments", "contains");
+    private static final Set<String> CALL = Set.of("tool", "arguments", "contains", "input_responses");
     private static final Set<String> TLS = Set.of("ca_file");
 
     private final Function<String, String> env;
@@ -363,11 +364,16 @@ public final class ConfigLoader {
             }
         }
         boolean paused = n.bool("paused", base.paused());
+        OAuthSettings oauth = OAuthSettingsReader.read(n.get("auth"), transport);
+        if (oauth != null && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+            n.get("auth").problem("and an Authorization header both set credentials; keep one");
+        }
         return new MonitorConfig(id, name, transport, url, command, stdioEnv, cwd, protocol, headers, interval, timeout,
-                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
+                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection,
+                oauth);
     }
 
-    /** One health-check call: a mapping with tool, arguments and contains. */
+    /** One health-check call: a mapping with tool, arguments, contains and input_responses. */
     private static MonitorConfig.ToolCallConfig toolCall(Node callNode) {
         if (!callNode.requireObject()) {
             return null;
@@ -379,7 +385,20 @@ public final class ConfigLoader {
             callNode.get("arguments").problem("must be a mapping of argument names to values, got " + Node.kind(args));
             args = null;
         }
-        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null));
+        JsonNode answers = callNode.get("input_responses").raw();
+        if (answers != null && !answers.isObject()) {
+            callNode.get("input_responses").problem("must be a mapping from the server's input request keys to answers "
+                    + "(e.g. confirm: {action: accept, content: {confirmed: true}}), got " + Node.kind(answers));
+            answers = null;
+        } else if (answers != null) {
+            for (var e : answers.properties()) {
+                if (!e.getValue().isObject()) {
+                    callNode.get("input_responses").get(e.getKey()).problem("must be a mapping (the answer the server asked for), got "
+                            + Node.kind(e.getValue()));
+                }
+            }
+        }
+        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null), answers);
     }
 
     private static List<X509Certificate> certificates(Path pem, Node where) {
@@ -435,6 +454,12 @@ public final class ConfigLoader {
             return null;
         }
         if (node.isString()) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            if (path.contains(".auth.") && OAuthSettingsReader.SECRETS.contains(key) && !node.stringValue().contains("${")) {
+                problems.add(new Problem(file, path, "must come from the environment, e.g. ${MCP_CLIENT_SECRET}; a secret is never "
+                        + "written in the configuration (the value is not shown)"));
+                return node;
+            }
             try {
                 return StringNode.valueOf(EnvSubstitution.apply(node.stringValue(), env));
             } catch (IllegalArgumentException e) {

@@ -165,6 +165,11 @@ public final class ApiMonitors {
         if (definition.has("tls")) {
             problems.add("tls: CA files can only be named in the configuration file");
         }
+        if (definition.has("auth")) {
+            // Its secrets come from the server's environment and it is sent to an authorization server the
+            // monitored server names: only the file's author may decide that.
+            problems.add("auth: OAuth settings can only be defined in the configuration file");
+        }
         for (Map.Entry<String, JsonNode> h : definition.path("headers").properties()) {
             if (!HEADER_VALUE.matcher(h.getValue().asString("")).matches()) {
                 problems.add("headers." + h.getKey() + ": must be an environment variable reference like ${MCP_TOKEN} or Bearer ${MCP_TOKEN};"

@@ -67,7 +67,9 @@ public final class Detector implements Assessor {
         String monitorId = probe.monitor().id();
         long now = probe.finishedAt();
         for (ToolCallOutcome call : probe.result().toolCalls()) {
-            stores.toolCalls().add(c, monitorId, probe.result().startedAt().toEpochMilli(), call.tool(), call.ok());
+            if (!call.unanswered()) { // a call that asked for input was not checked: neither a success nor an error
+                stores.toolCalls().add(c, monitorId, probe.result().startedAt().toEpochMilli(), call.tool(), call.ok());
+            }
         }
         Map<String, DetectionStore.RuleState> stored = state.load(c, monitorId);
         Context ctx = new Context(c, probe, stores);

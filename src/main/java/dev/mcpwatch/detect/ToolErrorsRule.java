@@ -56,6 +56,9 @@ final class ToolErrorsRule implements Rule {
         Set<String> configured = ctx.monitor().calls().stream().map(c -> c.tool()).collect(Collectors.toSet());
         memory.propertyNames().stream().filter(t -> !configured.contains(t)).toList().forEach(memory::remove);
         for (ToolCallOutcome call : calls) {
+            if (call.unanswered()) {
+                continue; // not checked this time (it asked for input): health_call.needs_input says so
+            }
             ObjectNode tool = memory.has(call.tool()) ? (ObjectNode) memory.get(call.tool()) : memory.putObject(call.tool());
             if (call.ok()) {
                 tool.put("s", Math.min(tool.path("s").asInt() + 1, s.successes())).put("f", 0);

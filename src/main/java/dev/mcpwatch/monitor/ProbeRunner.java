@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Prober;
 import java.time.Duration;
@@ -21,18 +22,25 @@ public final class ProbeRunner {
     private final Prober prober;
     private final ResultRecorder recorder;
     private final Semaphore slots;
+    private final OAuthClients oauth;
 
     public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent) {
+        this(prober, recorder, maxConcurrent, null);
+    }
+
+    /** A runner whose monitors with an auth block get their OAuth tokens from {@code oauth}. */
+    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent, OAuthClients oauth) {
         this.prober = prober;
         this.recorder = recorder;
         this.slots = new Semaphore(maxConcurrent);
+        this.oauth = oauth;
     }
 
     public Duration runOnce(MonitorConfig m) {
         ProbeResult result;
         slots.acquireUninterruptibly();
         try {
-            result = prober.probe(m.toProbeSpec());
+            result = prober.probe(m.toProbeSpec(oauth));
         } catch (RuntimeException e) {
             // The configuration is checked at load, so this is a bug; one monitor must not take the scheduler down.
             log.error("monitor {} could not be probed", m.id(), e);

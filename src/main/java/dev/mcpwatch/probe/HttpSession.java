@@ -77,7 +77,11 @@ final class HttpSession implements AutoCloseable {
 
     /** What every request of this probe shares, whatever its scheme. */
     private OkHttpClient.Builder common() {
-        return BASE.newBuilder()
+        OkHttpClient.Builder b = BASE.newBuilder();
+        if (spec.authorizer() != null) {
+            b.addInterceptor(new AuthorizingInterceptor(spec.authorizer(), home, this));
+        }
+        return b
                 .connectionPool(pool)
                 .dns(this::lookup)
                 .eventListenerFactory(call -> {
@@ -183,11 +187,19 @@ final class HttpSession implements AutoCloseable {
         if (code >= 200 && code < 300) {
             return null;
         }
+        if (code == 401 && resp.challenges().stream().anyMatch(c -> c.scheme().equalsIgnoreCase("DPoP"))) {
+            // A DPoP-only server (RFC 9449 §7.1) is auth-walled as much as a Bearer one.
+            String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+            throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, "Authorization required (HTTP 401, DPoP) in " + phase.wireName()
+                    + (oauth == null ? "" : "; OAuth: " + oauth), code);
+        }
         if (code == 401 || code == 403) {
             AuthInfo auth = AuthProbe.inspect(resp, this, phase);
             if (auth != null) {
                 rec.auth(auth);
-                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase), code);
+                String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase)
+                        + (oauth == null ? "" : "; OAuth: " + oauth), code);
             }
         }
         if (code == 429) {

@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
  * Everything one probe measured. Immutable; {@code failure} is null exactly when the probe was
  * healthy. Fields after {@code failure} are filled as far as the probe got. {@code toolCall} is the
  * outcome of the first health-check call, {@code toolCalls} the outcomes of all of them in order.
+ * {@code credentials} says what OAuth credentials the probe used (never their values).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeResult(
@@ -31,7 +32,8 @@ public record ProbeResult(
         ToolCallOutcome toolCall,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCallOutcome> toolCalls,
         AuthInfo auth,
-        List<String> warnings) {
+        List<String> warnings,
+        Authorizer.CredentialInfo credentials) {
 
     public ProbeResult {
         timings = List.copyOf(timings);
@@ -40,6 +42,15 @@ public record ProbeResult(
         if (healthy != (failure == null)) {
             throw new IllegalArgumentException("a result is healthy exactly when it has no failure");
         }
+    }
+
+    /** A result of a probe without credentials of its own (no OAuth). */
+    public ProbeResult(String target, Transport transport, Instant startedAt, boolean healthy, Failure failure, double totalMs,
+            List<PhaseTiming> timings, Era era, boolean eraDetected, String protocolVersion, String resolvedAddress, TlsInfo tls,
+            ServerInfo server, JsonNode capabilities, boolean sessionUsed, ToolList tools, ToolCallOutcome toolCall,
+            List<ToolCallOutcome> toolCalls, AuthInfo auth, List<String> warnings) {
+        this(target, transport, startedAt, healthy, failure, totalMs, timings, era, eraDetected, protocolVersion, resolvedAddress, tls,
+                server, capabilities, sessionUsed, tools, toolCall, toolCalls, auth, warnings, null);
     }
 
     /** A result with at most one tool call, as results were before several calls could be configured. */

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * {@link #stdio}.
  *
  * <p>Header values are the real values (environment variables already substituted); they are sent
- * to the server and never appear in a {@link ProbeResult}.
+ * to the server and never appear in a {@link ProbeResult}. An {@link Authorizer} obtains credentials
+ * (OAuth) during the probe and keeps them between probes of its monitor.
  */
 public record ProbeSpec(
         URI url,
@@ -29,7 +30,8 @@ public record ProbeSpec(
         Limits limits,
         Expectations expect,
         List<ToolCall> toolCalls,
-        List<X509Certificate> trustedCertificates) {
+        List<X509Certificate> trustedCertificates,
+        Authorizer authorizer) {
 
     public ProbeSpec {
         Objects.requireNonNull(transport, "transport");
@@ -64,7 +66,13 @@ public record ProbeSpec(
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
         this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
-                trustedCertificates);
+                trustedCertificates, null);
+    }
+
+    /** The spec without credentials of its own (configured headers only). */
+    public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
+            Limits limits, Expectations expect, List<ToolCall> toolCalls, List<X509Certificate> trustedCertificates) {
+        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null);
     }
 
     /** The first (with one configured, the only) health-check call, or null. */
@@ -105,6 +113,7 @@ public record ProbeSpec(
         b.expect = expect;
         b.toolCalls = toolCalls;
         b.trusted.addAll(trustedCertificates);
+        b.authorizer = authorizer;
         return b;
     }
 
@@ -175,13 +184,22 @@ public record ProbeSpec(
      * of the result (text content and structured content) must contain {@code expectContains}. With
      * several calls the probe fails only when every one of them fails; when some fail and others
      * succeed the server is up but degraded, which the per-call outcomes in the result show.
+     * {@code inputResponses} are canned answers, keyed like the server's {@code inputRequests}, for a
+     * modern tool that answers {@code input_required} (2026-07-28 multi-round tool results).
      */
-    public record ToolCall(String name, JsonNode arguments, String expectContains) {
+    public record ToolCall(String name, JsonNode arguments, String expectContains, JsonNode inputResponses) {
         public ToolCall {
             Objects.requireNonNull(name, "tool name");
             if (arguments != null && !arguments.isObject()) {
                 throw new IllegalArgumentException("tool arguments must be a JSON object");
             }
+            if (inputResponses != null && !inputResponses.isObject()) {
+                throw new IllegalArgumentException("input responses must be a JSON object keyed by input request");
+            }
+        }
+
+        public ToolCall(String name, JsonNode arguments, String expectContains) {
+            this(name, arguments, expectContains, null);
         }
     }
 
@@ -196,6 +214,7 @@ public record ProbeSpec(
         private Expectations expect;
         private List<ToolCall> toolCalls = List.of();
         private final List<X509Certificate> trusted = new ArrayList<>();
+        private Authorizer authorizer;
 
         private Builder(URI url, Stdio stdio, Transport transport) {
             this.url = url;
@@ -268,8 +287,14 @@ public record ProbeSpec(
             return this;
         }
 
+        /** Credentials the probe obtains itself (OAuth), on HTTP transports. */
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = authorizer;
+            return this;
+        }
+
         public ProbeSpec build() {
-            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted);
+            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted, authorizer);
         }
     }
 }

@@ -61,6 +61,7 @@ public final class Prober {
                     + Text.clip(String.valueOf(e.getMessage()), 160));
         } finally {
             rec.workDone();
+            rec.credentials(spec.authorizer() != null ? spec.authorizer().info() : StaticTokens.info(spec.headers()));
             if (channel != null) {
                 try {
                     channel.close();

@@ -26,6 +26,7 @@ final class Recorder {
     private ToolList tools;
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
+    private Authorizer.CredentialInfo credentials;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -100,6 +101,10 @@ final class Recorder {
         this.auth = auth;
     }
 
+    synchronized void credentials(Authorizer.CredentialInfo info) {
+        this.credentials = info;
+    }
+
     synchronized TlsInfo tls() {
         return tls;
     }
@@ -129,7 +134,7 @@ final class Recorder {
         Instant started = startedAt.plusNanos(Math.round(origin * 1_000_000));
         return new ProbeResult(target, transport, started, failure == null, failure, round(total), fromFirstAction, era,
                 eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
-                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings);
+                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings, credentials);
     }
 
     private static double ms(long nanos) {

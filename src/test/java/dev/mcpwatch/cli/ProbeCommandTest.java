@@ -138,6 +138,54 @@ class ProbeCommandTest {
         assertThat(run.err()).isEqualTo("mcpwatch probe: environment variable " + UNSET_VAR + " is not set\n");
     }
 
+    @Test
+    void aConfiguredMonitorIsProbedAsConfiguredAndOtherProbeOptionsAreRefused() throws IOException {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy())) {
+            Path config = Files.createTempFile("mcpwatch-", ".yaml");
+            try {
+                Files.writeString(config, """
+                        monitors:
+                          - id: local
+                            url: %s
+                            headers: {X-Team: "${TEAM}"}
+                        """.formatted(server.url("/mcp")));
+                Run probed = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "local");
+                Run mixed = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "local",
+                        server.url("/mcp"));
+                Run unknown = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "nope");
+
+                assertThat(probed.exitCode()).as(probed.toString()).isEqualTo(0);
+                assertThat(server.requests()).allSatisfy(seen -> assertThat(seen.header("X-Team")).isEqualTo("platform"));
+                assertThat(mixed.exitCode()).isEqualTo(1);
+                assertThat(mixed.err()).isEqualTo("mcpwatch probe: --monitor probes the monitor as configured; give no URL and no other "
+                        + "probe options\n");
+                assertThat(unknown.err()).isEqualTo("mcpwatch probe: no monitor 'nope' in " + config + " (it has: local)\n");
+            } finally {
+                Files.deleteIfExists(config);
+            }
+        }
+    }
+
+    @Test
+    void authLoginIsOnlyForMonitorsWhoseServerLetsPeopleIn() throws IOException {
+        Path config = Files.createTempFile("mcpwatch-", ".yaml");
+        try {
+            Files.writeString(config, """
+                    monitors:
+                      - id: m2m
+                        url: https://billing.example.com/mcp
+                        auth: {grant: client_credentials, client_id: mcpwatch, client_secret: "${SECRET}"}
+                    """);
+            Run run = mcpwatch(Map.of("SECRET", "x"), "auth", "login", "m2m", "--config", config.toString());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("mcpwatch: monitor 'm2m' has grant client_credentials; only auth.grant "
+                    + "authorization_code needs a login");
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
     // ---- 2: protocol or tool failure ----------------------------------------------------------
 
     @Test

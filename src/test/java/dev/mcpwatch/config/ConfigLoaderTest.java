@@ -2,13 +2,16 @@ package dev.mcpwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.testkit.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -407,7 +410,15 @@ class ConfigLoaderTest {
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "legacy-sse", "filesystem");
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "billing", "crm",
+                "legacy-sse", "filesystem");
+        OAuthSettings billing = config.monitor("billing").orElseThrow().oauth();
+        assertThat(billing.grant()).isEqualTo(OAuthSettings.CLIENT_CREDENTIALS);
+        assertThat(billing.clientSecret()).as("an unset ${VAR:-} is empty; the probe then says so").isEmpty();
+        assertThat(billing.issuer()).isEqualTo("https://auth.example.com");
+        MonitorConfig crm = config.monitor("crm").orElseThrow();
+        assertThat(crm.oauth().grant()).isEqualTo(OAuthSettings.AUTHORIZATION_CODE);
+        assertThat(crm.call().inputResponses().at("/confirm/action").asString()).isEqualTo("accept");
 
         MonitorConfig weather = config.monitor("weather").orElseThrow();
         assertThat(weather.name()).isEqualTo("Weather MCP (production)");
@@ -436,6 +447,118 @@ class ConfigLoaderTest {
                 "WEATHER_MCP_TOKEN", "t0ken")::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
         assertThat(onPostgres.storage().url()).isEqualTo("jdbc:postgresql://db.internal:5432/mcpwatch");
         assertThat(onPostgres.monitor("weather").orElseThrow().headers()).containsEntry("Authorization", "Bearer t0ken");
+    }
+
+    // ---- auth (OAuth) and input responses ----------------------------------------------------
+
+    @Test
+    void anAuthBlockIsReadWithItsSecretsFromTheEnvironmentAndNeverPrinted() throws Exception {
+        McpwatchConfig config = load(Map.of("BILLING_SECRET", "s3cret-value"), """
+                monitors:
+                  - id: billing
+                    url: https://billing.example.com/mcp
+                    auth:
+                      grant: client_credentials
+                      client_id: mcpwatch
+                      client_secret: ${BILLING_SECRET}
+                      method: client_secret_post
+                      scope: "mcp:read mcp:status"
+                      issuer: https://auth.example.com
+                      secret_expires: 2027-01-31T00:00:00Z
+                """);
+
+        OAuthSettings auth = config.monitors().getFirst().oauth();
+        assertThat(auth.grant()).isEqualTo("client_credentials");
+        assertThat(auth.clientId()).isEqualTo("mcpwatch");
+        assertThat(auth.clientSecret()).isEqualTo("s3cret-value");
+        assertThat(auth.method()).isEqualTo(OAuthSettings.Method.CLIENT_SECRET_POST);
+        assertThat(auth.scope()).isEqualTo("mcp:read mcp:status");
+        assertThat(auth.issuer()).isEqualTo("https://auth.example.com");
+        assertThat(auth.secretExpires()).isEqualTo(Instant.parse("2027-01-31T00:00:00Z"));
+        assertThat(auth.toString() + config.monitors().getFirst()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    void aSecretWrittenInTheFileIsRefusedWithoutBeingShown() throws Exception {
+        List<Problem> problems = problems(NO_ENV, """
+                monitors:
+                  - id: billing
+                    url: https://billing.example.com/mcp
+                    auth: {grant: client_credentials, client_id: mcpwatch, client_secret: hunter2-literal}
+                """);
+
+        assertThat(problems).containsExactly(new Problem(file(), "monitors[0].auth.client_secret", "must come from the environment, "
+                + "e.g. ${MCP_CLIENT_SECRET}; a secret is never written in the configuration (the value is not shown)"));
+    }
+
+    @Test
+    void authMistakesAreEachNamedByPath() throws Exception {
+        List<Problem> problems = problems(Map.of("K", "not a pem"), """
+                monitors:
+                  - id: a
+                    url: https://a.example.com/mcp
+                    auth: {grant: password}
+                  - id: b
+                    url: https://b.example.com/mcp
+                    auth: {grant: client_credentials}
+                  - id: c
+                    url: https://c.example.com/mcp
+                    auth: {grant: client_credentials, client_id: x, method: private_key_jwt, private_key: "${K}", signing_algorithm: HS256}
+                  - id: d
+                    url: https://d.example.com/mcp
+                    headers: {Authorization: Bearer x}
+                    auth: {grant: authorization_code, issuer: auth.example.com, secret_expires: tomorrow, scopes: x}
+                  - id: e
+                    transport: stdio
+                    command: [node, server.js]
+                    auth: {grant: authorization_code}
+                  - id: f
+                    url: https://f.example.com/mcp
+                    auth: {grant: jwt_bearer}
+                """);
+
+        assertThat(problems).extracting(Problem::path, Problem::message).contains(
+                tuple("monitors[0].auth.grant", "must be client_credentials (machine to machine), jwt_bearer (a workload identity token) "
+                        + "or authorization_code (a person logs in once with `mcpwatch auth login`), got 'password'"),
+                tuple("monitors[1].auth.client_id", "is required for client_credentials"),
+                tuple("monitors[1].auth", "client_credentials needs client_secret or private_key (from the environment, e.g. "
+                        + "${MCP_CLIENT_SECRET})"),
+                tuple("monitors[2].auth.private_key", "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----; the value is not shown)"),
+                tuple("monitors[2].auth.signing_algorithm", "must be one of ES256, ES384, PS256, RS256, got 'HS256'"),
+                tuple("monitors[3].auth.issuer", "must be an http(s) URL, got 'auth.example.com'"),
+                tuple("monitors[3].auth.secret_expires", "must be a time like 2027-01-31T00:00:00Z, got 'tomorrow'"),
+                tuple("monitors[3].auth", "and an Authorization header both set credentials; keep one"),
+                tuple("monitors[4].auth", "is for HTTP servers; a stdio server gets its credentials from env"),
+                tuple("monitors[5].auth", "jwt_bearer needs one of assertion (from the environment, e.g. ${WORKLOAD_TOKEN}) or "
+                        + "assertion_file (a file the platform keeps fresh)"));
+        assertThat(problems).extracting(Problem::path).anyMatch(p -> p.startsWith("monitors[3].auth.scopes"));
+        assertThat(problems.toString()).doesNotContain("not a pem");
+    }
+
+    @Test
+    void inputResponsesOfAHealthCallAreReadAsTheAnswersToSend() throws Exception {
+        McpwatchConfig config = load(NO_ENV, """
+                monitors:
+                  - id: bookings
+                    url: https://bookings.example.com/mcp
+                    expect:
+                      call:
+                        tool: check_availability
+                        input_responses:
+                          confirm: {action: accept, content: {confirmed: true}}
+                """);
+        List<Problem> problems = problems(NO_ENV, """
+                monitors:
+                  - id: bookings
+                    url: https://bookings.example.com/mcp
+                    expect:
+                      call: {tool: check_availability, input_responses: [yes]}
+                """);
+
+        assertThat(config.monitors().getFirst().toProbeSpec().toolCall().inputResponses().at("/confirm/content/confirmed").asBoolean())
+                .isTrue();
+        assertThat(problems).extracting(Problem::path).containsExactly("monitors[0].expect.call.input_responses");
+        assertThat(problems.getFirst().message()).startsWith("must be a mapping from the server's input request keys to answers");
     }
 
     // ---- helpers ------------------------------------------------------------------------------

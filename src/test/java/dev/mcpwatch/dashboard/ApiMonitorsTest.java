@@ -81,13 +81,16 @@ class ApiMonitorsTest {
                 "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\",\"headers\":{\"X-Key\":\"${NO_SUCH_VARIABLE_HERE}\"}}", csrf);
         var stdio = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"transport\":\"stdio\",\"command\":[\"rm\",\"-rf\",\"/\"]}", csrf);
         var shortInterval = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\",\"interval\":\"1s\"}", csrf);
+        var oauth = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\","
+                + "\"auth\":{\"grant\":\"client_credentials\",\"client_id\":\"c\"}}", csrf);
 
         assertThat(literal.body()).contains("headers.Authorization: must be an environment variable reference like ${MCP_TOKEN}");
         assertThat(leak.body()).contains("name: environment variable references are only allowed in header values");
         assertThat(unset.body()).contains("headers.X-Key: environment variable NO_SUCH_VARIABLE_HERE is not set");
         assertThat(stdio.body()).contains("stdio monitors (commands) can only be defined in the configuration file");
         assertThat(shortInterval.body()).contains("interval: must be at least 10s, got 1s");
-        for (var r : java.util.List.of(literal, leak, unset, stdio, shortInterval)) {
+        assertThat(oauth.body()).contains("auth: OAuth settings can only be defined in the configuration file");
+        for (var r : java.util.List.of(literal, leak, unset, stdio, shortInterval, oauth)) {
             assertThat(r.status()).isEqualTo(400);
         }
         assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM api_monitors")).isZero();

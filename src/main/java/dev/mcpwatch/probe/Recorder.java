@@ -26,6 +26,7 @@ final class Recorder {
     private ToolList tools;
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
+    private Phase current = Phase.TOTAL;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -40,7 +41,15 @@ final class Recorder {
     }
 
     StepTimer step(Phase phase) {
+        synchronized (this) {
+            current = phase;
+        }
         return new StepTimer(phase, System.nanoTime());
+    }
+
+    /** The step the probe was in last, for blaming an error no step classified; {@code total} before the first. */
+    synchronized Phase currentPhase() {
+        return current;
     }
 
     /** A timer for traffic that is not a step of its own (answers to server requests); never recorded. */

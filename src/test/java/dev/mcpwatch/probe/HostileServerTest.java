@@ -210,6 +210,44 @@ class HostileServerTest {
         }
     }
 
+    // ---- HTTP: headers ------------------------------------------------------------------------
+
+    @Test
+    void bearerChallengeWithAHugeQuotedRealmIsAuthRequiredWithWhatItCouldRead() {
+        // A backtracking pattern recursed once per character of a quoted value and overflowed the stack.
+        String realm = "r".repeat(100_000);
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("server/discover", (http, msg) -> {
+            http.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", realm=\"" + realm + "\", scope=\"mcp:tools\"");
+            http.empty(401);
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.AUTH_REQUIRED, Phase.DISCOVER);
+            assertThat(r.failure().message()).startsWith("Authorization required (HTTP 401, Bearer) in discover: invalid_token; ");
+            assertThat(r.auth().realm()).hasSize(201).startsWith("rrrr").endsWith("…");
+            assertThat(r.auth().error()).isEqualTo("invalid_token");
+            assertThat(r.auth().scope()).as("past the first " + AuthProbe.MAX_HEADER_CHARS + " characters, which are all it reads").isNull();
+        }
+    }
+
+    @Test
+    void bearerChallengeOfEscapedQuotesPastTheHeaderCapIsReadAsFarAsTheCap() {
+        // 200,000 characters of \" inside one quoted value: every one an escape, and no closing quote within the cap.
+        String escapes = "\\\"".repeat(100_000);
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("server/discover", (http, msg) -> {
+            http.setHeader("WWW-Authenticate", "Basic realm=\"a\", Bearer error=\"" + escapes + "\"");
+            http.empty(401);
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.AUTH_REQUIRED, Phase.DISCOVER);
+            assertThat(r.auth().error()).hasSize(201).startsWith("\"\"\"");
+            assertThat(r.failure().message()).hasSizeLessThan(400);
+        }
+    }
+
     // ---- stdio --------------------------------------------------------------------------------
 
     @Test

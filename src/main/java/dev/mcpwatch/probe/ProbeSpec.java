@@ -39,10 +39,14 @@ public record ProbeSpec(
             Objects.requireNonNull(url, "url");
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("url must be http:// or https://, got '" + url + "'");
+                throw new IllegalArgumentException("url must be http:// or https://, got '" + Urls.redact(url.toString()) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
-                throw new IllegalArgumentException("url has no host: '" + url + "'");
+                throw new IllegalArgumentException("url has no host: '" + Urls.redact(url.toString()) + "'");
+            }
+            if (url.getPort() == 0 || url.getPort() > 65535) {
+                throw new IllegalArgumentException("url has port " + url.getPort() + "; a port is 1 to 65535: '"
+                        + Urls.redact(url.toString()) + "'");
             }
         }
         if (revision != null && Era.ofRevision(revision) == null) {

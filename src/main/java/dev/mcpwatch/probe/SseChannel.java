@@ -150,7 +150,7 @@ final class SseChannel implements McpChannel {
             Bodies.readAtMost(ex.response().body().byteStream(), 64 * 1024);
             return status;
         } catch (IOException e) {
-            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Posting " + phase.wireName() + " failed: " + TlsRecorder.describe(e));
+            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Posting " + phase.wireName() + " failed: " + IoErrors.describe(e));
         }
     }
 

@@ -104,7 +104,7 @@ final class StdioChannel implements McpChannel {
                     case Inbox.End ignored -> throw exited(phase);
                     case Inbox.Problem p -> throw p.failure() != null ? p.failure().in(phase)
                             : new ProbeFailure(Reason.CONNECTION_REFUSED, phase, "Reading the server's stdout failed: "
-                                    + TlsRecorder.describe(p.io()));
+                                    + IoErrors.describe(p.io()));
                     case Inbox.Endpoint ignored -> { }
                 }
             }

@@ -82,7 +82,7 @@ final class StreamableHttpChannel implements McpChannel {
                     + ", not JSON-RPC", status);
         } catch (IOException e) {
             throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
-                    + TlsRecorder.describe(e), status == null ? 0 : status);
+                    + IoErrors.describe(e), status == null ? 0 : status);
         } finally {
             timer.finish(status, kind, serverMs);
         }
@@ -106,7 +106,7 @@ final class StreamableHttpChannel implements McpChannel {
             }
         } catch (IOException e) {
             throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
-                    + TlsRecorder.describe(e));
+                    + IoErrors.describe(e));
         } finally {
             timer.finish(status, null, null);
         }
@@ -165,9 +165,22 @@ final class StreamableHttpChannel implements McpChannel {
         protocolVersion = headers.get("MCP-Protocol-Version");
     }
 
+    /**
+     * Keeps the session id the server assigned. The specification allows visible ASCII only
+     * (0x21–0x7E); any other character could not even be sent back in a header, so such an id is
+     * the server rejecting every later request of the session.
+     */
     private void captureSession(Response r) {
         String id = r.header("Mcp-Session-Id");
         if (id != null && !id.isBlank()) {
+            for (int i = 0; i < id.length(); i++) {
+                char c = id.charAt(i);
+                if (c < 0x21 || c > 0x7E) {
+                    throw new ProbeFailure(Reason.SESSION_REJECTED, Phase.INITIALIZE, "Server sent an Mcp-Session-Id that is not visible "
+                            + "ASCII (" + String.format("U+%04X", (int) c) + " at position " + (i + 1) + " of " + id.length()
+                            + "); a session id may only use characters 0x21 to 0x7E", r.code());
+                }
+            }
             sessionId = id;
             rec.sessionUsed();
         }

@@ -3,6 +3,7 @@ package dev.mcpwatch.config;
 import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,6 +40,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
     public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+    /** A monitor is probed at least once a day: a longer interval is a mistake, not a monitor. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(24);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -269,7 +272,9 @@ public final class ConfigLoader {
             } else if (url == null) {
                 n.get("url").problem("is required (the MCP endpoint, e.g. https://example.com/mcp)");
             } else if (!isHttpUrl(url)) {
-                n.get("url").problem("must be an http:// or https:// URL with a host, got '" + url + "'");
+                n.get("url").problem("must be an http:// or https:// URL with a host, got '" + Urls.redact(url) + "'");
+            } else if (URI.create(url).getPort() == 0 || URI.create(url).getPort() > 65535) {
+                n.get("url").problem("has port " + URI.create(url).getPort() + "; a port is 1 to 65535 (or left out for the scheme's own)");
             }
         }
         String protocol = n.string("protocol", base.protocol());
@@ -301,6 +306,11 @@ public final class ConfigLoader {
         boolean bothRead = !n.get("interval").hasProblem() && !n.get("timeout").hasProblem();
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             n.get("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
+        } else if (interval.compareTo(MAX_INTERVAL) > 0) {
+            n.get("interval").problem("must be at most 24h, got " + pretty(interval));
+        }
+        if (retry.compareTo(MAX_INTERVAL) > 0) {
+            n.get("retry_interval").problem("must be at most 24h, got " + pretty(retry));
         }
         if (timeoutSet && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
             n.get("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout)

@@ -52,7 +52,7 @@ public final class ConfigLoader {
             "minute_rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
             "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
-            "detection");
+            "detection", "allow_insecure_redirect");
     private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
     private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
@@ -228,7 +228,7 @@ public final class ConfigLoader {
     private static MonitorConfig builtInDefaults() {
         return new MonitorConfig(null, null, Transport.STREAMABLE_HTTP, null, List.of(), Map.of(), null, null, Map.of(),
                 Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 2, 1,
-                List.of(), null, List.of(), null, List.of(), List.of(), false, List.of(), DetectionSettings.DEFAULT);
+                List.of(), null, List.of(), null, List.of(), List.of(), false, List.of(), DetectionSettings.DEFAULT, false);
     }
 
     private MonitorConfig monitor(Node m, MonitorConfig defaults) {
@@ -373,8 +373,10 @@ public final class ConfigLoader {
             }
         }
         boolean paused = n.bool("paused", base.paused());
+        boolean insecureRedirect = n.bool("allow_insecure_redirect", base.allowInsecureRedirect());
         return new MonitorConfig(id, name, transport, url, command, stdioEnv, cwd, protocol, headers, interval, timeout,
-                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
+                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection,
+                insecureRedirect);
     }
 
     /** One health-check call: a mapping with tool, arguments and contains. */

@@ -38,7 +38,8 @@ public record MonitorConfig(
         List<X509Certificate> trustedCertificates,
         boolean paused,
         List<ToolCallConfig> calls,
-        DetectionSettings detection) {
+        DetectionSettings detection,
+        boolean allowInsecureRedirect) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -62,7 +63,7 @@ public record MonitorConfig(
             boolean paused) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                null, null);
+                null, null, false);
     }
 
     /** A health-check tool call: a read-only tool, its arguments, and text its result must contain. */
@@ -85,6 +86,7 @@ public record MonitorConfig(
         b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
         b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains())).toList());
         trustedCertificates.forEach(b::trust);
+        b.allowInsecureRedirect(allowInsecureRedirect);
         return b.build();
     }
 

@@ -169,13 +169,23 @@ final class HttpSession implements AutoCloseable {
             }
             if (!seen.add(next)) {
                 throw new ProbeFailure(Reason.REDIRECT_LOOP, phase, "Redirect loop in " + phase.wireName() + ": "
-                        + String.join(" → ", seen.stream().map(HttpUrl::toString).toList()) + " → " + next, code);
+                        + String.join(" → ", seen.stream().map(HttpSession::shown).toList()) + " → " + shown(next), code);
             }
             if (hop + 1 > spec.limits().maxRedirects()) {
                 throw new ProbeFailure(Reason.REDIRECT_LOOP, phase, "More than " + spec.limits().maxRedirects()
-                        + " redirects in " + phase.wireName() + " (last to " + next + ")", code);
+                        + " redirects in " + phase.wireName() + " (last to " + shown(next) + ")", code);
             }
-            rec.warn("endpoint redirects (HTTP " + code + ") to " + next + "; point the monitor at the final URL");
+            if (current.url().isHttps() && !next.isHttps()) {
+                // Everything after this hop would cross the network in cleartext, credentials included.
+                if (!spec.allowInsecureRedirect()) {
+                    throw new ProbeFailure(Reason.INSECURE_REDIRECT, phase, "https endpoint redirected " + phase.wireName()
+                            + " to cleartext " + shown(next) + " (HTTP " + code + "); mcpwatch does not follow a downgrade unless "
+                            + "the monitor sets allow_insecure_redirect", code);
+                }
+                rec.warn("followed a redirect from https to cleartext " + shown(next) + " (allow_insecure_redirect): "
+                        + "this probe's MCP traffic was not encrypted");
+            }
+            rec.warn("endpoint redirects (HTTP " + code + ") to " + shown(next) + "; point the monitor at the final URL");
             Request.Builder b = current.newBuilder().url(next);
             if (!sameOrigin(current.url(), next)) {
                 spec.headers().keySet().forEach(b::removeHeader);
@@ -351,6 +361,11 @@ final class HttpSession implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A URL as a message may show it: a redirect target may carry the monitor's own query token. */
+    private static String shown(HttpUrl url) {
+        return Urls.redact(url.toString());
     }
 
     private static boolean isRedirect(int code) {

@@ -29,7 +29,8 @@ public record ProbeSpec(
         Limits limits,
         Expectations expect,
         List<ToolCall> toolCalls,
-        List<X509Certificate> trustedCertificates) {
+        List<X509Certificate> trustedCertificates,
+        boolean allowInsecureRedirect) {
 
     public ProbeSpec {
         Objects.requireNonNull(transport, "transport");
@@ -68,7 +69,7 @@ public record ProbeSpec(
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
         this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
-                trustedCertificates);
+                trustedCertificates, false);
     }
 
     /** The first (with one configured, the only) health-check call, or null. */
@@ -109,6 +110,7 @@ public record ProbeSpec(
         b.expect = expect;
         b.toolCalls = toolCalls;
         b.trusted.addAll(trustedCertificates);
+        b.allowInsecureRedirect = allowInsecureRedirect;
         return b;
     }
 
@@ -200,6 +202,7 @@ public record ProbeSpec(
         private Expectations expect;
         private List<ToolCall> toolCalls = List.of();
         private final List<X509Certificate> trusted = new ArrayList<>();
+        private boolean allowInsecureRedirect;
 
         private Builder(URI url, Stdio stdio, Transport transport) {
             this.url = url;
@@ -272,8 +275,15 @@ public record ProbeSpec(
             return this;
         }
 
+        /** Follow a redirect from https to cleartext http (with a warning) instead of failing with {@code insecure_redirect}. */
+        public Builder allowInsecureRedirect(boolean allow) {
+            this.allowInsecureRedirect = allow;
+            return this;
+        }
+
         public ProbeSpec build() {
-            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted);
+            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted,
+                    allowInsecureRedirect);
         }
     }
 }

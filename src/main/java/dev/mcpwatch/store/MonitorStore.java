@@ -203,6 +203,9 @@ public final class MonitorStore {
         o.put("trusted_certificates", m.trustedCertificates().size());
         o.put("paused", m.paused());
         o.set("detection", m.detection().toJson());
+        if (m.allowInsecureRedirect()) {
+            o.put("allow_insecure_redirect", true); // only when set: an unchanged monitor keeps its stored form
+        }
         return o;
     }
 

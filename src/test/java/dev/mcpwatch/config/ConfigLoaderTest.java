@@ -77,6 +77,7 @@ class ConfigLoaderTest {
                     headers: {X-Region: eu}
                     tags: [staging]
                     paused: true
+                    allow_insecure_redirect: true
                 """);
 
         MonitorConfig inherits = config.monitor("inherits").orElseThrow();
@@ -98,6 +99,8 @@ class ConfigLoaderTest {
                 .containsOnly(Map.entry("X-Team", "platform"), Map.entry("X-Region", "eu"));
         assertThat(overrides.tags()).as("a list replaces the default list").containsExactly("staging");
         assertThat(overrides.paused()).isTrue();
+        assertThat(overrides.toProbeSpec().allowInsecureRedirect()).as("https → http redirects, followed with a warning").isTrue();
+        assertThat(inherits.toProbeSpec().allowInsecureRedirect()).as("refused by default").isFalse();
     }
 
     // ---- ${ENV} -----------------------------------------------------------------------------

@@ -85,7 +85,7 @@ public final class App implements AutoCloseable {
         ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
-        this.apiMonitors = new ApiMonitors(db, System::getenv, this::fileIds, events);
+        this.apiMonitors = new ApiMonitors(db, System::getenv, name -> current.web().allowsApiEnv(name), this::fileIds, events);
         registry.replace(monitorsInForce());
         this.alerting = Alerting.start(config.alerting(), db, events, registry, node, this::publicUrl);
         rememberEras(eras);

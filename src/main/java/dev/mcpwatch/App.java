@@ -219,6 +219,10 @@ public final class App implements AutoCloseable {
         StateStore states = new StateStore(db.dialect());
         try {
             db.transaction(c -> {
+                int redacted = monitors.redactStoredUrls(c);
+                if (redacted > 0) {
+                    log.info("redacted the stored URLs of {} monitors (user info and query values are no longer stored)", redacted);
+                }
                 MonitorStore.SyncResult sync = monitors.sync(c, current.monitors(), System.currentTimeMillis());
                 new ApiMonitorStore().dropShadowed(c, fileIds());
                 for (String id : sync.removed()) {

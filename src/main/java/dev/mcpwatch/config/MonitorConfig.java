@@ -2,6 +2,7 @@ package dev.mcpwatch.config;
 
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -69,9 +70,12 @@ public record MonitorConfig(
     /** A health-check tool call: a read-only tool, its arguments, and text its result must contain. */
     public record ToolCallConfig(String tool, JsonNode arguments, String contains) {}
 
-    /** What is probed, for people: the URL, or the command line of a stdio server. */
+    /**
+     * What is probed, for people: the URL without user info and query values (either may carry a
+     * token; the real URL is only used to probe), or the command line of a stdio server.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", command) : url;
+        return transport == Transport.STDIO ? String.join(" ", command) : Urls.redact(url);
     }
 
     /** The probe this monitor runs. */

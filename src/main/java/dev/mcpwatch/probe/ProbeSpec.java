@@ -96,9 +96,12 @@ public record ProbeSpec(
         return revision == null ? null : Era.ofRevision(revision);
     }
 
-    /** A short name of the target for messages and results: the URL or the command. */
+    /**
+     * A short name of the target for messages and results: the URL without user info and query
+     * values (they may carry a token), or the command.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : url.toString();
+        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : Urls.redact(url.toString());
     }
 
     public Builder toBuilder() {

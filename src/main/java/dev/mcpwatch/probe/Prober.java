@@ -89,9 +89,9 @@ public final class Prober {
                 || (f.reason() == Reason.HTTP_ERROR && java.util.Set.of(400, 404, 405).contains(f.httpStatus()));
     }
 
-    /** The key under which the era of this spec's target is remembered. */
+    /** The key under which the era of this spec's target is remembered (in memory: it holds the real URL). */
     public static String memoryKey(ProbeSpec spec) {
-        return spec.transport().wireName() + " " + spec.target();
+        return spec.transport().wireName() + " " + (spec.url() == null ? spec.target() : spec.url().toString());
     }
 
     private static Era startingEra(ProbeSpec spec, Era remembered) {

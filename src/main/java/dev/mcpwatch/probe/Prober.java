@@ -68,6 +68,9 @@ public final class Prober {
                 }
             }
         }
+        if (failure == null) {
+            failure = rec.closeFailure(); // healthy answers, but the server left something behind it could not be rid of
+        }
         return rec.finish(spec.target(), spec.transport(), failure);
     }
 

@@ -27,6 +27,7 @@ final class Recorder {
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
     private Phase current = Phase.TOTAL;
+    private Failure closeFailure;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -45,6 +46,18 @@ final class Recorder {
             current = phase;
         }
         return new StepTimer(phase, System.nanoTime());
+    }
+
+    /** A failure found only while ending the probe (a stdio server left a process behind); the first one counts. */
+    synchronized void failAtClose(Failure failure) {
+        warn(failure.message());
+        if (closeFailure == null) {
+            closeFailure = failure;
+        }
+    }
+
+    synchronized Failure closeFailure() {
+        return closeFailure;
     }
 
     /** The step the probe was in last, for blaming an error no step classified; {@code total} before the first. */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,11 +19,16 @@ import tools.jackson.databind.node.ObjectNode;
  * The stdio transport: spawns the server command and speaks newline-delimited JSON-RPC on its
  * stdin and stdout. Lines on stdout that are not JSON (a server logging to the wrong stream) are
  * skipped with a warning; stderr is kept, last 2 KiB, for failure messages. However the probe ends,
- * the process and every process it started are killed.
+ * the process and every process it started are killed — also daemons that left its session, found
+ * by the probe's own environment variable or by the pipes they hold ({@link ProcessSession}).
  */
 final class StdioChannel implements McpChannel {
     private static final int MAX_NON_JSON_LINES = 100;
     private static final int STDERR_TAIL = 2048;
+    /** After the server process exits, how long its last lines on stdout get to arrive before the exit is reported. */
+    private static final long EXIT_GRACE_MS = 200;
+    /** How long stdout may stay open once every process that could hold it was killed. */
+    private static final long RELEASE_MS = 1_000;
 
     private final ProbeSpec spec;
     private final Recorder rec;
@@ -33,6 +40,9 @@ final class StdioChannel implements McpChannel {
     private Thread stdoutReader;
     private Thread stderrReader;
     private int nonJsonLines;
+    private final String marker = ProcessSession.newMarker();
+    private Set<String> pipes = Set.of();
+    private volatile boolean stdoutEnded;
 
     StdioChannel(ProbeSpec spec, Recorder rec, Deadline deadline) {
         this.spec = spec;
@@ -45,6 +55,7 @@ final class StdioChannel implements McpChannel {
         ProbeSpec.Stdio cmd = spec.stdio();
         ProcessBuilder pb = new ProcessBuilder(ProcessSession.command(cmd.command()));
         pb.environment().putAll(cmd.env());
+        pb.environment().put(ProcessSession.MARKER, marker);
         if (cmd.workingDirectory() != null) {
             pb.directory(new File(cmd.workingDirectory()));
         }
@@ -63,8 +74,13 @@ final class StdioChannel implements McpChannel {
         }
         rec.network(Phase.SPAWN, start, System.nanoTime());
         rec.resolvedAddress("pid " + process.pid());
+        pipes = ProcessSession.pipesOf(process.pid());
         stdin = process.getOutputStream();
         startReaders();
+        // The server is gone when its process exits, even if a process it started still holds stdout
+        // open (so stdout never ends): report that as the exit it is, not as a step's timeout.
+        process.onExit().thenRunAsync(() -> putQuietly(new Inbox.End()),
+                CompletableFuture.delayedExecutor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -123,7 +139,12 @@ final class StdioChannel implements McpChannel {
         }
     }
 
-    /** Closes stdin, gives the server a moment to exit, then kills it and everything it started. */
+    /**
+     * Closes stdin, gives the server a moment to exit, then kills it and everything it started: its
+     * process tree, its session, and the daemons that left both (by their marker variable, then by
+     * the pipes they hold). If stdout still does not end, something it started holds it that
+     * mcpwatch could neither find nor kill: the probe is not healthy, whatever the server answered.
+     */
     @Override
     public void close() {
         if (process == null) {
@@ -149,10 +170,57 @@ final class StdioChannel implements McpChannel {
             started.forEach(ProcessHandle::destroyForcibly); // children outlive a parent that exited by itself
             ProcessSession.members(process.pid()).forEach(ProcessHandle::destroyForcibly); // and orphans keep the session
             inbox.close();
-            join(stdoutReader);
+            killDaemons();
             join(stderrReader);
             rec.network(Phase.CLOSE, start, System.nanoTime());
         }
+    }
+
+    /** Kills what left the session (double fork and setsid) and checks that nothing holds stdout any more. */
+    private void killDaemons() {
+        List<ProcessHandle> escaped = new ArrayList<>(ProcessSession.marked(marker));
+        escaped.forEach(ProcessHandle::destroyForcibly);
+        join(stdoutReader, 300);
+        if (stdoutReader.isAlive()) {
+            for (ProcessHandle holder : ProcessSession.holding(pipes)) {
+                holder.destroyForcibly();
+                escaped.add(holder);
+            }
+            join(stdoutReader, RELEASE_MS);
+        }
+        List<Long> survivors = survivors(escaped);
+        if (!escaped.isEmpty()) {
+            rec.warn("the server left " + escaped.size() + " process" + (escaped.size() == 1 ? "" : "es") + " outside its session ("
+                    + pids(escaped) + "); mcpwatch killed " + (survivors.isEmpty() ? "them" : "all but " + survivors));
+        }
+        if (stdoutReader.isAlive() || !survivors.isEmpty()) {
+            rec.failAtClose(new Failure(Reason.TIMEOUT, Phase.CLOSE, "Timeout after " + RELEASE_MS + " ms in close: "
+                    + (survivors.isEmpty() ? "the server's stdout stayed open after it and every process it started that mcpwatch "
+                            + "could find were killed" : "process " + survivors + " the server started survived being killed")
+                    + "; a process escaped the probe"));
+        }
+    }
+
+    /** The processes of {@code killed} still running after up to {@link #RELEASE_MS}. */
+    private static List<Long> survivors(List<ProcessHandle> killed) {
+        long end = System.nanoTime() + RELEASE_MS * 1_000_000;
+        List<ProcessHandle> left = new ArrayList<>(killed);
+        while (true) {
+            left.removeIf(p -> !ProcessSession.running(p));
+            if (left.isEmpty() || System.nanoTime() > end) {
+                return left.stream().map(ProcessHandle::pid).toList();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return left.stream().map(ProcessHandle::pid).toList();
+            }
+        }
+    }
+
+    private static String pids(List<ProcessHandle> processes) {
+        return "pid " + String.join(", ", processes.stream().map(p -> p.pid() + p.info().command().map(c -> " " + c).orElse("")).toList());
     }
 
     private void killTree() {
@@ -168,9 +236,13 @@ final class StdioChannel implements McpChannel {
     }
 
     private static void join(Thread t) {
+        join(t, 500);
+    }
+
+    private static void join(Thread t, long millis) {
         if (t != null) {
             try {
-                t.join(500);
+                t.join(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -222,7 +294,10 @@ final class StdioChannel implements McpChannel {
             Thread.currentThread().interrupt();
             code = "closed its stdout";
         }
-        join(stderrReader);
+        if (!stdoutEnded && !process.isAlive()) {
+            code += " (a process it started still holds its stdout)";
+        }
+        join(stderrReader, stdoutEnded ? 500 : 100);
         String err;
         synchronized (stderrTail) {
             err = stderrTail.isEmpty() ? "" : "; stderr: '" + Text.clip(stderrTail.toString(), 300) + "'";
@@ -242,6 +317,7 @@ final class StdioChannel implements McpChannel {
                 while ((line = lines.readLine()) != null) {
                     inbox.put(new Inbox.Message(line));
                 }
+                stdoutEnded = true;
                 inbox.put(new Inbox.End());
             } catch (ProbeFailure f) {
                 putQuietly(new Inbox.Problem(f, null));

@@ -8,12 +8,15 @@ import dev.mcpwatch.testkit.ScriptedMcp;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -284,6 +287,52 @@ class HostileServerTest {
         assertThat(r.timings()).extracting(PhaseTiming::phase).containsSubsequence(Phase.SPAWN, Phase.DISCOVER, Phase.INITIALIZE);
     }
 
+    @Test
+    void stdioServerThatExitsAtOnceWhileItsChildHoldsStdoutIsConnectionRefusedNotATimeout(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("child.pid");
+        // The child gets the server's stdin (saved on fd 3: a background job's own stdin is /dev/null) and stdout, and stays.
+        ProbeSpec spec = ProbeSpec.stdio(List.of("sh", "-c", "exec 3<&0; sleep 300 <&3 & echo $! > \"$0\"; exit 0", pidFile.toString()))
+                .timeouts(DEADLINES).build();
+        long start = System.nanoTime();
+
+        ProbeResult r = probe(spec);
+
+        long childPid = Long.parseLong(Files.readString(pidFile).strip());
+        assertFailure(r, Reason.CONNECTION_REFUSED, Phase.DISCOVER);
+        assertThat(r.failure().message())
+                .isEqualTo("Server process exited with code 0 (a process it started still holds its stdout) before answering discover");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no step waited for its deadline").isLessThan(Duration.ofMillis(1_900));
+        assertThat(awaitGone(childPid)).as("the child (PID %d) is killed with the server", childPid).isTrue();
+    }
+
+    @Test
+    void stdioServerWhoseDaemonForksTwiceAndCallsSetsidLeavesNothingRunning(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("daemon.pid");
+        // A classic daemon: the intermediate shell exits at once, its child starts a session of its own
+        // and closes what it inherited; it is neither a descendant nor in the server's session any more.
+        ProbeResult r = probe(nodeServer(dir, "spawn('sh', ['-c', 'setsid sh -c \\'echo $$ > \"$0\"; exec sleep 300\\' \"$0\" "
+                + "</dev/null >/dev/null 2>&1 &', process.argv[2]], {stdio: 'ignore'});", pidFile));
+
+        long daemonPid = awaitPid(pidFile);
+        assertThat(r.failure()).as("%s", r.failure()).isNull();
+        assertThat(awaitGone(daemonPid)).as("the daemon (PID %d) still runs after the probe", daemonPid).isTrue();
+        assertThat(r.warnings()).anyMatch(w -> w.startsWith("the server left 1 process outside its session (pid " + daemonPid)
+                && w.endsWith("mcpwatch killed them"));
+    }
+
+    @Test
+    void stdioDaemonThatClearsItsEnvironmentButHoldsStdoutIsFoundByThePipeAndKilled(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("daemon.pid");
+        // No marker variable to find it by: env -i. But it kept the server's stdout, which the probe knows.
+        ProbeResult r = probe(nodeServer(dir, "spawn('sh', ['-c', 'setsid env -i sh -c \\'echo $$ > \"$0\"; exec sleep 300\\' \"$0\" "
+                + "</dev/null 2>/dev/null &', process.argv[2]], {stdio: ['ignore', 'inherit', 'ignore']});", pidFile));
+
+        long daemonPid = awaitPid(pidFile);
+        assertThat(r.failure()).as("%s", r.failure()).isNull();
+        assertThat(awaitGone(daemonPid)).as("the daemon (PID %d) still runs after the probe", daemonPid).isTrue();
+        assertThat(r.warnings()).anyMatch(w -> w.startsWith("the server left 1 process outside its session (pid " + daemonPid));
+    }
+
     // ---- memory -------------------------------------------------------------------------------
 
     @Test
@@ -321,6 +370,66 @@ class HostileServerTest {
 
     private static ProbeSpec node(String script) {
         return ProbeSpec.stdio(List.of("node", "-e", script)).timeouts(DEADLINES).build();
+    }
+
+    /**
+     * A healthy legacy stdio server in node that first runs {@code daemonize} (with {@code spawn}
+     * from child_process, and the pid file as {@code process.argv[2]}).
+     */
+    private static ProbeSpec nodeServer(Path dir, String daemonize, Path pidFile) throws java.io.IOException {
+        Path script = dir.resolve("server.js");
+        Files.writeString(script, """
+                'use strict';
+                const { spawn } = require('node:child_process');
+                %s
+                const send = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
+                require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+                  const req = JSON.parse(line);
+                  if (req.id === undefined) return;
+                  if (req.method === 'initialize') {
+                    send({ jsonrpc: '2.0', id: req.id, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} },
+                      serverInfo: { name: 'daemonizing', version: '1' } } });
+                  } else if (req.method === 'tools/list') {
+                    send({ jsonrpc: '2.0', id: req.id, result: { tools: [{ name: 'ok', inputSchema: { type: 'object' } }] } });
+                  } else {
+                    send({ jsonrpc: '2.0', id: req.id, error: { code: -32601, message: 'Method not found' } });
+                  }
+                });
+                """.formatted(daemonize));
+        return ProbeSpec.stdio(List.of("node", script.toString(), pidFile.toString())).timeouts(DEADLINES).build();
+    }
+
+    private static long awaitPid(Path pidFile) throws Exception {
+        for (int i = 0; i < 100 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+            Thread.sleep(20);
+        }
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
+    /** Waits up to 3 s for a process to be gone or a zombie (dead, waiting for a parent that may never reap it). */
+    private static boolean awaitGone(long pid) throws InterruptedException {
+        try {
+            for (int i = 0; i < 150; i++) {
+                if (running(pid)) {
+                    Thread.sleep(20);
+                } else {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // never leave it behind, pass or fail
+        }
+    }
+
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2); // the field after "(command name)"
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException e) {
+            return false; // gone
+        }
     }
 
     private static void assertFailure(ProbeResult r, Reason reason, Phase phase) {

@@ -210,13 +210,15 @@ final class AuthProbe {
             if (body.length > METADATA_MAX_BYTES) {
                 return new MetadataResult(null, "larger than " + METADATA_MAX_BYTES + " bytes");
             }
-            JsonNode node = Json.MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
+            JsonNode node = JsonFeed.parse(body, ProbeSpec.Limits.DEFAULT);
+            if (!node.isObject()) {
                 return new MetadataResult(null, "not a JSON object");
             }
             return new MetadataResult(node, null);
+        } catch (JsonFeed.Rejected e) {
+            return new MetadataResult(null, e.failure(Phase.TOTAL, "the metadata").failure().message());
         } catch (IOException | RuntimeException e) {
-            return new MetadataResult(null, Text.clip(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), 100));
+            return new MetadataResult(null, IoErrors.describe(e));
         }
     }
 

@@ -245,8 +245,8 @@ final class HttpSession implements AutoCloseable {
 
     private static boolean looksLikeJsonRpcError(byte[] body) {
         try {
-            var node = Json.MAPPER.readTree(body);
-            return node != null && node.isObject() && node.has("error");
+            var node = JsonFeed.parse(body, ProbeSpec.Limits.DEFAULT);
+            return node.isObject() && node.has("error");
         } catch (RuntimeException e) {
             return false;
         }

@@ -154,15 +154,24 @@ public record ProbeSpec(
         }
     }
 
-    /** Bounds that keep a hostile or broken server from hurting the monitor. */
-    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
-        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5);
+    /**
+     * Bounds that keep a hostile or broken server from hurting the monitor. Tools are bounded across
+     * all pages of a tool list: their number, and the size of their definitions as kept (compact JSON).
+     */
+    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects, int maxTools, long maxToolBytes) {
+        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5, 1_000, 1024 * 1024);
 
         public Limits {
-            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0) {
+            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0 || maxTools < 1 || maxToolBytes < 1024) {
                 throw new IllegalArgumentException("limits out of range: " + maxResponseBytes + " bytes, "
-                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects");
+                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects, " + maxTools + " tools, "
+                        + maxToolBytes + " bytes of tools");
             }
+        }
+
+        /** With the default bounds on tools. */
+        public Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
+            this(maxResponseBytes, maxSseEvents, maxPages, maxRedirects, DEFAULT.maxTools(), DEFAULT.maxToolBytes());
         }
     }
 

@@ -98,8 +98,9 @@ final class StdioChannel implements McpChannel {
                 switch (item) {
                     case null -> throw budget.timeout(phase);
                     case Inbox.Message m -> {
-                        JsonNode msg = readLine(m.text(), phase);
+                        JsonNode msg = m.json();
                         if (msg == null) {
+                            skipNonJson(m.text(), phase);
                             continue;
                         }
                         if (JsonRpc.isServerRequest(msg)) {
@@ -121,6 +122,7 @@ final class StdioChannel implements McpChannel {
                     case Inbox.Problem p -> throw p.failure() != null ? p.failure().in(phase)
                             : new ProbeFailure(Reason.CONNECTION_REFUSED, phase, "Reading the server's stdout failed: "
                                     + IoErrors.describe(p.io()));
+                    case Inbox.Invalid i -> throw i.rejected().failure(phase, "stdout line in " + phase.wireName());
                     case Inbox.Endpoint ignored -> { }
                 }
             }
@@ -249,22 +251,13 @@ final class StdioChannel implements McpChannel {
         }
     }
 
-    /** A stdout line as JSON, or null for a line to skip (blank, or plain text a server logged there). */
-    private JsonNode readLine(String line, Phase phase) {
-        String trimmed = line.strip();
-        if (trimmed.isEmpty()) {
-            return null;
+    /** A stdout line that is not JSON (a server logging to the wrong stream): a warning, and past a hundred, a failure. */
+    private void skipNonJson(String line, Phase phase) {
+        if (++nonJsonLines > MAX_NON_JSON_LINES) {
+            throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, "stdout carried more than " + MAX_NON_JSON_LINES
+                    + " lines that are not JSON-RPC, e.g. '" + Text.clip(line, 80) + "'");
         }
-        char first = trimmed.charAt(0);
-        if (first != '{' && first != '[') {
-            if (++nonJsonLines > MAX_NON_JSON_LINES) {
-                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, "stdout carried more than " + MAX_NON_JSON_LINES
-                        + " lines that are not JSON-RPC, e.g. '" + Text.clip(line, 80) + "'");
-            }
-            rec.warn("stdout carried a line that is not JSON-RPC (stdio servers must log to stderr): '" + Text.clip(line, 80) + "'");
-            return null;
-        }
-        return Json.parse(trimmed, phase, "stdout line in " + phase.wireName());
+        rec.warn("stdout carried a line that is not JSON-RPC (stdio servers must log to stderr): '" + Text.clip(line, 80) + "'");
     }
 
     private void send(ObjectNode message, Phase phase) {
@@ -313,12 +306,20 @@ final class StdioChannel implements McpChannel {
             // Everything the process writes during one probe counts against a few responses' worth of bytes.
             LineReader lines = new LineReader(out, maxLine * 4, maxLine, Phase.SPAWN, "Server stdout");
             try {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    inbox.put(new Inbox.Message(line));
+                while (true) {
+                    StdoutLine line = new StdoutLine();
+                    if (!lines.readLine(line)) {
+                        break;
+                    }
+                    Inbox.Message message = line.message();
+                    if (message != null) {
+                        inbox.put(message);
+                    }
                 }
                 stdoutEnded = true;
                 inbox.put(new Inbox.End());
+            } catch (JsonFeed.Rejected r) {
+                putQuietly(new Inbox.Invalid(r));
             } catch (ProbeFailure f) {
                 putQuietly(new Inbox.Problem(f, null));
             } catch (IOException e) {
@@ -344,6 +345,59 @@ final class StdioChannel implements McpChannel {
                 // the process is gone; what we have is what there is
             }
         });
+    }
+
+    /**
+     * One line of stdout as it arrives: JSON (it starts with '{' or '[') is parsed piece by piece;
+     * anything else is a line a server logged, of which only the start is kept, for the warning.
+     */
+    private final class StdoutLine implements LineReader.Sink {
+        private static final int KEPT_TEXT = 256;
+        private final Utf8Check utf8 = new Utf8Check();
+        private JsonFeed json;
+        private java.io.ByteArrayOutputStream text;
+
+        @Override
+        public void bytes(byte[] bytes, int offset, int length) {
+            if (json != null) {
+                json.feed(bytes, offset, length);
+                return;
+            }
+            int i = offset;
+            if (text == null) {
+                while (i < offset + length && (bytes[i] == ' ' || bytes[i] == '\t')) {
+                    i++;
+                }
+                if (i == offset + length) {
+                    return;
+                }
+                if (bytes[i] == '{' || bytes[i] == '[') {
+                    json = new JsonFeed(spec.limits());
+                    json.feed(bytes, i, offset + length - i);
+                    return;
+                }
+                text = new java.io.ByteArrayOutputStream();
+            }
+            if (!utf8.accept(bytes, i, offset + length - i)) {
+                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, Phase.SPAWN, "Server stdout is not valid UTF-8");
+            }
+            text.write(bytes, i, Math.min(offset + length - i, Math.max(0, KEPT_TEXT - text.size())));
+        }
+
+        /** The line as a message for the step, or null for a blank line. */
+        Inbox.Message message() {
+            if (json != null) {
+                JsonNode node = json.finish();
+                return new Inbox.Message(node, null, json.cost());
+            }
+            if (text == null) {
+                return null;
+            }
+            if (!utf8.complete()) {
+                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, Phase.SPAWN, "Server stdout is not valid UTF-8");
+            }
+            return new Inbox.Message(null, new String(text.toByteArray(), StandardCharsets.UTF_8).strip(), 0);
+        }
     }
 
     private void putQuietly(Inbox.Item item) {

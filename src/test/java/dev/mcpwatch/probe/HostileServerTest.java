@@ -3,6 +3,7 @@ package dev.mcpwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.mcpwatch.testkit.ExpandingAnswers;
 import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.ScriptedMcp;
 import java.io.OutputStream;
@@ -133,9 +134,9 @@ class HostileServerTest {
     void oneHundredMegabyteSseDataLineIsResponseTooLarge() {
         ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
             try (OutputStream out = http.stream(200, "text/event-stream")) {
-                out.write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":\"")
+                out.write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":")
                         .getBytes(StandardCharsets.UTF_8));
-                writeFiller(out, HUNDRED_MB);
+                writeFiller(out, HUNDRED_MB, ' ');
             }
         });
         try (FixtureServer server = FixtureServer.http(mcp)) {
@@ -144,6 +145,101 @@ class HostileServerTest {
             assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
             assertThat(r.failure().message()).startsWith("SSE stream in initialize").contains(Long.toString(CAP));
         }
+    }
+
+    @Test
+    void textValueOfAHundredMegabytesIsRefusedAtTheStringCapWithoutReadingOn() {
+        ScriptedMcp mcp = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "application/json")) {
+                out.write(("{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":\"").getBytes(StandardCharsets.UTF_8));
+                writeFiller(out, HUNDRED_MB, 'x');
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("Response to initialize has a text value longer than 262144 characters");
+        }
+    }
+
+    // ---- HTTP: answers that expand -----------------------------------------------------------
+
+    @Test
+    void fourMegabytesOfEmptyObjectsAreRefusedBeforeTheyBecomeAMillionNodes() {
+        // 1.3 million {} under the 4 MiB cap: 35-45 times its size in heap as a tree.
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("initialize",
+                ExpandingAnswers.emptyObjects(ExpandingAnswers.FOUR_MB)))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).isEqualTo("Response to initialize expands to more than 1024 KiB of parsed JSON "
+                    + "(mcpwatch keeps at most that per message)");
+        }
+    }
+
+    @Test
+    void toolsListPageOfSeventyThousandSmallToolsIsRefusedAtTheToolCap() {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("tools/list", ExpandingAnswers.smallTools(70_000)))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST);
+            assertThat(r.failure().message()).isEqualTo("tools/list listed more than 1000 tools");
+        }
+    }
+
+    @Test
+    void twentyPagesOfFourMegabytesAreRefusedAtTheBoundOnToolsAcrossPages() {
+        // 60 tools per page: no page is too large, but together they pass the 1,000 tools a probe keeps.
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("tools/list",
+                ExpandingAnswers.endlessPages(3_900_000, 60, 100, null)))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST);
+            assertThat(r.failure().message()).isEqualTo("tools/list listed more than 1000 tools (across 17 pages)");
+        }
+    }
+
+    @Test
+    void pagesOfToolsWithLongDescriptionsAreRefusedAtTheBoundOnToolBytes() {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy().on("tools/list",
+                ExpandingAnswers.endlessPages(3_900_000, 100, 38_000, null)))) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST);
+            assertThat(r.failure().message()).startsWith("tools/list definitions take more than 1048576 bytes in all (");
+        }
+    }
+
+    @Test
+    void theExpandingAnswersOverSseAndStdioAreRefusedToo() {
+        ScriptedMcp sse = ScriptedMcp.legacy().on("initialize", (http, msg) -> {
+            try (OutputStream out = http.stream(200, "text/event-stream")) {
+                out.write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"x\":[{}")
+                        .getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < 1_300_000; i += 10_000) {
+                    out.write(",{}".repeat(10_000).getBytes(StandardCharsets.UTF_8));
+                }
+                out.write("]}}\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        try (FixtureServer server = FixtureServer.http(sse)) {
+            ProbeResult r = probe(spec(server));
+
+            assertFailure(r, Reason.RESPONSE_TOO_LARGE, Phase.INITIALIZE);
+            assertThat(r.failure().message()).startsWith("SSE event in initialize expands to more than 1024 KiB of parsed JSON");
+        }
+
+        ProbeResult stdio = probe(node("""
+                require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+                  const req = JSON.parse(line);
+                  if (req.id === undefined) return;
+                  process.stdout.write('{"jsonrpc":"2.0","id":' + req.id + ',"result":{"x":[{}' + ',{}'.repeat(1300000) + ']}}\\n');
+                });
+                """));
+
+        assertFailure(stdio, Reason.RESPONSE_TOO_LARGE, Phase.DISCOVER);
+        assertThat(stdio.failure().message()).startsWith("stdout line in discover expands to more than 1024 KiB of parsed JSON");
     }
 
     // ---- HTTP: content ------------------------------------------------------------------------
@@ -438,13 +534,16 @@ class HostileServerTest {
         assertThat(r.failure().phase()).as(r.failure().message()).isEqualTo(phase);
     }
 
-    /** A JSON-RPC response whose body goes on for 100 MB, sent chunked (no Content-Length). */
+    /**
+     * A JSON-RPC response whose body goes on for 100 MB, sent chunked (no Content-Length): whitespace
+     * between its tokens, which no bound but the byte cap stops.
+     */
     private static ScriptedMcp.Step hundredMegabyteJsonBody() {
         return (http, msg) -> {
             try (OutputStream out = http.stream(200, "application/json")) {
-                out.write(("{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":\"").getBytes(StandardCharsets.UTF_8));
-                writeFiller(out, HUNDRED_MB);
-                out.write("\"}}".getBytes(StandardCharsets.UTF_8));
+                out.write(("{\"jsonrpc\":\"2.0\",\"id\":" + idOf(msg) + ",\"result\":{\"pad\":").getBytes(StandardCharsets.UTF_8));
+                writeFiller(out, HUNDRED_MB, ' ');
+                out.write("1}}".getBytes(StandardCharsets.UTF_8));
             }
         };
     }
@@ -453,10 +552,10 @@ class HostileServerTest {
         return msg.get("id").toString();
     }
 
-    /** Writes {@code bytes} bytes of 'x' from one reused buffer: the fixture must not need the memory it attacks with. */
-    private static void writeFiller(OutputStream out, long bytes) throws java.io.IOException {
+    /** Writes {@code bytes} bytes of {@code fill} from one reused buffer: the fixture must not need the memory it attacks with. */
+    private static void writeFiller(OutputStream out, long bytes, char fill) throws java.io.IOException {
         byte[] chunk = new byte[64 * 1024];
-        Arrays.fill(chunk, (byte) 'x');
+        Arrays.fill(chunk, (byte) fill);
         for (long sent = 0; sent < bytes; sent += chunk.length) {
             out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
         }

@@ -33,10 +33,10 @@ final class IoErrors {
             return "the response headers are longer than " + HEADER_LIMIT / 1024 + " KiB, or a header line never ends";
         }
         if (unended > 0) {
-            return "the server closed the connection in the middle of a line of the response";
+            return "the server closed the connection in the middle of a line";
         }
         if (unended == 0 || lower.startsWith("unexpected end of stream") || root instanceof EOFException) {
-            return "the server closed the connection before a complete response";
+            return "the server closed the connection";
         }
         if (message.startsWith("Unexpected status line: ")) {
             return "the status line is not HTTP: '" + Text.printable(message.substring("Unexpected status line: ".length()), 40) + "'";

@@ -97,6 +97,18 @@ class MalformedHttpTest {
     }
 
     @Test
+    void connectionClosedWithoutAResponseSaysSoInWords() {
+        try (RawServer server = new RawServer((n, request, socket, out) -> socket.close())) {
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp")).build());
+
+            assertThat(r.failure()).as("%s", r.failure()).extracting(Failure::reason, Failure::phase)
+                    .containsExactly(Reason.HTTP_ERROR, Phase.DISCOVER);
+            assertThat(r.failure().message()).isEqualTo("Connection to 127.0.0.1:" + server.port()
+                    + " broke in discover before a complete response: the server closed the connection");
+        }
+    }
+
+    @Test
     void resetRightAfterAcceptIsAConnectionResetInTheStepNotARefusedConnect() {
         // The reset may reach the client while it still counts itself connecting, or just after:
         // either way TCP connected, so it is not connection_refused in phase connect.

@@ -88,7 +88,7 @@ public final class App implements AutoCloseable {
         ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db));
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
-        this.apiMonitors = new ApiMonitors(db, System::getenv, this::fileIds, events);
+        this.apiMonitors = new ApiMonitors(db, System::getenv, name -> current.web().allowsApiEnv(name), this::fileIds, events);
         registry.replace(monitorsInForce());
         this.alerting = Alerting.start(config.alerting(), db, events, registry, node, this::publicUrl);
         rememberEras(eras);
@@ -240,6 +240,10 @@ public final class App implements AutoCloseable {
         StateStore states = new StateStore(db.dialect());
         try {
             db.transaction(c -> {
+                int redacted = monitors.redactStoredUrls(c);
+                if (redacted > 0) {
+                    log.info("redacted the stored URLs of {} monitors (user info and query values are no longer stored)", redacted);
+                }
                 MonitorStore.SyncResult sync = monitors.sync(c, current.monitors(), System.currentTimeMillis());
                 new ApiMonitorStore().dropShadowed(c, fileIds());
                 for (String id : sync.removed()) {

@@ -101,6 +101,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--ca", paramLabel = "PEM", description = "Also trust the CA certificates in this PEM file.")
     Path caFile;
 
+    @Option(names = "--allow-insecure-redirect",
+            description = "Follow a redirect from https to cleartext http (with a warning) instead of failing with insecure_redirect.")
+    boolean allowInsecureRedirect;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment for the --stdio command (repeatable).")
     Map<String, String> stdioEnv = new LinkedHashMap<>();
 
@@ -191,6 +195,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (caFile != null) {
             readCertificates(caFile).forEach(b::trust);
         }
+        b.allowInsecureRedirect(allowInsecureRedirect);
         return b.build();
     }
 

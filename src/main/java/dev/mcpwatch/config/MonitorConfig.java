@@ -4,6 +4,7 @@ import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,8 @@ public record MonitorConfig(
         boolean paused,
         List<ToolCallConfig> calls,
         DetectionSettings detection,
-        OAuthSettings oauth) {
+        OAuthSettings oauth,
+        boolean allowInsecureRedirect) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -66,7 +68,7 @@ public record MonitorConfig(
             boolean paused) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                null, null, null);
+                null, null, null, false);
     }
 
     /** A monitor without OAuth (credentials, if any, in its headers). */
@@ -77,7 +79,7 @@ public record MonitorConfig(
             boolean paused, List<ToolCallConfig> calls, DetectionSettings detection) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                calls, detection, null);
+                calls, detection, null, false);
     }
 
     /**
@@ -90,9 +92,12 @@ public record MonitorConfig(
         }
     }
 
-    /** What is probed, for people: the URL, or the command line of a stdio server. */
+    /**
+     * What is probed, for people: the URL without user info and query values (either may carry a
+     * token; the real URL is only used to probe), or the command line of a stdio server.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", command) : url;
+        return transport == Transport.STDIO ? String.join(" ", command) : Urls.redact(url);
     }
 
     /** The probe this monitor runs, with its OAuth client from {@code clients} when it has an auth block. */
@@ -113,6 +118,7 @@ public record MonitorConfig(
         b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
         b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains(), c.inputResponses())).toList());
         trustedCertificates.forEach(b::trust);
+        b.allowInsecureRedirect(allowInsecureRedirect);
         return b.build();
     }
 

@@ -2,9 +2,15 @@ package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.probe.Failure;
+import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.probe.Reason;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProbeRunner {
     private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
-    private final Prober prober;
+    private final Function<ProbeSpec, ProbeResult> probe;
     private final ResultRecorder recorder;
     private final Semaphore slots;
     private final OAuthClients oauth;
@@ -30,7 +36,16 @@ public final class ProbeRunner {
 
     /** A runner whose monitors with an auth block get their OAuth tokens from {@code oauth}. */
     public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent, OAuthClients oauth) {
-        this.prober = prober;
+        this(prober::probe, recorder, maxConcurrent, oauth);
+    }
+
+    /** With any way of probing: tests use one that fails where a real prober no longer can. */
+    ProbeRunner(Function<ProbeSpec, ProbeResult> probe, ResultRecorder recorder, int maxConcurrent) {
+        this(probe, recorder, maxConcurrent, null);
+    }
+
+    private ProbeRunner(Function<ProbeSpec, ProbeResult> probe, ResultRecorder recorder, int maxConcurrent, OAuthClients oauth) {
+        this.probe = probe;
         this.recorder = recorder;
         this.slots = new Semaphore(maxConcurrent);
         this.oauth = oauth;
@@ -39,12 +54,19 @@ public final class ProbeRunner {
     public Duration runOnce(MonitorConfig m) {
         ProbeResult result;
         slots.acquireUninterruptibly();
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
         try {
-            result = prober.probe(m.toProbeSpec(oauth));
-        } catch (RuntimeException e) {
-            // The configuration is checked at load, so this is a bug; one monitor must not take the scheduler down.
-            log.error("monitor {} could not be probed", m.id(), e);
-            return m.interval();
+            result = probe.apply(m.toProbeSpec(oauth));
+        } catch (Throwable e) {
+            // The prober classifies everything a server does, so this is a bug of ours, maybe one a server
+            // found. Record it as this probe's failure all the same: a monitor left without results would
+            // stay "unknown" with no incident and no alert, which is worse than a failure to look into.
+            log.warn("monitor {} could not be probed ({}); recorded as a failed probe", m.id(), e.getClass().getName());
+            log.debug("the error that stopped the probe of monitor {}", m.id(), e);
+            result = ProbeResult.failed(m.target(), m.transport(), started, (System.nanoTime() - startNanos) / 1e6,
+                    new Failure(Reason.JSONRPC_INVALID, Phase.TOTAL, "mcpwatch could not complete the probe ("
+                            + e.getClass().getSimpleName() + ")"));
         } finally {
             slots.release();
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.POJONode;
 
 /**
  * The MCP steps of a probe, in the order an agent takes them, over any {@link McpChannel}: open the
@@ -229,7 +230,8 @@ final class Conversation {
             }
             return null;
         }
-        List<JsonNode> tools = new ArrayList<>();
+        List<ToolSnapshot> tools = new ArrayList<>();
+        long toolBytes = 0;
         Set<String> cursors = new HashSet<>();
         String cursor = null;
         int pages = 0;
@@ -253,10 +255,22 @@ final class Conversation {
                 throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list result has no tools array");
             }
             for (JsonNode tool : page) {
-                if (!tool.isObject() || !tool.path("name").isString()) {
+                // The transports hand tools over already compact (JsonFeed); a tree is made compact here.
+                ToolSnapshot snap = tool instanceof POJONode pojo && pojo.getPojo() instanceof ToolSnapshot t ? t
+                        : tool.isObject() && tool.path("name").isString() ? ToolSnapshot.of(tool) : null;
+                if (snap == null) {
                     throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list returned a tool without a name");
                 }
-                tools.add(tool);
+                tools.add(snap);
+                toolBytes += snap.size();
+                if (tools.size() > spec.limits().maxTools()) {
+                    throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list listed more than "
+                            + spec.limits().maxTools() + " tools (across " + pages + " pages)");
+                }
+                if (toolBytes > spec.limits().maxToolBytes()) {
+                    throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list definitions take more than "
+                            + spec.limits().maxToolBytes() + " bytes in all (" + tools.size() + " tools across " + pages + " pages)");
+                }
             }
             JsonNode next = reply.result().get("nextCursor");
             cursor = next != null && next.isString() && !next.stringValue().isEmpty() ? next.stringValue() : null;
@@ -314,16 +328,15 @@ final class Conversation {
         }
     }
 
-    private static ToolList snapshot(List<JsonNode> tools, int pages) {
-        List<ToolSnapshot> snaps = new ArrayList<>(tools.size());
+    /** The list with its fingerprints; each definition is parsed again on its own, so no list of trees is ever held. */
+    private static ToolList snapshot(List<ToolSnapshot> tools, int pages) {
         List<String> prints = new ArrayList<>(tools.size());
-        for (JsonNode tool : tools) {
-            String print = ToolFingerprint.of(tool);
-            prints.add(print);
-            snaps.add(new ToolSnapshot(tool.get("name").stringValue(), tool.path("title").stringValue(null),
-                    tool.path("description").stringValue(null), print, tool));
+        List<String> wording = new ArrayList<>(tools.size());
+        for (ToolSnapshot tool : tools) {
+            prints.add(tool.fingerprint());
+            wording.add(ToolFingerprint.wording(tool.definition()));
         }
-        return new ToolList(tools.size(), pages, ToolFingerprint.ofList(prints), ToolFingerprint.ofWording(tools), snaps);
+        return new ToolList(tools.size(), pages, ToolFingerprint.ofList(prints), ToolFingerprint.ofWordingParts(wording), tools);
     }
 
     /**

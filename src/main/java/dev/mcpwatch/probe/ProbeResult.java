@@ -62,6 +62,12 @@ public record ProbeResult(
                 server, capabilities, sessionUsed, tools, toolCall, null, auth, warnings);
     }
 
+    /** A failed result with nothing measured: for a probe that could not run to its end at all. */
+    public static ProbeResult failed(String target, Transport transport, Instant startedAt, double totalMs, Failure failure) {
+        return new ProbeResult(target, transport, startedAt, false, failure, totalMs, List.of(), null, false, null, null, null, null,
+                null, false, null, null, null, null, List.of());
+    }
+
     /** Sum of the durations recorded for a phase (tools/list may take several pages), or null. */
     public Double durationMs(Phase phase) {
         if (phase == Phase.TOTAL) {

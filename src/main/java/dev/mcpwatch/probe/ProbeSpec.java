@@ -31,7 +31,8 @@ public record ProbeSpec(
         Expectations expect,
         List<ToolCall> toolCalls,
         List<X509Certificate> trustedCertificates,
-        Authorizer authorizer) {
+        Authorizer authorizer,
+        boolean allowInsecureRedirect) {
 
     public ProbeSpec {
         Objects.requireNonNull(transport, "transport");
@@ -41,10 +42,14 @@ public record ProbeSpec(
             Objects.requireNonNull(url, "url");
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("url must be http:// or https://, got '" + url + "'");
+                throw new IllegalArgumentException("url must be http:// or https://, got '" + Urls.redact(url.toString()) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
-                throw new IllegalArgumentException("url has no host: '" + url + "'");
+                throw new IllegalArgumentException("url has no host: '" + Urls.redact(url.toString()) + "'");
+            }
+            if (url.getPort() == 0 || url.getPort() > 65535) {
+                throw new IllegalArgumentException("url has port " + url.getPort() + "; a port is 1 to 65535: '"
+                        + Urls.redact(url.toString()) + "'");
             }
         }
         if (revision != null && Era.ofRevision(revision) == null) {
@@ -66,13 +71,13 @@ public record ProbeSpec(
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
         this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
-                trustedCertificates, null);
+                trustedCertificates, null, false);
     }
 
     /** The spec without credentials of its own (configured headers only). */
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, List<ToolCall> toolCalls, List<X509Certificate> trustedCertificates) {
-        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null);
+        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null, false);
     }
 
     /** The first (with one configured, the only) health-check call, or null. */
@@ -99,9 +104,12 @@ public record ProbeSpec(
         return revision == null ? null : Era.ofRevision(revision);
     }
 
-    /** A short name of the target for messages and results: the URL or the command. */
+    /**
+     * A short name of the target for messages and results: the URL without user info and query
+     * values (they may carry a token), or the command.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : url.toString();
+        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : Urls.redact(url.toString());
     }
 
     public Builder toBuilder() {
@@ -114,6 +122,7 @@ public record ProbeSpec(
         b.toolCalls = toolCalls;
         b.trusted.addAll(trustedCertificates);
         b.authorizer = authorizer;
+        b.allowInsecureRedirect = allowInsecureRedirect;
         return b;
     }
 
@@ -154,15 +163,24 @@ public record ProbeSpec(
         }
     }
 
-    /** Bounds that keep a hostile or broken server from hurting the monitor. */
-    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
-        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5);
+    /**
+     * Bounds that keep a hostile or broken server from hurting the monitor. Tools are bounded across
+     * all pages of a tool list: their number, and the size of their definitions as kept (compact JSON).
+     */
+    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects, int maxTools, long maxToolBytes) {
+        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5, 1_000, 1024 * 1024);
 
         public Limits {
-            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0) {
+            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0 || maxTools < 1 || maxToolBytes < 1024) {
                 throw new IllegalArgumentException("limits out of range: " + maxResponseBytes + " bytes, "
-                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects");
+                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects, " + maxTools + " tools, "
+                        + maxToolBytes + " bytes of tools");
             }
+        }
+
+        /** With the default bounds on tools. */
+        public Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
+            this(maxResponseBytes, maxSseEvents, maxPages, maxRedirects, DEFAULT.maxTools(), DEFAULT.maxToolBytes());
         }
     }
 
@@ -215,6 +233,7 @@ public record ProbeSpec(
         private List<ToolCall> toolCalls = List.of();
         private final List<X509Certificate> trusted = new ArrayList<>();
         private Authorizer authorizer;
+        private boolean allowInsecureRedirect;
 
         private Builder(URI url, Stdio stdio, Transport transport) {
             this.url = url;
@@ -293,8 +312,15 @@ public record ProbeSpec(
             return this;
         }
 
+        /** Follow a redirect from https to cleartext http (with a warning) instead of failing with {@code insecure_redirect}. */
+        public Builder allowInsecureRedirect(boolean allow) {
+            this.allowInsecureRedirect = allow;
+            return this;
+        }
+
         public ProbeSpec build() {
-            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted, authorizer);
+            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted, authorizer,
+                    allowInsecureRedirect);
         }
     }
 }

@@ -27,6 +27,8 @@ final class Recorder {
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
     private Authorizer.CredentialInfo credentials;
+    private Phase current = Phase.TOTAL;
+    private Failure closeFailure;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -41,7 +43,27 @@ final class Recorder {
     }
 
     StepTimer step(Phase phase) {
+        synchronized (this) {
+            current = phase;
+        }
         return new StepTimer(phase, System.nanoTime());
+    }
+
+    /** A failure found only while ending the probe (a stdio server left a process behind); the first one counts. */
+    synchronized void failAtClose(Failure failure) {
+        warn(failure.message());
+        if (closeFailure == null) {
+            closeFailure = failure;
+        }
+    }
+
+    synchronized Failure closeFailure() {
+        return closeFailure;
+    }
+
+    /** The step the probe was in last, for blaming an error no step classified; {@code total} before the first. */
+    synchronized Phase currentPhase() {
+        return current;
     }
 
     /** A timer for traffic that is not a step of its own (answers to server requests); never recorded. */

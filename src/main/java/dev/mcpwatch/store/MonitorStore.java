@@ -2,6 +2,7 @@ package dev.mcpwatch.store;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.Urls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,6 +70,66 @@ public final class MonitorStore {
             ps.executeBatch();
         }
         return new SyncResult(added, changed, removed);
+    }
+
+    /**
+     * Rewrites URLs stored before they were redacted: a monitor's target and configuration, and the
+     * target in the detail of its raw results. Only monitors whose stored URL still carries user info
+     * or query values are touched, so this costs one read of the monitors table once it is done.
+     * Results go first: should this stop halfway, the monitor's row still shows it needs doing.
+     */
+    public int redactStoredUrls(Connection c) throws SQLException {
+        Map<String, String> targets = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, target FROM monitors WHERE transport <> 'stdio'");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String target = rs.getString(2);
+                if (!target.equals(Urls.redact(target))) {
+                    targets.put(rs.getString(1), target);
+                }
+            }
+        }
+        for (String id : targets.keySet()) {
+            redactResults(c, id);
+            try (PreparedStatement read = c.prepareStatement("SELECT config FROM monitors WHERE id = ?");
+                    PreparedStatement write = c.prepareStatement("UPDATE monitors SET target = ?, config = ? WHERE id = ?")) {
+                read.setString(1, id);
+                ObjectNode config;
+                try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    config = (ObjectNode) Json.MAPPER.readTree(rs.getString(1));
+                }
+                if (config.path("url").isString()) {
+                    config.put("url", Urls.redact(config.get("url").stringValue()));
+                }
+                Sql.bindAll(write, Urls.redact(targets.get(id)), config.toString(), id);
+                write.executeUpdate();
+            }
+        }
+        return targets.size();
+    }
+
+    private static void redactResults(Connection c, String monitorId) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT id, detail FROM probe_results WHERE monitor_id = ?");
+                PreparedStatement write = c.prepareStatement("UPDATE probe_results SET detail = ? WHERE id = ?")) {
+            read.setString(1, monitorId);
+            int batched = 0;
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(rs.getString(2));
+                    String target = detail.path("target").stringValue(null);
+                    if (target != null && !target.equals(Urls.redact(target))) {
+                        detail.put("target", Urls.redact(target));
+                        Sql.bindAll(write, detail.toString(), rs.getLong(1));
+                        write.addBatch();
+                        if (++batched % 500 == 0) {
+                            write.executeBatch();
+                        }
+                    }
+                }
+            }
+            write.executeBatch();
+        }
     }
 
     /**
@@ -222,7 +283,7 @@ public final class MonitorStore {
         o.put("name", m.name());
         o.put("transport", m.transport().wireName());
         if (m.url() != null) {
-            o.put("url", m.url());
+            o.put("url", Urls.redact(m.url()));
         }
         if (!m.command().isEmpty()) {
             var cmd = o.putArray("command");
@@ -256,6 +317,9 @@ public final class MonitorStore {
         o.put("trusted_certificates", m.trustedCertificates().size());
         o.put("paused", m.paused());
         o.set("detection", m.detection().toJson());
+        if (m.allowInsecureRedirect()) {
+            o.put("allow_insecure_redirect", true); // only when set: an unchanged monitor keeps its stored form
+        }
         return o;
     }
 

@@ -235,6 +235,25 @@ class ProbeCommandTest {
         }
     }
 
+    @Test
+    void bearerChallengeWithAQuotedRealmOfThousandsOfCharactersStillExitsThree() {
+        // It overflowed the stack of the challenge parser: exit 1 with a 74 KB stack trace.
+        String realm = "x".repeat(50_000);
+        try (FixtureServer server = FixtureServer.http(http -> {
+            http.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", realm=\"" + realm + "\"");
+            http.empty(401);
+        })) {
+            Run run = mcpwatch(Map.of(), "probe", "--json", server.url("/mcp"));
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).doesNotContain("StackOverflowError").doesNotContain("\tat ");
+            JsonNode result = Json.MAPPER.readTree(run.out());
+            assertThat(result.path("failure").path("reason").asString()).isEqualTo("auth_required");
+            assertThat(result.path("auth").path("error").asString()).isEqualTo("invalid_token");
+            assertThat(result.path("auth").path("realm").asString()).hasSize(201).startsWith("xxx");
+        }
+    }
+
     // ---- 4: unreachable -----------------------------------------------------------------------
 
     @Test

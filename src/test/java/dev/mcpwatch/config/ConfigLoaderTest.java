@@ -81,6 +81,7 @@ class ConfigLoaderTest {
                     headers: {X-Region: eu}
                     tags: [staging]
                     paused: true
+                    allow_insecure_redirect: true
                 """);
 
         MonitorConfig inherits = config.monitor("inherits").orElseThrow();
@@ -102,6 +103,8 @@ class ConfigLoaderTest {
                 .containsOnly(Map.entry("X-Team", "platform"), Map.entry("X-Region", "eu"));
         assertThat(overrides.tags()).as("a list replaces the default list").containsExactly("staging");
         assertThat(overrides.paused()).isTrue();
+        assertThat(overrides.toProbeSpec().allowInsecureRedirect()).as("https → http redirects, followed with a warning").isTrue();
+        assertThat(inherits.toProbeSpec().allowInsecureRedirect()).as("refused by default").isFalse();
     }
 
     // ---- ${ENV} -----------------------------------------------------------------------------
@@ -244,6 +247,22 @@ class ConfigLoaderTest {
                         "monitors[0].id", "is required"),
                 Arguments.of("interval below 10s", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 5s\n    timeout: 2s\n",
                         "monitors[0].interval", "must be at least 10s, got 5s"),
+                Arguments.of("interval of twenty digits of days, which would never come round",
+                        "  - id: a\n    url: https://a.example.com/mcp\n    interval: 99999999999999999999d\n    timeout: 10s\n",
+                        "monitors[0].interval", "must be at most 3650d, got '99999999999999999999d'"),
+                Arguments.of("interval over a day", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 2d\n    timeout: 10s\n",
+                        "monitors[0].interval", "must be at most 24h, got 2880m"),
+                Arguments.of("retry interval over a day", "  - id: a\n    url: https://a.example.com/mcp\n    retry_interval: 25h\n",
+                        "monitors[0].retry_interval", "must be at most 24h, got 1500m"),
+                Arguments.of("url with port 0", "  - id: a\n    url: http://127.0.0.1:0/mcp\n",
+                        "monitors[0].url", "has port 0; a port is 1 to 65535 (or left out for the scheme's own)"),
+                Arguments.of("url with a port past 65535", "  - id: a\n    url: http://127.0.0.1:65536/mcp\n",
+                        "monitors[0].url", "has port 65536; a port is 1 to 65535 (or left out for the scheme's own)"),
+                Arguments.of("url whose secret would be echoed in the message", "  - id: a\n    url: ftp://me:s3cret@a.example.com/mcp?key=s3cret\n",
+                        "monitors[0].url", "must be an http:// or https:// URL with a host, got 'ftp://a.example.com/mcp?key=(redacted)'"),
+                Arguments.of("a whole number of twenty digits", "  - id: a\n    url: https://a.example.com/mcp\n"
+                        + "    thresholds: {failure: 99999999999999999999}\n",
+                        "monitors[0].thresholds.failure", "must be between 1 and 100, got 99999999999999999999"),
                 Arguments.of("timeout not shorter than the interval", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 30s\n"
                         + "    timeout: 30s\n", "monitors[0].timeout", "must be more than 0 and shorter than the interval (30s), got 30s"),
                 Arguments.of("duration that is not one", "  - id: a\n    url: https://a.example.com/mcp\n    interval: soon\n",

@@ -1,19 +1,15 @@
 package dev.mcpwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.testkit.Cli;
 import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.ScriptedMcp;
 import dev.mcpwatch.testkit.SdkServer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -25,8 +21,6 @@ import tools.jackson.databind.JsonNode;
  * settable clock in {@code ComparisonTest}.
  */
 class CanaryCommandTest {
-    private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
-    private static final String CLASSPATH = System.getProperty("java.class.path");
     /** Fifteen rounds in the window, twenty-five in the run: enough for every rule at its minimum counts, with room for a slow round. */
     private static final List<String> QUICK = List.of("--duration", "5s", "--interval", "200ms", "--window", "3s", "--min-probes", "10");
 
@@ -167,41 +161,7 @@ class CanaryCommandTest {
     }
 
     private static Run mcpwatch(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", CLASSPATH,
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        Path out = null;
-        Path err = null;
-        Process process = null;
-        try {
-            out = Files.createTempFile("mcpwatch-canary-", ".out");
-            err = Files.createTempFile("mcpwatch-canary-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            pb.environment().putAll(env);
-            process = pb.start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                fail("mcpwatch " + String.join(" ", args) + " did not exit within 60 s");
-            }
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run mcpwatch: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            if (process != null) {
-                process.destroyForcibly();
-            }
-            for (Path p : new Path[] {out, err}) {
-                if (p != null) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // a temp file left behind
-                    }
-                }
-            }
-        }
+        Cli.Run run = Cli.mcpwatch(env, args);
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 }

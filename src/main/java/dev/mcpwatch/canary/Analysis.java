@@ -38,8 +38,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
  *   <li><b>tool surface</b> — the schema differ on the two tool lists: a breaking change rolls back
  *       unless acknowledged for this deploy.
  * </ul>
- * A figure over its threshold whose test is not significant is {@code unsure}: not a reason to roll
- * back, not a reason to promote. Promote needs every rule passed with enough probes; otherwise the
+ * A figure over its threshold whose test is not significant but gives p &lt; 0.1 is {@code unsure}:
+ * not a reason to roll back, not a reason to promote; with p ≥ 0.1 it is what chance does (one slow
+ * probe in thirty) and passes. Promote needs every rule passed with enough probes; otherwise the
  * answer is inconclusive.
  */
 public final class Analysis {
@@ -183,16 +184,33 @@ public final class Analysis {
                             + "× as often, so the rule cannot judge");
         }
         boolean over = rc > t.errorRatio() * rs;
-        Status status = !over ? Status.PASS : p < t.alpha() ? Status.TRIPPED : Status.UNSURE;
+        Status status = status(over, p, t.alpha());
         String evidence = switch (status) {
             case TRIPPED -> "error rate: " + figures + " — more than " + num(t.errorRatio()) + "× the stable's, and " + test + " gives p = "
                     + pval(p) + " < " + num(t.alpha());
             case UNSURE -> "error rate: " + figures + " — more than " + num(t.errorRatio()) + "× the stable's, but at these counts that "
                     + "could be chance (" + test + ", p = " + pval(p) + ")";
-            default -> "error rate: " + figures;
+            default -> "error rate: " + figures + (over ? " — over " + num(t.errorRatio()) + "× the stable's, but at these counts "
+                    + "that says nothing (p = " + pval(p) + ")" : "");
         };
         return new RuleResult(rule, "probes", null, status, fs, fc, threshold, test, p, evidence);
     }
+
+    /**
+     * Where a rule stands from its figure and its test: over the threshold and significant rolls
+     * back; over it with some evidence ({@code p < SUGGESTIVE}) is unsure — not enough to roll back,
+     * too much to promote; over it with none (one slow probe in thirty, one failure against none) is
+     * what chance does and passes.
+     */
+    static Status status(boolean over, double p, double alpha) {
+        if (!over || p >= SUGGESTIVE) {
+            return Status.PASS;
+        }
+        return p < alpha ? Status.TRIPPED : Status.UNSURE;
+    }
+
+    /** Below this p-value a figure over its threshold is some evidence of a regression. */
+    static final double SUGGESTIVE = 0.1;
 
     static Figure rate(long n, long errors, String unit) {
         double r = n == 0 ? 0 : (double) errors / n;
@@ -214,7 +232,7 @@ public final class Analysis {
             boolean canaryEnough = nc >= t.minWindowProbes();
             if (stableEnough && canaryEnough) {
                 judged.add(phase);
-            } else if (phase == Phase.TOTAL) {
+            } else if (phase == Phase.TOTAL && in.split() == null) {
                 out.add(new RuleResult("latency_p99", "probes", phase, Status.NOT_ENOUGH_DATA, msFigure(values(s, phase), 0),
                         msFigure(values(c, phase), 0), null, null, null, "latency: " + ns + " stable and " + nc
                                 + " canary probes succeeded in the last " + words(t.window()) + "; the rule needs " + t.minWindowProbes()
@@ -226,6 +244,11 @@ public final class Analysis {
                                 + " canary probes) — a different protocol era?"));
             }
             // else a step both sides make only now and then (the era detection of a first probe): nothing to compare
+        }
+        if (judged.isEmpty() && in.split() != null) {
+            // Behind one URL a probe's steps may be answered by either version, so no single step is required; but some must be compared.
+            out.add(new RuleResult("latency_p99", "probes", null, Status.NOT_ENOUGH_DATA, null, null, null, null, null,
+                    "latency: no step was answered " + t.minWindowProbes() + " times by each version in the last " + words(t.window())));
         }
         int m = Math.max(1, judged.size());
         double alpha = t.alpha() / m;
@@ -247,7 +270,7 @@ public final class Analysis {
                 continue;
             }
             boolean over = p99c > limit;
-            Status status = !over ? Status.PASS : p < alpha ? Status.TRIPPED : Status.UNSURE;
+            Status status = status(over, p, alpha);
             String figures = phase.wireName() + " p99 " + ms(p99c) + " on the canary (" + cv.length + " probes), " + ms(p99s)
                     + " on the stable (" + sv.length + ") in the last " + words(t.window()) + ": " + ratio(p99c, p99s);
             String evidence = switch (status) {
@@ -255,7 +278,8 @@ public final class Analysis {
                         + " (" + num(t.latencyRatio()) + "× the stable's p99), " + test + " gives p = " + pval(p);
                 case UNSURE -> "latency: " + figures + ", over " + ms(limit) + ", but only " + slow + " of " + cv.length
                         + " canary probes were that slow, which could be chance (p = " + pval(p) + ")";
-                default -> "latency: " + figures;
+                default -> "latency: " + figures + (over ? "; " + slow + " of " + cv.length + " canary probes took over " + ms(limit)
+                        + ", which says nothing at these counts (p = " + pval(p) + ")" : "");
             };
             out.add(new RuleResult("latency_p99", "probes", phase, status, msFigure(sv, 0), msFigure(cv, slow), threshold, test, p,
                     evidence));
@@ -292,7 +316,7 @@ public final class Analysis {
         double share = (double) c.schemaErrors() / c.toolCalls();
         double p = Stats.binomialAtLeast(c.toolCalls(), c.schemaErrors(), t.schemaErrorShare());
         boolean over = share > t.schemaErrorShare();
-        Status status = !over ? Status.PASS : p < t.alpha() ? Status.TRIPPED : Status.UNSURE;
+        Status status = status(over, p, t.alpha());
         String figures = c.schemaErrors() + " of the canary's " + c.toolCalls() + " tool calls (" + pct(share) + ") were schema errors"
                 + (s.toolCalls() > 0 ? ", the stable's " + s.schemaErrors() + " of " + s.toolCalls() : "");
         String example = c.schemaExamples().isEmpty() ? "" : "; first: " + c.schemaExamples().getFirst();
@@ -300,7 +324,8 @@ public final class Analysis {
             case TRIPPED -> "schema errors: " + figures + ", over " + pct(t.schemaErrorShare()) + " (p = " + pval(p) + ")" + example;
             case UNSURE -> "schema errors: " + figures + ", over " + pct(t.schemaErrorShare()) + ", but too few calls to be sure (p = "
                     + pval(p) + ")" + example;
-            default -> "schema errors: " + figures;
+            default -> "schema errors: " + figures + (over ? ", over " + pct(t.schemaErrorShare()) + " but too few to say anything (p = "
+                    + pval(p) + ")" + example : "");
         };
         return new RuleResult("schema_errors", "probes", null, status, fs, fc, threshold, test, p, evidence);
     }

@@ -61,7 +61,7 @@ final class TrafficRules {
                     "real-traffic error rate: " + figures + "; with the stable failing that often the rule cannot judge");
         }
         boolean over = rc > t.errorRatio() * rs;
-        Status status = !over ? Status.PASS : p < t.alpha() ? Status.TRIPPED : Status.UNSURE;
+        Status status = Analysis.status(over, p, t.alpha());
         String evidence = "real-traffic error rate: " + figures + switch (status) {
             case TRIPPED -> " — more than " + num(t.errorRatio()) + "× the stable's, p = " + pval(p) + " < " + num(t.alpha());
             case UNSURE -> " — more than " + num(t.errorRatio()) + "× the stable's, but that could be chance (p = " + pval(p) + ")";
@@ -98,7 +98,7 @@ final class TrafficRules {
         long slow = Math.min(nc, Math.round(above));
         double p = Stats.binomialAtLeast(nc, slow, 0.01);
         boolean over = slow > 0.01 * nc;
-        Status status = !over ? Status.PASS : p < t.alpha() ? Status.TRIPPED : Status.UNSURE;
+        Status status = Analysis.status(over, p, t.alpha());
         String figures = "p99 about " + ms(c.estimate(0.99) * 1000) + " for version " + r.canary().version() + ", about "
                 + ms(s.estimate(0.99) * 1000) + " (at most " + ms(sb[1] * 1000) + ") for version " + r.stable().version()
                 + " in the last " + words(r.window()) + "; " + slow + " of " + nc + " canary calls took over " + ms(limit * 1000);
@@ -116,8 +116,9 @@ final class TrafficRules {
         }
         Double p99 = h.estimate(0.99);
         double[] b = h.quantileBounds(0.99);
-        String bounds = b == null ? "" : " (bucket " + ms(b[0] * 1000) + "–" + (Double.isInfinite(b[1]) ? "+Inf" : ms(b[1] * 1000)) + ")";
+        String bounds = b == null ? ""
+                : ", in " + num(Analysis.round(b[0] * 1000)) + "–" + (Double.isInfinite(b[1]) ? "+Inf" : num(Analysis.round(b[1] * 1000))) + " ms";
         return new Figure(Math.round(h.total()), slow, p99 == null ? null : Analysis.round(p99 * 1000),
-                (p99 == null ? "?" : "~" + ms(p99 * 1000)) + " p99" + bounds + " of " + Math.round(h.total()) + " calls");
+                (p99 == null ? "?" : "~" + ms(p99 * 1000)) + " p99" + bounds + " (" + Math.round(h.total()) + ")");
     }
 }

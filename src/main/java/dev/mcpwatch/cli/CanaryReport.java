@@ -35,7 +35,7 @@ final class CanaryReport {
         int[] widths = new int[5];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], Math.min(row[i].length(), i == 3 ? 48 : 40));
+                widths[i] = Math.max(widths[i], Math.min(row[i].length(), i == 3 ? 56 : 40));
             }
         }
         for (String[] row : rows) {

@@ -1,11 +1,12 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Result;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.web.ApiRoutes;
 import io.javalin.config.RoutesConfig;
@@ -40,12 +41,14 @@ final class AlertRoutes implements ApiRoutes {
     private final Alerting alerting;
     private final Database db;
     private final OutboxStore outbox;
+    private final Incidents lifecycle;
     private final IncidentStore incidents = new IncidentStore();
 
-    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox) {
+    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox, Incidents lifecycle) {
         this.alerting = alerting;
         this.db = db;
         this.outbox = outbox;
+        this.lifecycle = lifecycle;
     }
 
     @Override
@@ -75,14 +78,14 @@ final class AlertRoutes implements ApiRoutes {
                 via = "cli";
             }
         }
-        Acknowledger.Ack ack = alerting.acknowledger().acknowledge(id, by, via);
-        if (ack.outcome() == Acknowledger.Outcome.RESOLVED) {
+        Incidents.Ack ack = lifecycle.acknowledge(id, by, via);
+        if (ack.outcome() == Incidents.AckOutcome.RESOLVED) {
             ctx.status(409).json(Map.of("error", "incident " + id + " is resolved; there is nothing to acknowledge"));
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
-        out.put("outcome", ack.outcome() == Acknowledger.Outcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
+        out.put("outcome", ack.outcome() == Incidents.AckOutcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
         out.put("acknowledgedAt", ack.incident().acknowledgedAt());
         out.put("status", ack.incident().status());
         ctx.json(out);
@@ -186,12 +189,12 @@ final class AlertRoutes implements ApiRoutes {
         if (v == null) {
             return;
         }
-        IncidentRow inc = db.read(c -> incidents.get(c, v.incidentId()));
+        Incident inc = db.read(c -> incidents.get(c, v.incidentId()));
         if (inc == null) {
             page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
             return;
         }
-        String state = !"open".equals(inc.status()) ? "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>"
+        String state = !inc.open() ? "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>"
                 : inc.acknowledgedAt() != null ? "<p>This incident is <b>already acknowledged</b> (at "
                         + Payloads.iso(inc.acknowledgedAt()) + ").</p>"
                 : "<form method=\"post\"><p><label>Your name <input name=\"by\" maxlength=\"100\" autofocus></label></p>"
@@ -206,9 +209,9 @@ final class AlertRoutes implements ApiRoutes {
             return;
         }
         String by = ctx.formParam("by");
-        Acknowledger.Ack ack;
+        Incidents.Ack ack;
         try {
-            ack = alerting.acknowledger().acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
+            ack = lifecycle.acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
         } catch (NoSuchElementException e) {
             page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
             return;
@@ -218,7 +221,7 @@ final class AlertRoutes implements ApiRoutes {
             case ALREADY_ACKNOWLEDGED -> "<p>This incident was <b>already acknowledged</b>.</p>";
             case RESOLVED -> "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>";
         };
-        page(ctx, ack.outcome() == Acknowledger.Outcome.RESOLVED ? 409 : 200, "Incident " + v.incidentId(), summary(ack.incident()) + result);
+        page(ctx, ack.outcome() == Incidents.AckOutcome.RESOLVED ? 409 : 200, "Incident " + v.incidentId(), summary(ack.incident()) + result);
     }
 
     private AckLinks.Verified verify(Context ctx) {
@@ -236,12 +239,16 @@ final class AlertRoutes implements ApiRoutes {
         }
     }
 
-    private String summary(IncidentRow inc) {
+    private String summary(Incident inc) {
         return "<table cellpadding=\"4\"><tr><th align=\"left\">Monitor</th><td>" + escape(inc.monitorId()) + "</td></tr>"
                 + "<tr><th align=\"left\">Severity</th><td>" + escape(String.valueOf(inc.severity())) + "</td></tr>"
-                + "<tr><th align=\"left\">Failure</th><td>" + escape(inc.reason() + " (" + inc.layer() + " layer, in " + inc.phase() + ")")
-                + "</td></tr><tr><th align=\"left\">Message</th><td>" + escape(inc.message()) + "</td></tr>"
+                + "<tr><th align=\"left\">Failure</th><td>" + escape(failure(inc.headline())) + "</td></tr>"
+                + "<tr><th align=\"left\">Message</th><td>" + escape(inc.headline().message()) + "</td></tr>"
                 + "<tr><th align=\"left\">Started</th><td>" + Payloads.iso(inc.onsetAt()) + "</td></tr></table>";
+    }
+
+    private static String failure(Failure f) {
+        return f.reason().wireName() + " (" + f.layer().wireName() + " layer, in " + f.phase().wireName() + ")";
     }
 
     private static void page(Context ctx, int status, String title, String body) {

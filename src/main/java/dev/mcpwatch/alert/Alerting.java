@@ -5,6 +5,7 @@ import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
 import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
@@ -42,7 +43,7 @@ public final class Alerting implements AutoCloseable {
     private final Escalator escalator;
     private final Holds holds;
     private final DigestSender digests;
-    private final Acknowledger acknowledger;
+    private final Incidents incidents;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-alerting").factory());
     private final AtomicBoolean wakePending = new AtomicBoolean();
@@ -51,28 +52,29 @@ public final class Alerting implements AutoCloseable {
     private volatile String lastFailure;
     private long lastPrune;
 
-    private Alerting(AlertingConfig config, Database db, Events events, MonitorRegistry registry, String node, Supplier<String> publicBase) {
+    private Alerting(AlertingConfig config, Database db, Events events, MonitorRegistry registry, Incidents incidents, String node,
+            Supplier<String> publicBase) {
         this.config = config;
         this.db = db;
         this.outbox = new OutboxStore(db.dialect());
         this.payloads = new Payloads(publicBase, () -> this.config.ack());
         OutboxWriter writer = new OutboxWriter(this::config, registry, payloads, outbox, this::wake);
-        this.worker = new DeliveryWorker(db, outbox, this::config, node, node + "/" + UUID.randomUUID(), this::wake);
+        this.worker = new DeliveryWorker(db, outbox, incidents, this::config, node, node + "/" + UUID.randomUUID(), this::wake);
         this.escalator = new Escalator(db, this::config, registry, payloads, writer);
         this.holds = new Holds(db, this::config, registry, outbox);
         this.digests = new DigestSender(db, this::config, payloads, writer);
-        this.acknowledger = new Acknowledger(db, events);
+        this.incidents = incidents;
         events.listen(writer);
     }
 
     /**
      * Starts alerting for {@code node} (a name stable across restarts, so that a restarted node takes
      * back at once the deliveries it had in flight when it died). {@code publicBase} is the URL that
-     * links in alerts start with.
+     * links in alerts start with. Acknowledgements and notifications go through {@code incidents}.
      */
-    public static Alerting start(AlertingConfig config, Database db, Events events, MonitorRegistry registry, String node,
-            Supplier<String> publicBase) {
-        Alerting a = new Alerting(config, db, events, registry, node, publicBase);
+    public static Alerting start(AlertingConfig config, Database db, Events events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase) {
+        Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase);
         a.describe();
         a.loop.scheduleWithFixedDelay(a::round, 0, config.delivery().poll().toMillis(), TimeUnit.MILLISECONDS);
         return a;
@@ -89,12 +91,8 @@ public final class Alerting implements AutoCloseable {
         wake();
     }
 
-    public Acknowledger acknowledger() {
-        return acknowledger;
-    }
-
     public ApiRoutes routes() {
-        return new AlertRoutes(this, db, outbox);
+        return new AlertRoutes(this, db, outbox, incidents);
     }
 
     /** Sends a test message to a channel now, bypassing the outbox, and says how it went. */

@@ -4,9 +4,9 @@ import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.store.OutboxStore.OutboxRow;
 import java.sql.SQLException;
@@ -43,7 +43,7 @@ final class DeliveryWorker {
 
     private final Database db;
     private final OutboxStore outbox;
-    private final IncidentStore incidents = new IncidentStore();
+    private final Incidents incidents;
     private final Supplier<AlertingConfig> config;
     private final String node;
     private final String token;
@@ -53,10 +53,12 @@ final class DeliveryWorker {
             Thread.ofPlatform().daemon().name("mcpwatch-alert-watchdog").factory());
     private final Runnable freed;
 
-    DeliveryWorker(Database db, OutboxStore outbox, Supplier<AlertingConfig> config, String node, String token, Runnable freed) {
+    DeliveryWorker(Database db, OutboxStore outbox, Incidents incidents, Supplier<AlertingConfig> config, String node, String token,
+            Runnable freed) {
         this.freed = freed;
         this.db = db;
         this.outbox = outbox;
+        this.incidents = incidents;
         this.config = config;
         this.node = node;
         this.token = token;
@@ -175,9 +177,8 @@ final class DeliveryWorker {
             if (r.delivered() && r.threadId() != null) {
                 outbox.saveThread(c, row.channel(), row.dedupKey(), r.threadId(), now);
             }
-            if (r.delivered() && row.incidentId() != null && alerts(row.event()) && incidents.notified(c, row.incidentId(), now)) {
-                var detail = Json.object().put("channel", row.channel()).put("event", row.event()).put("delivery", row.id());
-                incidents.event(c, row.incidentId(), now, "notified", detail);
+            if (r.delivered() && row.incidentId() != null && alerts(row.event())) {
+                incidents.notified(c, row.incidentId(), row.channel(), row.event(), row.id(), now);
             }
             return null;
         });

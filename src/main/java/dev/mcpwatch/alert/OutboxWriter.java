@@ -2,15 +2,15 @@ package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.alert.channel.Channel;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.EventListener;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.MonitorRegistry;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.DigestStore;
 import dev.mcpwatch.store.EscalationStore;
 import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.OutboxStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -87,7 +87,7 @@ final class OutboxWriter implements EventListener {
     }
 
     private int opened(Connection c, AlertingConfig cfg, MonitorEvent.IncidentOpened o) throws SQLException {
-        IncidentRow inc = incidents.get(c, o.incidentId());
+        Incident inc = incidents.get(c, o.incidentId());
         MonitorInfo m = MonitorInfo.lookup(c, registry, o.monitorId());
         Alert alert = payloads.incident("incident.opened", inc, m, incidents.failingLocations(c, inc), o.at(), Payloads.Extra.NONE);
         boolean held = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(o.at())) != null;
@@ -95,12 +95,8 @@ final class OutboxWriter implements EventListener {
     }
 
     private int severityChanged(Connection c, AlertingConfig cfg, MonitorEvent.SeverityChanged s) throws SQLException {
-        IncidentRow stored = incidents.get(c, s.incidentId());
         // the event is the authority on the new severity, whether or not the row was updated first
-        IncidentRow inc = new IncidentRow(stored.id(), stored.monitorId(), stored.status(), s.to().wireName(), stored.reason(),
-                stored.layer(), stored.phase(), stored.message(), stored.onsetAt(), stored.detectedAt(), stored.notifiedAt(),
-                stored.acknowledgedAt(), stored.resolvedAt(), stored.resolution(), stored.failingProbes(), stored.firstResultId(),
-                stored.lastResultId());
+        Incident inc = incidents.get(c, s.incidentId()).withSeverity(s.to());
         MonitorInfo m = MonitorInfo.lookup(c, registry, s.monitorId());
         Alert alert = payloads.incident("incident.severity_changed", inc, m, incidents.failingLocations(c, inc), s.at(),
                 new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null));
@@ -118,12 +114,12 @@ final class OutboxWriter implements EventListener {
     }
 
     private int notice(Connection c, AlertingConfig cfg, long incidentId, String event, long at, Payloads.Extra extra) throws SQLException {
-        IncidentRow inc = incidents.get(c, incidentId);
+        Incident inc = incidents.get(c, incidentId);
         if (inc == null) {
             return 0;
         }
         boolean resolved = event.equals("incident.resolved");
-        escalations.stop(c, incidentId, resolved ? EscalationStore.RESOLVED : EscalationStore.ACKNOWLEDGED);
+        escalations.stop(c, incidentId, resolved ? EscalationStore.State.RESOLVED : EscalationStore.State.ACKNOWLEDGED);
         Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, incidentId);
         int cancelled = outbox.cancelHeld(c, incidentId, (resolved ? "resolved" : "acknowledged") + " while a maintenance window held it",
                 System.currentTimeMillis());
@@ -154,7 +150,7 @@ final class OutboxWriter implements EventListener {
     }
 
     /** Sends an alert along routes: into digests, to channels (each once), starting escalations. */
-    private int route(Connection c, AlertingConfig cfg, List<Route> routes, Alert alert, MonitorInfo m, IncidentRow inc, Severity severity,
+    private int route(Connection c, AlertingConfig cfg, List<Route> routes, Alert alert, MonitorInfo m, Incident inc, Severity severity,
             boolean held, Set<String> alreadyWritten) throws SQLException {
         long now = System.currentTimeMillis();
         Set<String> done = new LinkedHashSet<>(alreadyWritten);
@@ -173,8 +169,8 @@ final class OutboxWriter implements EventListener {
                 EscalationPolicy policy = cfg.policies().get(r.escalation());
                 Duration first = policy == null ? null : policy.nextDelay(0, 0, severity);
                 if (first != null) {
-                    escalations.start(c, inc.id(), r.name(), policy.name(), severity.wireName(),
-                            held ? EscalationStore.HELD : EscalationStore.ACTIVE, held ? null : now + first.toMillis());
+                    escalations.start(c, inc.id(), r.name(), policy.name(), severity,
+                            held ? EscalationStore.State.HELD : EscalationStore.State.ACTIVE, held ? null : now + first.toMillis());
                 }
             }
         }

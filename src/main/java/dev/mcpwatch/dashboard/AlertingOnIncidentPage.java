@@ -1,7 +1,6 @@
 package dev.mcpwatch.dashboard;
 
-import dev.mcpwatch.alert.Acknowledger;
-import dev.mcpwatch.alert.Alerting;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
 import java.util.ArrayList;
@@ -15,12 +14,12 @@ import java.util.Map;
  */
 final class AlertingOnIncidentPage implements IncidentAlerting {
     private final Database db;
-    private final Alerting alerting;
+    private final Incidents incidents;
     private final OutboxStore outbox;
 
-    AlertingOnIncidentPage(Database db, Alerting alerting) {
+    AlertingOnIncidentPage(Database db, Incidents incidents) {
         this.db = db;
-        this.alerting = alerting;
+        this.incidents = incidents;
         this.outbox = new OutboxStore(db.dialect());
     }
 
@@ -31,8 +30,8 @@ final class AlertingOnIncidentPage implements IncidentAlerting {
 
     @Override
     public void acknowledge(long incidentId, String by) throws Exception {
-        Acknowledger.Ack ack = alerting.acknowledger().acknowledge(incidentId, by, "dashboard");
-        if (ack.outcome() == Acknowledger.Outcome.RESOLVED) {
+        Incidents.Ack ack = incidents.acknowledge(incidentId, by, "dashboard");
+        if (ack.outcome() == Incidents.AckOutcome.RESOLVED) {
             throw new IllegalStateException("incident " + incidentId + " is resolved; there is nothing to acknowledge");
         }
     }
@@ -58,8 +57,8 @@ final class AlertingOnIncidentPage implements IncidentAlerting {
         return out;
     }
 
-    /** Wired in by {@code App}: the dashboard's incident page with alerting's acknowledgements and deliveries. */
-    static IncidentAlerting of(Database db, Alerting alerting) {
-        return new AlertingOnIncidentPage(db, alerting);
+    /** Wired in by {@code App}: the dashboard's incident page with acknowledgements and alerting's deliveries. */
+    static IncidentAlerting of(Database db, Incidents incidents) {
+        return new AlertingOnIncidentPage(db, incidents);
     }
 }

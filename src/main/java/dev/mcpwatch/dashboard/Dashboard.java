@@ -2,6 +2,8 @@ package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.auth.AccessControl;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.monitor.ApiMonitors;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.web.ApiRoutes;
@@ -39,10 +41,9 @@ public final class Dashboard implements ApiRoutes {
     private final IncidentAlerting alerting;
     private final Supplier<WebSettings> web;
 
-    /** The dashboard with alerting's acknowledgements and deliveries, and the drift detector's tool diffs. */
-    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, dev.mcpwatch.alert.Alerting alerting,
-            Supplier<WebSettings> web) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, alerting), new SchemaToolDiffer(), web);
+    /** The dashboard with acknowledgements, alerting's deliveries, and the drift detector's tool diffs. */
+    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web);
     }
 
     Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,

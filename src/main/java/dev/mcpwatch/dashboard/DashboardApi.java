@@ -1,6 +1,8 @@
 package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.auth.AccessControl;
+import dev.mcpwatch.incident.TimelineEvent;
+import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
@@ -84,7 +86,7 @@ public final class DashboardApi implements ApiRoutes {
         ctx.status(201).json(update(last));
     }
 
-    private static Map<String, Object> update(IncidentStore.EventRow e) {
+    private static Map<String, Object> update(TimelineEvent e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("at", e.at());

@@ -1,5 +1,7 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.status.DailyBars;
 import dev.mcpwatch.store.Database;
@@ -44,11 +46,11 @@ public final class MonitorDetail {
     public record ToolVersion(long seenAt, int toolCount, String serverVersion, String fingerprint, boolean first,
             List<ToolDiffer.ToolChange> changes) {}
 
-    public record IncidentItem(IncidentStore.IncidentRow incident, List<TimelineEntry> timeline) {}
+    public record IncidentItem(Incident incident, List<TimelineEntry> timeline) {}
 
     public record FailedProbe(long at, String reason, String layer, String phase, String message, String raw) {}
 
-    public record Page(Frame frame, MonitorStore.MonitorRow monitor, String severity, boolean editable, LastProbe last, Range range,
+    public record Page(Frame frame, MonitorStore.MonitorRow monitor, Severity severity, boolean editable, LastProbe last, Range range,
             Charts.PhaseChart chart, List<DailyBars.Day> days, List<Window> windows, List<ToolRow> tools, List<ToolVersion> history,
             List<IncidentItem> incidents, List<FailedProbe> failures, long now) {}
 
@@ -72,7 +74,7 @@ public final class MonitorDetail {
             if (m == null) {
                 throw new NoSuchElementException("no monitor '" + id + "'");
             }
-            String severity = m.openIncidentId() == null ? null : incidents.severities(c, List.of(m.openIncidentId())).get(m.openIncidentId());
+            Severity severity = m.openIncidentId() == null ? null : incidents.severities(c, List.of(m.openIncidentId())).get(m.openIncidentId());
             long from = range.resolution().bucketStart(now - range.length().toMillis());
             var chart = Charts.phases(rollups.buckets(c, id, range.resolution(), from, now + 1), from,
                     range.resolution().bucketStart(now) + range.resolution().millis(), range.resolution().millis());

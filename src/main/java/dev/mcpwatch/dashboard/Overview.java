@@ -1,5 +1,6 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -53,7 +54,7 @@ public final class Overview {
         }
     }
 
-    public record Row(String id, String name, String status, boolean paused, String severity, String layer, String reason, String message,
+    public record Row(String id, String name, String status, boolean paused, Severity severity, String layer, String reason, String message,
             Long lastProbeAt, Double p50, Double p95, Double uptime24h, Double uptime7d, Double uptime90d, List<String> tags, String source) {}
 
     public record Page(Frame frame, Filters filters, Map<String, Long> counts, long total, List<Row> rows, String next, boolean first,

@@ -1,12 +1,12 @@
 package dev.mcpwatch.detect;
 
+import dev.mcpwatch.incident.Degradation;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.Assessment;
 import dev.mcpwatch.monitor.Assessor;
-import dev.mcpwatch.monitor.Degradation;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.RecordedProbe;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;

@@ -1,5 +1,6 @@
 package dev.mcpwatch.monitor;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import tools.jackson.databind.JsonNode;
 

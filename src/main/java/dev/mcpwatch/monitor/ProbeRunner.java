@@ -1,6 +1,8 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.MonitorState;
+import dev.mcpwatch.incident.MonitorStatus;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Prober;
 import java.time.Duration;
@@ -47,7 +49,7 @@ public final class ProbeRunner {
             return result.healthy() ? m.interval() : m.retryInterval(); // the database is away: judge by this probe alone
         }
         MonitorState s = recorded.transition().next();
-        boolean confirming = s.status() == Status.SUSPECT || (s.status() == Status.DOWN && s.consecutiveSuccesses() > 0);
+        boolean confirming = s.status() == MonitorStatus.SUSPECT || (s.status() == MonitorStatus.DOWN && s.consecutiveSuccesses() > 0);
         return confirming ? m.retryInterval() : m.interval();
     }
 }

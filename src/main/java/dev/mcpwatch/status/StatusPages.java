@@ -2,6 +2,8 @@ package dev.mcpwatch.status;
 
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.config.WebSettings.StatusPageConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -113,7 +115,7 @@ public final class StatusPages {
         Map<String, List<RollupStore.DayCount>> counts = rollups.dailyCounts(c, ids, first, now + 1);
         Map<String, RollupStore.Summary> lastDay = rollups.summaries(c, ids, Resolution.HOUR, now - Duration.ofHours(24).toMillis(), now + 1);
         Map<String, RollupStore.Summary> ninety = rollups.summaries(c, ids, Resolution.DAY, first, now + 1);
-        Map<Long, String> severities = incidents.severities(c,
+        Map<Long, Severity> severities = incidents.severities(c,
                 rows.stream().map(MonitorStore.MonitorRow::openIncidentId).filter(java.util.Objects::nonNull).toList());
         List<MonitorView> out = new ArrayList<>();
         for (var row : rows) {
@@ -131,10 +133,10 @@ public final class StatusPages {
 
     private List<IncidentView> incidents(Connection c, List<String> ids, Map<String, String> names, long now) throws SQLException {
         var found = incidents.overlapping(c, ids, now - Duration.ofDays(DailyBars.DAYS).toMillis(), now + 1).stream()
-                .filter(i -> !"P3".equals(i.severity())) // warnings are internal (incident-response guide)
+                .filter(i -> i.severity() != Severity.P3) // warnings are internal (incident-response guide)
                 .limit(MAX_INCIDENTS).toList();
         Map<Long, List<UpdateView>> updates = new HashMap<>();
-        for (var e : incidents.events(c, found.stream().map(IncidentStore.IncidentRow::id).toList(), StatusUpdates.KIND)) {
+        for (var e : incidents.events(c, found.stream().map(Incident::id).toList(), StatusUpdates.KIND)) {
             updates.computeIfAbsent(e.incidentId(), k -> new ArrayList<>())
                     .add(new UpdateView(e.detail().path("status").asString(), e.detail().path("message").asString(), e.at()));
         }
@@ -143,18 +145,18 @@ public final class StatusPages {
             // Newest first, in the order they were written (an automatic update carries the probe's time).
             List<UpdateView> u = new ArrayList<>(updates.getOrDefault(i.id(), List.of())).reversed();
             out.add(new IncidentView(i.id(), i.monitorId(), names.getOrDefault(i.monitorId(), i.monitorId()),
-                    "P1".equals(i.severity()) ? "Major outage" : "Partial outage", "open".equals(i.status()), i.onsetAt(), i.resolvedAt(),
+                    i.severity() == Severity.P1 ? "Major outage" : "Partial outage", i.open(), i.onsetAt(), i.resolvedAt(),
                     u));
         }
         return out;
     }
 
-    static String state(MonitorStore.MonitorRow row, String openSeverity) {
+    static String state(MonitorStore.MonitorRow row, Severity openSeverity) {
         if (row.paused()) {
             return "paused";
         }
-        if (openSeverity != null && !"P3".equals(openSeverity)) {
-            return "P1".equals(openSeverity) ? "outage" : "degraded";
+        if (openSeverity != null && openSeverity != Severity.P3) {
+            return openSeverity == Severity.P1 ? "outage" : "degraded";
         }
         return "unknown".equals(row.status()) ? "unknown" : "operational";
     }

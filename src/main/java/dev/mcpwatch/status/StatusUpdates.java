@@ -1,8 +1,9 @@
 package dev.mcpwatch.status;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.EventListener;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -27,10 +28,12 @@ public final class StatusUpdates implements EventListener {
     private final IncidentStore incidents = new IncidentStore();
     private final MonitorStore monitors = new MonitorStore();
     private final Runnable changed;
+    private final Incidents lifecycle;
 
-    /** {@code changed} runs after an update is written (status pages drop their cached copy). */
-    public StatusUpdates(Runnable changed) {
+    /** {@code changed} runs after an update is written (status pages drop their cached copy); updates go on the timeline through {@code lifecycle}. */
+    public StatusUpdates(Runnable changed, Incidents lifecycle) {
         this.changed = changed;
+        this.lifecycle = lifecycle;
     }
 
     /** Writes an update; throws IllegalArgumentException with a sentence when status or message will not do. */
@@ -51,7 +54,7 @@ public final class StatusUpdates implements EventListener {
         detail.put("message", text);
         detail.put("author", author);
         detail.put("automatic", automatic);
-        incidents.event(c, incidentId, at, KIND, detail);
+        lifecycle.note(c, incidentId, at, KIND, detail);
         changed.run();
     }
 

@@ -1,9 +1,14 @@
 package dev.mcpwatch.store;
 
-import dev.mcpwatch.monitor.Severity;
-import dev.mcpwatch.monitor.Transition;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.incident.TimelineEvent;
+import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.Phase;
+import dev.mcpwatch.probe.Reason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,27 +21,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Incidents and their timelines. MTTD and MTTR are derived from the stored times, never stored:
- * MTTD = detected − onset (+ the notification delay once alerts are sent), MTTR = resolved − detected.
+ * Incidents and their timelines, read back typed ({@link Incident}, {@link TimelineEvent}). Every
+ * change goes through {@code monitor.Incidents}, the lifecycle's one service; this class only
+ * writes and reads what it is told.
  */
 public final class IncidentStore {
-
-    public record IncidentRow(long id, String monitorId, String status, String severity, String reason, String layer, String phase,
-            String message, long onsetAt, long detectedAt, Long notifiedAt, Long acknowledgedAt, Long resolvedAt, String resolution,
-            int failingProbes, Long firstResultId, Long lastResultId) {
-
-        /** Time to detect: from the first failing probe to confirmation, plus the notification delay when known. */
-        public long mttdMs() {
-            return (notifiedAt != null ? notifiedAt : detectedAt) - onsetAt;
-        }
-
-        /** Time to restore, from detection to resolution; null while open. */
-        public Long mttrMs() {
-            return resolvedAt == null ? null : resolvedAt - detectedAt;
-        }
-    }
-
-    public record EventRow(long id, long incidentId, long at, String kind, JsonNode detail) {}
 
     public long open(Connection c, String monitorId, Transition.Opened o, Severity severity, long lastResultId) throws SQLException {
         long id;
@@ -150,7 +139,7 @@ public final class IncidentStore {
     }
 
     /** The locations whose probes failed during the incident's streak, so far. */
-    public List<String> failingLocations(Connection c, IncidentRow incident) throws SQLException {
+    public List<String> failingLocations(Connection c, Incident incident) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT location FROM probe_results WHERE monitor_id = ? "
                 + "AND id >= ? AND id <= ? AND healthy = ? ORDER BY location")) {
@@ -173,7 +162,7 @@ public final class IncidentStore {
     }
 
     /** The open incident of a monitor, or null. */
-    public IncidentRow openFor(Connection c, String monitorId) throws SQLException {
+    public Incident openFor(Connection c, String monitorId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM incidents WHERE monitor_id = ? AND status = 'open'")) {
             ps.setString(1, monitorId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -182,7 +171,7 @@ public final class IncidentStore {
         }
     }
 
-    public IncidentRow get(Connection c, long id) throws SQLException {
+    public Incident get(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM incidents WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -192,7 +181,7 @@ public final class IncidentStore {
     }
 
     /** Incidents newest first, optionally of one monitor and/or one status, before the cursor id. */
-    public List<IncidentRow> page(Connection c, String monitorId, String status, Long beforeId, int limit) throws SQLException {
+    public List<Incident> page(Connection c, String monitorId, IncidentStatus status, Long beforeId, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM incidents WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (monitorId != null) {
@@ -201,7 +190,7 @@ public final class IncidentStore {
         }
         if (status != null) {
             sql.append(" AND status = ?");
-            args.add(status);
+            args.add(status.wireName());
         }
         if (beforeId != null) {
             sql.append(" AND id < ?");
@@ -209,7 +198,7 @@ public final class IncidentStore {
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit);
-        List<IncidentRow> out = new ArrayList<>();
+        List<Incident> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             Sql.bindAll(ps, args.toArray());
             try (ResultSet rs = ps.executeQuery()) {
@@ -221,14 +210,14 @@ public final class IncidentStore {
         return out;
     }
 
-    public List<EventRow> events(Connection c, long incidentId) throws SQLException {
-        List<EventRow> out = new ArrayList<>();
+    public List<TimelineEvent> events(Connection c, long incidentId) throws SQLException {
+        List<TimelineEvent> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, kind, detail FROM incident_events "
                 + "WHERE incident_id = ? ORDER BY id")) {
             ps.setLong(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new EventRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
+                    out.add(new TimelineEvent(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
                 }
             }
         }
@@ -244,8 +233,8 @@ public final class IncidentStore {
         long dayMs = Resolution.DAY.millis();
         long end = firstDay + days * dayMs;
         Map<String, long[]> out = new HashMap<>();
-        for (IncidentRow i : overlapping(c, monitorIds, firstDay, end)) {
-            if ("P3".equals(i.severity())) {
+        for (Incident i : overlapping(c, monitorIds, firstDay, end)) {
+            if (i.severity() == Severity.P3) {
                 continue;
             }
             long[] minutes = out.computeIfAbsent(i.monitorId(), k -> new long[days]);
@@ -264,8 +253,8 @@ public final class IncidentStore {
     }
 
     /** Incidents of these monitors that were open at some moment in [{@code from}, {@code to}), newest first. */
-    public List<IncidentRow> overlapping(Connection c, List<String> monitorIds, long from, long to) throws SQLException {
-        List<IncidentRow> out = new ArrayList<>();
+    public List<Incident> overlapping(Connection c, List<String> monitorIds, long from, long to) throws SQLException {
+        List<Incident> out = new ArrayList<>();
         if (monitorIds.isEmpty()) {
             return out;
         }
@@ -284,8 +273,8 @@ public final class IncidentStore {
     }
 
     /** The severity of each of these incidents, by id (for lists that show many monitors). */
-    public Map<Long, String> severities(Connection c, List<Long> incidentIds) throws SQLException {
-        Map<Long, String> out = new HashMap<>();
+    public Map<Long, Severity> severities(Connection c, List<Long> incidentIds) throws SQLException {
+        Map<Long, Severity> out = new HashMap<>();
         if (incidentIds.isEmpty()) {
             return out;
         }
@@ -294,7 +283,7 @@ public final class IncidentStore {
             Sql.bindAll(ps, incidentIds.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), rs.getString(2));
+                    out.put(rs.getLong(1), severity(rs.getString(2)));
                 }
             }
         }
@@ -302,8 +291,8 @@ public final class IncidentStore {
     }
 
     /** The events of one kind of many incidents, oldest first. */
-    public List<EventRow> events(Connection c, List<Long> incidentIds, String kind) throws SQLException {
-        List<EventRow> out = new ArrayList<>();
+    public List<TimelineEvent> events(Connection c, List<Long> incidentIds, String kind) throws SQLException {
+        List<TimelineEvent> out = new ArrayList<>();
         if (incidentIds.isEmpty()) {
             return out;
         }
@@ -314,16 +303,16 @@ public final class IncidentStore {
             Sql.bindAll(ps, args.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new EventRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
+                    out.add(new TimelineEvent(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), Json.MAPPER.readTree(rs.getString(5))));
                 }
             }
         }
         return out;
     }
 
-    public long count(Connection c, String status) throws SQLException {
+    public long count(Connection c, IncidentStatus status) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM incidents WHERE status = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.wireName());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -331,11 +320,18 @@ public final class IncidentStore {
         }
     }
 
-    private static IncidentRow row(ResultSet rs) throws SQLException {
-        return new IncidentRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getString("status"), rs.getString("severity"),
-                rs.getString("reason"), rs.getString("layer"), rs.getString("phase"), rs.getString("message"), rs.getLong("onset_at"),
-                rs.getLong("detected_at"), Sql.longOrNull(rs, "notified_at"), Sql.longOrNull(rs, "acknowledged_at"),
-                Sql.longOrNull(rs, "resolved_at"), rs.getString("resolution"), rs.getInt("failing_probes"),
-                Sql.longOrNull(rs, "first_result_id"), Sql.longOrNull(rs, "last_result_id"));
+    private static Incident row(ResultSet rs) throws SQLException {
+        Failure headline = new Failure(Reason.fromWireName(rs.getString("reason")), Phase.fromWireName(rs.getString("phase")),
+                rs.getString("message"));
+        return new Incident(rs.getLong("id"), rs.getString("monitor_id"), IncidentStatus.fromWireName(rs.getString("status")),
+                severity(rs.getString("severity")), headline, rs.getLong("onset_at"), rs.getLong("detected_at"),
+                Sql.longOrNull(rs, "notified_at"), Sql.longOrNull(rs, "acknowledged_at"), Sql.longOrNull(rs, "resolved_at"),
+                rs.getString("resolution"), rs.getInt("failing_probes"), Sql.longOrNull(rs, "first_result_id"),
+                Sql.longOrNull(rs, "last_result_id"));
+    }
+
+    /** Incidents recorded before severities existed have none. */
+    private static Severity severity(String wireName) {
+        return wireName == null ? null : Severity.fromWireName(wireName);
     }
 }

@@ -1,7 +1,7 @@
 package dev.mcpwatch.store;
 
-import dev.mcpwatch.monitor.MonitorState;
-import dev.mcpwatch.monitor.Status;
+import dev.mcpwatch.incident.MonitorState;
+import dev.mcpwatch.incident.MonitorStatus;
 import dev.mcpwatch.probe.ProbeResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +28,7 @@ public final class StateStore {
                 if (!rs.next()) {
                     return MonitorState.INITIAL;
                 }
-                return new MonitorState(Status.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),
+                return new MonitorState(MonitorStatus.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),
                         rs.getInt("consecutive_successes"), Sql.longOrNull(rs, "streak_started_at"),
                         Sql.longOrNull(rs, "streak_first_result_id"), Sql.longOrNull(rs, "open_incident_id"), rs.getLong("probes"));
             }

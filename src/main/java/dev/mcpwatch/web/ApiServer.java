@@ -1,6 +1,9 @@
 package dev.mcpwatch.web;
 
 import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
+import dev.mcpwatch.monitor.HealthReport;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -237,7 +240,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
-        var page = db.read(c -> incidents.page(c, monitorId, status, before, limit + 1));
+        IncidentStatus only = status == null ? null : IncidentStatus.fromWireName(status);
+        var page = db.read(c -> incidents.page(c, monitorId, only, before, limit + 1));
         List<Map<String, Object>> items = page.stream().limit(limit).map(ApiServer::incidentJson).toList();
         String next = page.size() > limit ? Params.encode(Long.toString(page.get(limit - 1).id())) : null;
         Map<String, Object> out = new LinkedHashMap<>();
@@ -262,16 +266,16 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(out);
     }
 
-    private static Map<String, Object> incidentJson(IncidentStore.IncidentRow r) {
+    private static Map<String, Object> incidentJson(Incident r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", r.id());
         out.put("monitorId", r.monitorId());
         out.put("status", r.status());
         out.put("severity", r.severity());
-        out.put("reason", r.reason());
-        out.put("layer", r.layer());
-        out.put("phase", r.phase());
-        out.put("message", r.message());
+        out.put("reason", r.headline().reason());
+        out.put("layer", r.headline().layer());
+        out.put("phase", r.headline().phase());
+        out.put("message", r.headline().message());
         out.put("onsetAt", r.onsetAt());
         out.put("detectedAt", r.detectedAt());
         out.put("notifiedAt", r.notifiedAt());

@@ -3,8 +3,8 @@ package dev.mcpwatch.alert;
 import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;

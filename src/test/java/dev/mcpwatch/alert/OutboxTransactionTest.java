@@ -4,8 +4,8 @@ import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.MonitorStatus;
+import dev.mcpwatch.incident.TimelineEvent;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Status;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.probe.ToolList;
-import dev.mcpwatch.store.IncidentStore.EventRow;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.SchemaStore;
 import dev.mcpwatch.store.WarningStore.WarningRow;
 import java.time.Duration;
@@ -91,7 +91,7 @@ abstract class ReplayScenarios {
         assertThat(replay().incidents("api")).isEmpty();
         assertThat(replay().warnings("api")).isEmpty();
         assertThat(replay().events()).isEmpty();
-        assertThat(replay().state("api").status()).isEqualTo(Status.UP);
+        assertThat(replay().state("api").status()).isEqualTo(MonitorStatus.UP);
     }
 
     // ---- flapping, and an outage on a degraded monitor -------------------------------------
@@ -124,13 +124,13 @@ abstract class ReplayScenarios {
                 "incident.severity_changed P2→P1 PT1H10M40.001S",
                 "incident.severity_changed P1→P2 PT1H20M50.1S",
                 "incident.resolved recovered PT1H50M50.1S");
-        IncidentRow incident = replay().incidents("api").getFirst();
-        assertThat(incident.message()).isEqualTo("Flapping: 4 changes between passing and failing within 30 min; "
+        Incident incident = replay().incidents("api").getFirst();
+        assertThat(incident.headline().message()).isEqualTo("Flapping: 4 changes between passing and failing within 30 min; "
                 + "last failure: Connection refused to 127.0.0.1:443");
-        assertThat(replay().timeline(incident.id())).extracting(EventRow::kind)
+        assertThat(replay().timeline(incident.id())).extracting(TimelineEvent::kind)
                 .containsExactly("opened", "condition", "outage", "severity", "severity", "condition", "resolved");
         assertThat(replay().timeline(incident.id()).get(4).detail().path("why").asString())
-                .isEqualTo("the outage is over; still degraded: " + incident.message());
+                .isEqualTo("the outage is over; still degraded: " + incident.headline().message());
     }
 
     // ---- latency ----------------------------------------------------------------------------
@@ -159,7 +159,7 @@ abstract class ReplayScenarios {
         // 100 ms from 178h10m; 15 min later, at 178h25m, it resolves.
         assertThat(incidents("api")).containsExactly(
                 "resolved P2 timeout time total onset=PT174H5M0.23S detected=PT174H20M0.23S resolved=PT178H25M0.1S failing=0");
-        assertThat(replay().incidents("api").getFirst().message()).isEqualTo("p95 latency 230 ms over the last 15 min is 2.3× its "
+        assertThat(replay().incidents("api").getFirst().headline().message()).isEqualTo("p95 latency 230 ms over the last 15 min is 2.3× its "
                 + "baseline of 100 ms (median hourly p95 over 7 days), for 15 min or more");
         assertThat(events()).containsExactly(
                 "latency.trend P3 PT173H0.188S",
@@ -220,7 +220,7 @@ abstract class ReplayScenarios {
 
         assertThat(incidents("registry")).containsExactly(
                 "resolved P2 tools_missing tools tools_list onset=PT1H detected=PT1H3M0.1S resolved=PT1H8M0.1S failing=3");
-        assertThat(replay().incidents("registry").getFirst().message())
+        assertThat(replay().incidents("registry").getFirst().headline().message())
                 .isEqualTo("tools/list returned fewer tools than the baseline's 5 in 3 of the last 5 probes (last: 3); missing `d`, `e`");
         // The short list is a drift too, warned once: back on the baseline at 1h1m clears it, and the
         // same short list again is not news.
@@ -300,13 +300,13 @@ abstract class ReplayScenarios {
         // (2h35m, 2h36m) after the run ends at 2h34m resolve it.
         assertThat(incidents("forecast")).containsExactly(
                 "resolved P2 tool_call_error tools tool_call onset=PT2H30M detected=PT2H32M0.1S resolved=PT2H36M0.1S failing=3");
-        assertThat(replay().incidents("forecast").getFirst().message()).isEqualTo(
+        assertThat(replay().incidents("forecast").getFirst().headline().message()).isEqualTo(
                 "Health-check tool `alerts` failed in 3 probes in a row while `forecast`, `radar` succeed: upstream 502");
         assertThat(events()).containsExactly(
                 "tool.error_rate P3 PT1H0.1S",
                 "incident.opened P2 tool_call_error PT2H32M0.1S",
                 "incident.resolved recovered PT2H36M0.1S");
-        assertThat(replay().state("forecast").status()).as("the server stayed up throughout").isEqualTo(Status.UP);
+        assertThat(replay().state("forecast").status()).as("the server stayed up throughout").isEqualTo(MonitorStatus.UP);
     }
 
     // ---- nothing wrong ----------------------------------------------------------------------
@@ -350,9 +350,10 @@ abstract class ReplayScenarios {
     }
 
     private List<String> incidents(String monitorId) {
-        return replay().incidents(monitorId).stream().map(i -> i.status() + " " + i.severity() + " " + i.reason() + " " + i.layer() + " "
-                + i.phase() + " onset=" + offset(i.onsetAt()) + " detected=" + offset(i.detectedAt()) + " resolved="
-                + offset(i.resolvedAt()) + " failing=" + i.failingProbes()).toList();
+        return replay().incidents(monitorId).stream().map(i -> i.status().wireName() + " " + i.severity() + " "
+                + i.headline().reason().wireName() + " " + i.headline().layer().wireName() + " " + i.headline().phase().wireName()
+                + " onset=" + offset(i.onsetAt()) + " detected=" + offset(i.detectedAt()) + " resolved=" + offset(i.resolvedAt())
+                + " failing=" + i.failingProbes()).toList();
     }
 
     private List<String> events() {

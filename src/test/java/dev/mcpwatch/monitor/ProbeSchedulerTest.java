@@ -7,6 +7,7 @@ import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.ServeFixture;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class ProbeSchedulerTest {
         StorageSettings storage = new StorageSettings("jdbc:sqlite:" + ServeFixture.tempDir("schedule").resolve("m.db"), null, null,
                 Duration.ofDays(7), Duration.ofDays(400), 100);
         try (Database db = Database.open(storage)) {
-            ResultRecorder recorder = new ResultRecorder(db, "test", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "test", 100);
             ProbeScheduler scheduler = new ProbeScheduler(db, new MonitorRegistry(), new ProbeRunner(new Prober(), recorder, 4),
                     new Retention(db, storage), "test-node", 4, new Lateness());
 

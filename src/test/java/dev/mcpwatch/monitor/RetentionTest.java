@@ -35,7 +35,7 @@ class RetentionTest {
     void oldRowsGoInBatchesAndNewerOnesStay(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
             Instant now = Instant.now();
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant monthAgo = now.minus(Duration.ofDays(31));
             Instant eightDaysAgo = now.minus(Duration.ofDays(8));
@@ -71,7 +71,7 @@ class RetentionTest {
         StorageSettings defaults = new StorageSettings("unused", null, null, Duration.ofDays(7), Duration.ofDays(30), 1_000);
         try (Database db = kind.open()) {
             Instant now = Instant.now();
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant monthAgo = now.minus(Duration.ofDays(31));
             Instant eightDaysAgo = now.minus(Duration.ofDays(8));

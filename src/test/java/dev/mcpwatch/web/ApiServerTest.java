@@ -8,7 +8,7 @@ import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.HealthReport;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.StoreHealth;
 import dev.mcpwatch.probe.Json;
@@ -68,7 +68,7 @@ class ApiServerTest {
     @BeforeEach
     void start() {
         db = Databases.sqlite();
-        recorder = new ResultRecorder(db, "default", 1_000, new Events());
+        recorder = Results.recorder(db, "default", 1_000);
         api = ApiServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), db, health::get, java.util.List.of());
     }
 

@@ -1,4 +1,4 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 import dev.mcpwatch.probe.Failure;
 import java.util.List;

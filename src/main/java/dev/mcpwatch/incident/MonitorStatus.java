@@ -1,10 +1,10 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Where a monitor stands: up → one failure → suspect → confirmed → down → recovered → up. */
-public enum Status {
+public enum MonitorStatus {
     /** Not probed yet. */
     UNKNOWN,
     UP,
@@ -18,7 +18,7 @@ public enum Status {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Status fromWireName(String s) {
+    public static MonitorStatus fromWireName(String s) {
         return valueOf(s.toUpperCase(Locale.ROOT));
     }
 }

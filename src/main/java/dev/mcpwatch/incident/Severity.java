@@ -1,10 +1,9 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Layer;
 import dev.mcpwatch.probe.Phase;
-import dev.mcpwatch.probe.Reason;
 
 /**
  * The incident-response guide's tiers: P1 complete outage, P2 degraded, P3 warning (a leading

@@ -1,18 +1,15 @@
-package dev.mcpwatch.dashboard;
+package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.Problem;
-import dev.mcpwatch.monitor.Events;
-import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.store.ApiMonitorStore;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.StateStore;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +39,7 @@ public final class ApiMonitors {
         private static final long serialVersionUID = 1L;
         private final transient List<String> problems;
 
-        Invalid(List<String> problems) {
+        public Invalid(List<String> problems) {
             super(String.join("; ", problems), null, false, false);
             this.problems = List.copyOf(problems);
         }
@@ -55,25 +52,26 @@ public final class ApiMonitors {
     private final Database db;
     private final Function<String, String> env;
     private final Supplier<Set<String>> fileIds;
-    private final Events events;
+    private final Incidents incidents;
+    private final InstantSource clock;
     private final ApiMonitorStore store = new ApiMonitorStore();
-    private final IncidentStore incidents = new IncidentStore();
     private volatile Runnable changed = () -> { };
 
-    public ApiMonitors(Database db, Function<String, String> env, Supplier<Set<String>> fileIds, Events events) {
+    ApiMonitors(Database db, Function<String, String> env, Supplier<Set<String>> fileIds, Incidents incidents, InstantSource clock) {
         this.db = db;
         this.env = env;
         this.fileIds = fileIds;
-        this.events = events;
+        this.incidents = incidents;
+        this.clock = clock;
     }
 
-    /** Runs after every change (the app puts the new set of monitors in force). */
-    public void onChange(Runnable action) {
+    /** Runs after every change (the monitors in force are replaced). */
+    void onChange(Runnable action) {
         this.changed = action;
     }
 
     /** Every stored definition that loads; one that no longer does (an unset variable) is skipped and logged. */
-    public List<MonitorConfig> load() throws SQLException {
+    List<MonitorConfig> load() throws SQLException {
         List<MonitorConfig> out = new ArrayList<>();
         Set<String> file = fileIds.get();
         for (Map.Entry<String, String> d : db.read(store::definitions).entrySet()) {
@@ -109,7 +107,7 @@ public final class ApiMonitors {
             throw new Invalid(List.of("no monitor '" + id + "' added from the dashboard or the API"));
         }
         MonitorConfig m = parse(definition);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         db.transaction(c -> {
             store.save(c, m, definition.toString(), now);
             return null;
@@ -127,16 +125,10 @@ public final class ApiMonitors {
     /** Deletes an API monitor: it stops being probed, keeps its history, and its open incident resolves. */
     public void delete(String id) throws Invalid, SQLException {
         requireOwned(id);
-        long now = System.currentTimeMillis();
-        StateStore states = new StateStore(db.dialect());
+        long now = clock.millis();
         db.transaction(c -> {
             store.delete(c, id, now);
-            var open = incidents.openFor(c, id);
-            if (open != null) {
-                incidents.resolve(c, open.id(), now, "monitor removed");
-                states.clearIncident(c, id);
-                events.publish(c, new MonitorEvent.IncidentResolved(id, open.id(), "monitor removed", now));
-            }
+            incidents.resolveRemoved(c, id);
             return null;
         });
         changed.run();

@@ -1,4 +1,4 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 /**
  * The incident lifecycle of PRODUCT.md §2 as a pure function: {@code up} → one failure →
@@ -6,37 +6,37 @@ package dev.mcpwatch.monitor;
  * its onset the first failing probe of the streak) → {@code successThreshold} successes in a row →
  * resolved and {@code up}. No I/O, so restarts and replays give the same answers.
  */
-public final class IncidentTracker {
-    private IncidentTracker() {}
+final class MonitorStateMachine {
+    private MonitorStateMachine() {}
 
-    public static Transition apply(MonitorState s, Observation o, int failureThreshold, int successThreshold) {
+    static Transition apply(MonitorState s, Observation o, int failureThreshold, int successThreshold) {
         long probes = s.probes() + 1;
         if (o.healthy()) {
             int successes = s.consecutiveSuccesses() + 1;
-            if (s.status() == Status.DOWN) {
+            if (s.status() == MonitorStatus.DOWN) {
                 if (successes >= successThreshold) {
-                    MonitorState next = new MonitorState(Status.UP, 0, successes, null, null, null, probes);
+                    MonitorState next = new MonitorState(MonitorStatus.UP, 0, successes, null, null, null, probes);
                     return new Transition(s, next, null, new Transition.Resolved(o.finishedAt()));
                 }
-                MonitorState recovering = new MonitorState(Status.DOWN, 0, successes, null, null, s.openIncidentId(), probes);
+                MonitorState recovering = new MonitorState(MonitorStatus.DOWN, 0, successes, null, null, s.openIncidentId(), probes);
                 return new Transition(s, recovering, null, null);
             }
-            return new Transition(s, new MonitorState(Status.UP, 0, successes, null, null, null, probes), null, null);
+            return new Transition(s, new MonitorState(MonitorStatus.UP, 0, successes, null, null, null, probes), null, null);
         }
 
         int failures = s.consecutiveFailures() + 1;
         boolean streakStarts = s.consecutiveFailures() == 0;
         Long streakStart = streakStarts ? Long.valueOf(o.startedAt()) : s.streakStartedAt();
         Long streakFirst = streakStarts ? Long.valueOf(o.resultId()) : s.streakFirstResultId();
-        if (s.status() == Status.DOWN) {
-            MonitorState stillDown = new MonitorState(Status.DOWN, failures, 0, streakStart, streakFirst, s.openIncidentId(), probes);
+        if (s.status() == MonitorStatus.DOWN) {
+            MonitorState stillDown = new MonitorState(MonitorStatus.DOWN, failures, 0, streakStart, streakFirst, s.openIncidentId(), probes);
             return new Transition(s, stillDown, null, null);
         }
         if (failures >= failureThreshold) {
-            MonitorState down = new MonitorState(Status.DOWN, failures, 0, streakStart, streakFirst, null, probes);
+            MonitorState down = new MonitorState(MonitorStatus.DOWN, failures, 0, streakStart, streakFirst, null, probes);
             var opened = new Transition.Opened(o.failure(), streakStart, o.finishedAt(), streakFirst, failures);
             return new Transition(s, down, opened, null);
         }
-        return new Transition(s, new MonitorState(Status.SUSPECT, failures, 0, streakStart, streakFirst, null, probes), null, null);
+        return new Transition(s, new MonitorState(MonitorStatus.SUSPECT, failures, 0, streakStart, streakFirst, null, probes), null, null);
     }
 }

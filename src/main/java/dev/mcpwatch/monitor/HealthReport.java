@@ -1,9 +1,7 @@
-package dev.mcpwatch.web;
+package dev.mcpwatch.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mcpwatch.config.ConfigWatcher;
-import dev.mcpwatch.monitor.Lateness;
-import dev.mcpwatch.monitor.StoreHealth;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One incident per monitor, its severity that of its most severe cause: how an outage and a
- * degradation share it. The state machine's moves come from {@link IncidentTracker} itself.
+ * degradation share it. The state machine's moves come from {@link MonitorState#after} itself.
  */
 class IncidentCourseTest {
     private static final Failure REFUSED = new Failure(Reason.CONNECTION_REFUSED, Phase.CONNECT, "Connection refused to 127.0.0.1:443");
@@ -19,17 +19,17 @@ class IncidentCourseTest {
             new Failure(Reason.TIMEOUT, Phase.TOTAL, "p95 latency 420 ms is 2.8× the baseline of 150 ms"), 5_000, 0,
             List.of("latency.baseline"));
 
-    private static final MonitorState UP = new MonitorState(Status.UP, 0, 5, null, null, null, 10);
-    private static final MonitorState UP_DEGRADED = new MonitorState(Status.UP, 0, 5, null, null, 7L, 10);
-    private static final MonitorState TWO_FAILURES = new MonitorState(Status.SUSPECT, 2, 0, 1_000L, 41L, null, 10);
-    private static final MonitorState DOWN_ONE_SUCCESS = new MonitorState(Status.DOWN, 0, 1, null, null, 7L, 10);
+    private static final MonitorState UP = new MonitorState(MonitorStatus.UP, 0, 5, null, null, null, 10);
+    private static final MonitorState UP_DEGRADED = new MonitorState(MonitorStatus.UP, 0, 5, null, null, 7L, 10);
+    private static final MonitorState TWO_FAILURES = new MonitorState(MonitorStatus.SUSPECT, 2, 0, 1_000L, 41L, null, 10);
+    private static final MonitorState DOWN_ONE_SUCCESS = new MonitorState(MonitorStatus.DOWN, 0, 1, null, null, 7L, 10);
 
     private static Transition fails(MonitorState s, Failure f) {
-        return IncidentTracker.apply(s, new Observation(43, 9_000, 9_500, f), 3, 2);
+        return s.after(new Observation(43, 9_000, 9_500, f), 3, 2);
     }
 
     private static Transition passes(MonitorState s) {
-        return IncidentTracker.apply(s, new Observation(44, 9_000, 9_500, null), 3, 2);
+        return s.after(new Observation(44, 9_000, 9_500, null), 3, 2);
     }
 
     @Test
@@ -41,7 +41,7 @@ class IncidentCourseTest {
 
     @Test
     void anOutageOnADegradedMonitorTakesOverItsIncidentInsteadOfOpeningASecond() {
-        MonitorState suspectDegraded = new MonitorState(Status.SUSPECT, 2, 0, 1_000L, 41L, 7L, 10);
+        MonitorState suspectDegraded = new MonitorState(MonitorStatus.SUSPECT, 2, 0, 1_000L, 41L, 7L, 10);
 
         var step = IncidentCourse.decide(fails(suspectDegraded, REFUSED), Severity.P2, SLOW, 9_500);
 
@@ -83,7 +83,7 @@ class IncidentCourseTest {
 
     @Test
     void whileDownTheOutageHoldsTheIncidentWhateverElseHappens() {
-        MonitorState down = new MonitorState(Status.DOWN, 4, 0, 1_000L, 41L, 7L, 10);
+        MonitorState down = new MonitorState(MonitorStatus.DOWN, 4, 0, 1_000L, 41L, 7L, 10);
 
         assertThat(IncidentCourse.decide(fails(down, REFUSED), Severity.P1, SLOW, 9_500)).isEqualTo(new IncidentCourse.Keep());
         assertThat(IncidentCourse.decide(fails(down, REFUSED), Severity.P1, null, 9_500)).isEqualTo(new IncidentCourse.Keep());

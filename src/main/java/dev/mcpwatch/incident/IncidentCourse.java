@@ -1,4 +1,4 @@
-package dev.mcpwatch.monitor;
+package dev.mcpwatch.incident;
 
 import dev.mcpwatch.probe.Failure;
 
@@ -64,7 +64,7 @@ public final class IncidentCourse {
             }
             return new Resolve(t.resolved().resolvedAt(), "recovered");
         }
-        if (t.next().status() == Status.DOWN) {
+        if (t.next().status() == MonitorStatus.DOWN) {
             return new Keep(); // the outage holds the incident; its severity is the outage's
         }
         if (open && degradation == null) {

@@ -56,33 +56,35 @@ public final class App implements AutoCloseable {
     private final Alerting alerting;
     private final ConfigWatcher watcher;
     private AuthService auth;
+
+    private final InstantSource clock;
     private volatile McpwatchConfig current;
 
-    private App(McpwatchConfig config, Path source) {
-        InstantSource clock = InstantSource.system();
+    private App(McpwatchConfig config, Path source, InstantSource clock) {
+        this.clock = clock;
         this.initial = config;
         this.current = config;
         this.db = Database.open(config.storage());
         String node = nodeName(config);
         EraMemory eras = EraMemory.inMemory();
         this.incidents = new Incidents(db, events, clock);
-        this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents);
+        this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
+        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes(), clock);
         this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, incidents, clock);
-        this.probing = new Probing(db, monitors.registry(), runner, new Retention(db, config.storage()), recorder, node,
-                config.server().location(), config.server().maxConcurrentProbes());
-        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl);
+        this.probing = new Probing(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
+                config.server().location(), config.server().maxConcurrentProbes(), clock);
+        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
         monitors.rememberEras(eras);
         monitors.store();
         probing.onDatabaseBack(monitors::store);
         monitors.onChange(probing::apply);
-        List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db), alerting.routes()));
+        List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db, clock), alerting.routes()));
         routes.addAll(web(config));
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
         this.api = ApiServer.start(config.server(), db, new Health(db, recorder, probing, monitors.registry(), node, clock,
-                () -> watcher == null ? null : watcher.status()), routes);
+                () -> watcher == null ? null : watcher.status()), routes, clock);
         String code = auth.setupCode();
         if (code != null) {
             log.warn("No password is set. Open http://{}:{}/setup and enter the setup code {} (valid until restart), "
@@ -98,7 +100,12 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(McpwatchConfig config, Path source) {
-        return new App(config, source);
+        return start(config, source, InstantSource.system());
+    }
+
+    /** Starts with {@code clock} as the one source of time for everything that decides by it. */
+    public static App start(McpwatchConfig config, Path source, InstantSource clock) {
+        return new App(config, source, clock);
     }
 
     public int port() {
@@ -145,14 +152,14 @@ public final class App implements AutoCloseable {
      * dashboard shows alerting's acknowledgements and deliveries and the drift detector's tool diffs.
      */
     private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
-        this.auth = new AuthService(db, () -> current.web());
+        this.auth = new AuthService(db, () -> current.web(), clock);
         StatusPages pages = new StatusPages(db, () -> current.web());
-        StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
+        StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, incidents);
         events.listen(updates);
         return List.of(new AuthPages(auth), new Assets(), status,
-                new Dashboard(db, monitors.api(), updates, incidents, () -> current.web()),
-                new DashboardApi(db, monitors.api(), updates));
+                new Dashboard(db, monitors.api(), updates, incidents, () -> current.web(), clock),
+                new DashboardApi(db, monitors.api(), updates, clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */

@@ -13,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -42,13 +43,15 @@ final class AlertRoutes implements ApiRoutes {
     private final Database db;
     private final OutboxStore outbox;
     private final Incidents lifecycle;
+    private final InstantSource clock;
     private final IncidentStore incidents = new IncidentStore();
 
-    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox, Incidents lifecycle) {
+    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox, Incidents lifecycle, InstantSource clock) {
         this.alerting = alerting;
         this.db = db;
         this.outbox = outbox;
         this.lifecycle = lifecycle;
+        this.clock = clock;
     }
 
     @Override
@@ -232,7 +235,7 @@ final class AlertRoutes implements ApiRoutes {
             return null;
         }
         try {
-            return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), System.currentTimeMillis());
+            return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), clock.millis());
         } catch (AckLinks.Invalid e) {
             page(ctx, 403, "Cannot acknowledge", "<p>" + escape(e.getMessage()) + ".</p>");
             return null;

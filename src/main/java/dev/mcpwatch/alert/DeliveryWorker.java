@@ -11,6 +11,7 @@ import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.store.OutboxStore.OutboxRow;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +53,10 @@ final class DeliveryWorker {
     private final java.util.concurrent.ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-alert-watchdog").factory());
     private final Runnable freed;
+    private final InstantSource clock;
 
     DeliveryWorker(Database db, OutboxStore outbox, Incidents incidents, Supplier<AlertingConfig> config, String node, String token,
-            Runnable freed) {
+            Runnable freed, InstantSource clock) {
         this.freed = freed;
         this.db = db;
         this.outbox = outbox;
@@ -62,6 +64,7 @@ final class DeliveryWorker {
         this.config = config;
         this.node = node;
         this.token = token;
+        this.clock = clock;
     }
 
     /** Gives back what an earlier run of this node had claimed: it died with them, they are not in flight. */
@@ -80,7 +83,7 @@ final class DeliveryWorker {
     /** Claims and starts what is due now; returns how many deliveries it started. */
     int round() throws SQLException {
         AlertingConfig cfg = config.get();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         int started = 0;
         for (String name : db.read(c -> outbox.dueChannels(c, now))) {
             Channel channel = cfg.channel(name);
@@ -119,7 +122,7 @@ final class DeliveryWorker {
 
     private void deliver(OutboxRow row, Channel channel, AlertingConfig cfg) {
         int attempt = row.attempts() + 1;
-        long started = System.currentTimeMillis();
+        long started = clock.millis();
         long t0 = System.nanoTime();
         Result result;
         try {
@@ -150,7 +153,7 @@ final class DeliveryWorker {
     }
 
     private void record(OutboxRow row, int attempt, long started, long latency, Result r, AlertingConfig cfg) throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         String status;
         String error = r.error();
         long next = now;

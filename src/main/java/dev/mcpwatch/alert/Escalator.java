@@ -11,6 +11,7 @@ import dev.mcpwatch.store.IncidentStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,20 +33,23 @@ final class Escalator {
     private final MonitorRegistry registry;
     private final Payloads payloads;
     private final OutboxWriter writer;
+    private final InstantSource clock;
     private final EscalationStore escalations = new EscalationStore();
     private final IncidentStore incidents = new IncidentStore();
 
-    Escalator(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxWriter writer) {
+    Escalator(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxWriter writer,
+            InstantSource clock) {
         this.db = db;
         this.config = config;
         this.registry = registry;
         this.payloads = payloads;
         this.writer = writer;
+        this.clock = clock;
     }
 
     /** Takes every due step; returns how many outbox rows that wrote. */
     int round() throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         int written = 0;
         for (EscalationRow row : db.read(c -> escalations.due(c, now, 100))) {
             written += db.transaction(c -> step(c, row, now));

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -30,14 +31,16 @@ final class Holds {
     private final Supplier<AlertingConfig> config;
     private final MonitorRegistry registry;
     private final OutboxStore outbox;
+    private final InstantSource clock;
     private final EscalationStore escalations = new EscalationStore();
     private final IncidentStore incidents = new IncidentStore();
 
-    Holds(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, OutboxStore outbox) {
+    Holds(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, OutboxStore outbox, InstantSource clock) {
         this.db = db;
         this.config = config;
         this.registry = registry;
         this.outbox = outbox;
+        this.clock = clock;
     }
 
     /** Releases what no window holds any more; returns how many outbox rows became due. */
@@ -50,7 +53,7 @@ final class Holds {
             }
         }
         int released = 0;
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (String monitorId : monitors) {
             released += db.transaction(c -> release(c, monitorId, now));
         }

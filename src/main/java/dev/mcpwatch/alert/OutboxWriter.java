@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,16 @@ final class OutboxWriter implements EventListener {
     private final DigestStore digests = new DigestStore();
     private final IncidentStore incidents = new IncidentStore();
     private final Runnable wake;
+    private final InstantSource clock;
 
-    OutboxWriter(Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxStore outbox, Runnable wake) {
+    OutboxWriter(Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxStore outbox, Runnable wake,
+            InstantSource clock) {
         this.config = config;
         this.registry = registry;
         this.payloads = payloads;
         this.outbox = outbox;
         this.wake = wake;
+        this.clock = clock;
     }
 
     @Override
@@ -122,7 +126,7 @@ final class OutboxWriter implements EventListener {
         escalations.stop(c, incidentId, resolved ? EscalationStore.State.RESOLVED : EscalationStore.State.ACKNOWLEDGED);
         Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, incidentId);
         int cancelled = outbox.cancelHeld(c, incidentId, (resolved ? "resolved" : "acknowledged") + " while a maintenance window held it",
-                System.currentTimeMillis());
+                clock.millis());
         if (cancelled > 0) {
             log.info("incident {} {} inside a maintenance window: {} held alerts cancelled", incidentId, resolved ? "resolved" : "acknowledged",
                     cancelled);
@@ -152,7 +156,7 @@ final class OutboxWriter implements EventListener {
     /** Sends an alert along routes: into digests, to channels (each once), starting escalations. */
     private int route(Connection c, AlertingConfig cfg, List<Route> routes, Alert alert, MonitorInfo m, Incident inc, Severity severity,
             boolean held, Set<String> alreadyWritten) throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Set<String> done = new LinkedHashSet<>(alreadyWritten);
         int written = 0;
         for (Route r : routes) {
@@ -191,7 +195,7 @@ final class OutboxWriter implements EventListener {
             return 0;
         }
         outbox.insert(c, new OutboxStore.NewRow(incidentId, m == null ? null : m.id(), alert.event(), route, channelName, alert.dedupKey(),
-                Json.MAPPER.writeValueAsString(alert), held), System.currentTimeMillis());
+                Json.MAPPER.writeValueAsString(alert), held), clock.millis());
         return 1;
     }
 }

@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
@@ -40,14 +41,16 @@ public final class Dashboard implements ApiRoutes {
     private final StatusUpdates updates;
     private final IncidentAlerting alerting;
     private final Supplier<WebSettings> web;
+    private final InstantSource clock;
 
     /** The dashboard with acknowledgements, alerting's deliveries, and the drift detector's tool diffs. */
-    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web);
+    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web,
+            InstantSource clock) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, clock);
     }
 
     Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
-            Supplier<WebSettings> web) {
+            Supplier<WebSettings> web, InstantSource clock) {
         this.db = db;
         this.overview = new Overview(db);
         this.monitorDetail = new MonitorDetail(db, differ);
@@ -56,6 +59,7 @@ public final class Dashboard implements ApiRoutes {
         this.updates = updates;
         this.alerting = alerting;
         this.web = web;
+        this.clock = clock;
     }
 
     @Override
@@ -93,7 +97,7 @@ public final class Dashboard implements ApiRoutes {
         }
         var filters = new Overview.Filters(status, blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("q")), limit);
         var page = overview.page(AccessControl.frame(ctx, "Monitors", "overview"), filters, ctx.queryParam("cursor"),
-                System.currentTimeMillis());
+                clock.millis());
         long queried = System.nanoTime();
         byte[] body = Templates.render("dashboard/overview.jte", page);
         long rendered = System.nanoTime();
@@ -109,7 +113,7 @@ public final class Dashboard implements ApiRoutes {
         var range = MonitorDetail.RANGES.stream().filter(r -> r.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("range must be 24h, 7d or 30d; got '" + name + "'"));
         String id = ctx.pathParam("id");
-        var page = monitorDetail.page(AccessControl.frame(ctx, id, "overview"), id, range, System.currentTimeMillis());
+        var page = monitorDetail.page(AccessControl.frame(ctx, id, "overview"), id, range, clock.millis());
         Templates.page(ctx, "dashboard/monitor.jte", page);
     }
 
@@ -159,13 +163,13 @@ public final class Dashboard implements ApiRoutes {
         }
         Long before = ctx.queryParam("before") == null ? null : incidentId(ctx.queryParam("before"));
         Templates.page(ctx, "dashboard/incidents.jte",
-                incidentDetail.list(AccessControl.frame(ctx, "Incidents", "incidents"), status, before, System.currentTimeMillis()));
+                incidentDetail.list(AccessControl.frame(ctx, "Incidents", "incidents"), status, before, clock.millis()));
     }
 
     private void incident(Context ctx, String error) throws SQLException {
         long id = incidentId(ctx.pathParam("id"));
         Templates.page(ctx, "dashboard/incident.jte",
-                incidentDetail.page(AccessControl.frame(ctx, "Incident " + id, "incidents"), id, error, System.currentTimeMillis()));
+                incidentDetail.page(AccessControl.frame(ctx, "Incident " + id, "incidents"), id, error, clock.millis()));
     }
 
     private void postUpdate(Context ctx) throws SQLException {
@@ -173,7 +177,7 @@ public final class Dashboard implements ApiRoutes {
         String author = AccessControl.principal(ctx).user();
         try {
             db.transaction(c -> {
-                updates.post(c, id, ctx.formParam("status"), ctx.formParam("message"), author, false, System.currentTimeMillis());
+                updates.post(c, id, ctx.formParam("status"), ctx.formParam("message"), author, false, clock.millis());
                 return null;
             });
         } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import dev.mcpwatch.web.ApiRoutes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,13 @@ public final class DashboardApi implements ApiRoutes {
     private final IncidentStore incidents = new IncidentStore();
     private final MonitorStore monitors = new MonitorStore();
 
-    public DashboardApi(Database db, ApiMonitors apiMonitors, StatusUpdates updates) {
+    private final InstantSource clock;
+
+    public DashboardApi(Database db, ApiMonitors apiMonitors, StatusUpdates updates, InstantSource clock) {
         this.db = db;
         this.apiMonitors = apiMonitors;
         this.updates = updates;
+        this.clock = clock;
     }
 
     @Override
@@ -77,7 +81,7 @@ public final class DashboardApi implements ApiRoutes {
         long id = Dashboard.incidentId(ctx.pathParam("id"));
         JsonNode body = body(ctx);
         String author = AccessControl.principal(ctx).user();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         db.transaction(c -> {
             updates.post(c, id, body.path("status").asString(null), body.path("message").asString(null), author, false, now);
             return null;

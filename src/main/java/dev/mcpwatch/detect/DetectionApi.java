@@ -13,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +48,11 @@ public final class DetectionApi implements ApiRoutes {
     private final WarningStore warnings = new WarningStore();
     private final DetectionStore detection = new DetectionStore();
     private final DriftAcknowledgement acknowledgement = new DriftAcknowledgement();
+    private final InstantSource clock;
 
-    public DetectionApi(Database db) {
+    public DetectionApi(Database db, InstantSource clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     @Override
@@ -92,7 +95,7 @@ public final class DetectionApi implements ApiRoutes {
         String by = text(body, "by", "api");
         String note = text(body, "note", null);
         String fingerprint = text(body, "fingerprint", null);
-        var result = db.transaction(c -> acknowledgement.acknowledge(c, id, fingerprint, by, note, System.currentTimeMillis()));
+        var result = db.transaction(c -> acknowledgement.acknowledge(c, id, fingerprint, by, note, clock.millis()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("monitor", id);
         out.put("baseline", result.baseline());

@@ -6,6 +6,7 @@ import dev.mcpwatch.incident.MonitorStatus;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Prober;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,13 @@ public final class ProbeRunner {
     private final Prober prober;
     private final ResultRecorder recorder;
     private final Semaphore slots;
+    private final InstantSource clock;
 
-    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent) {
+    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent, InstantSource clock) {
         this.prober = prober;
         this.recorder = recorder;
         this.slots = new Semaphore(maxConcurrent);
+        this.clock = clock;
     }
 
     public Duration runOnce(MonitorConfig m) {
@@ -40,7 +43,7 @@ public final class ProbeRunner {
         } finally {
             slots.release();
         }
-        ResultRecorder.Recorded recorded = recorder.record(m, result, System.currentTimeMillis());
+        ResultRecorder.Recorded recorded = recorder.record(m, result, clock.millis());
         return nextDelay(m, result, recorded);
     }
 

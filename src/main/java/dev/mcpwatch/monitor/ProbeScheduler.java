@@ -2,6 +2,7 @@ package dev.mcpwatch.monitor;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
@@ -10,12 +11,12 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.Dialect;
-import java.time.Duration;
-import java.time.Instant;
-import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -43,10 +44,16 @@ final class ProbeScheduler {
     private final Scheduler scheduler;
     private final CustomTask<Void> probe;
     private final Database db;
+    private final InstantSource clock;
 
+    /**
+     * {@code clock} is what this class plans by (first runs, the next run after a probe, lateness);
+     * db-scheduler keeps its own clock for when it picks executions.
+     */
     ProbeScheduler(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, String nodeName, int maxConcurrent,
-            Lateness lateness) {
+            Lateness lateness, InstantSource clock) {
         this.db = db;
+        this.clock = clock;
         this.probe = Tasks.custom(PROBE_TASK, Void.class)
                 .onDeadExecutionRevive()
                 .execute((instance, context) -> {
@@ -55,12 +62,13 @@ final class ProbeScheduler {
                         return (complete, ops) -> ops.remove();
                     }
                     Instant planned = context.getExecution().executionTime;
-                    lateness.record(System.currentTimeMillis() - planned.toEpochMilli());
+                    lateness.record(clock.millis() - planned.toEpochMilli());
                     if (m.paused()) {
-                        return (complete, ops) -> ops.reschedule(complete, nextRun(planned, m.interval(), m.interval()));
+                        Instant next = nextRun(planned, m.interval(), m.interval(), clock.instant());
+                        return (complete, ops) -> ops.reschedule(complete, next);
                     }
                     Duration delay = runner.runOnce(m);
-                    Instant next = nextRun(planned, m.interval(), delay);
+                    Instant next = nextRun(planned, m.interval(), delay, clock.instant());
                     return (complete, ops) -> ops.reschedule(complete, next);
                 });
         RecurringTask<Void> cleanup = Tasks.recurring("retention", FixedDelay.of(Retention.EVERY))
@@ -88,8 +96,7 @@ final class ProbeScheduler {
      * A healthy probe keeps its place on the timeline (planned time + interval), so monitors stay
      * spread out; a retry is counted from now.
      */
-    static Instant nextRun(Instant planned, Duration interval, Duration delay) {
-        Instant now = Instant.now();
+    static Instant nextRun(Instant planned, Duration interval, Duration delay, Instant now) {
         if (delay.equals(interval)) {
             Instant next = planned.plus(interval);
             return next.isAfter(now) ? next : now.plus(Duration.ofMillis(500));
@@ -109,7 +116,7 @@ final class ProbeScheduler {
     void add(Collection<MonitorConfig> monitors) {
         if (monitors.size() <= BATCH) {
             for (MonitorConfig m : monitors) {
-                scheduler.scheduleIfNotExists(probe.instance(m.id()), Instant.now().plus(spread(m)));
+                scheduler.scheduleIfNotExists(probe.instance(m.id()), clock.instant().plus(spread(m)));
             }
             return;
         }
@@ -119,14 +126,14 @@ final class ProbeScheduler {
         List<MonitorConfig> missing = monitors.stream().filter(m -> !existing.contains(m.id())).toList();
         for (int from = 0; from < missing.size(); from += BATCH) {
             List<MonitorConfig> chunk = missing.subList(from, Math.min(missing.size(), from + BATCH));
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             List<SchedulableInstance<?>> batch = new ArrayList<>(chunk.size());
             chunk.forEach(m -> batch.add(SchedulableInstance.of(probe.instance(m.id()), now.plus(spread(m)))));
             try {
                 scheduler.scheduleBatch(batch);
             } catch (RuntimeException e) {
                 // another node scheduled some of these meanwhile: fall back to one at a time for this chunk
-                chunk.forEach(m -> scheduler.scheduleIfNotExists(probe.instance(m.id()), Instant.now().plus(spread(m))));
+                chunk.forEach(m -> scheduler.scheduleIfNotExists(probe.instance(m.id()), clock.instant().plus(spread(m))));
             }
         }
     }
@@ -154,7 +161,7 @@ final class ProbeScheduler {
     void change(Collection<MonitorConfig> monitors) {
         for (MonitorConfig m : monitors) {
             try {
-                if (!scheduler.reschedule(TaskInstanceId.of(PROBE_TASK, m.id()), Instant.now().plus(spread(m)))) {
+                if (!scheduler.reschedule(TaskInstanceId.of(PROBE_TASK, m.id()), clock.instant().plus(spread(m)))) {
                     add(java.util.List.of(m));
                 }
             } catch (RuntimeException e) {

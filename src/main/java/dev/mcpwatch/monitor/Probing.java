@@ -6,6 +6,7 @@ import dev.mcpwatch.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,15 +38,16 @@ public final class Probing implements AutoCloseable {
     private final FallbackLoop fallback;
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
-    private final long startedAt = System.currentTimeMillis();
     private final Lateness lateness = new Lateness();
+    private final InstantSource clock;
+    private final long startedAt;
     private volatile ProbeScheduler scheduler;
     private volatile Mode mode = Mode.DATABASE;
     private int failures;
     private Runnable onDatabaseBack = () -> { };
 
     public Probing(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, ResultRecorder recorder,
-            String nodeName, String location, int maxConcurrent) {
+            String nodeName, String location, int maxConcurrent, InstantSource clock) {
         this.db = db;
         this.registry = registry;
         this.runner = runner;
@@ -55,6 +57,8 @@ public final class Probing implements AutoCloseable {
         this.location = location;
         this.maxConcurrent = maxConcurrent;
         this.fallback = new FallbackLoop(registry, runner);
+        this.clock = clock;
+        this.startedAt = clock.millis();
     }
 
     /** Runs after the database comes back (the app re-syncs the configuration it could not store). */
@@ -111,7 +115,7 @@ public final class Probing implements AutoCloseable {
     }
 
     private boolean heartbeat() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         try {
             db.transaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (name, location, version, started_at, heartbeat_at) "
@@ -140,7 +144,7 @@ public final class Probing implements AutoCloseable {
      */
     private void startScheduler() {
         releaseOwnExecutions();
-        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent, lateness);
+        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent, lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));

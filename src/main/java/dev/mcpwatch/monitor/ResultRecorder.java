@@ -12,6 +12,7 @@ import dev.mcpwatch.store.StateStore;
 import dev.mcpwatch.store.ToolListStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +46,7 @@ public final class ResultRecorder {
     private final ToolListStore toolLists = new ToolListStore();
     private final List<TransitionHook> hooks = new CopyOnWriteArrayList<>();
     private final Incidents incidents;
+    private final InstantSource clock;
     private volatile Assessor assessor = Assessor.NONE;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object flushLock = new Object();
@@ -53,9 +55,11 @@ public final class ResultRecorder {
     private volatile Long unwritableSince;
     private String lastError;
 
-    public ResultRecorder(Database db, String location, int capacity, Incidents incidents) {
+    /** {@code clock} dates a write failure (for /health); probes are recorded at the times they carry. */
+    public ResultRecorder(Database db, String location, int capacity, Incidents incidents, InstantSource clock) {
         this.db = db;
         this.incidents = incidents;
+        this.clock = clock;
         this.location = location;
         this.capacity = capacity;
         this.states = new StateStore(db.dialect());
@@ -183,7 +187,7 @@ public final class ResultRecorder {
     private void markUnwritable(Exception e) {
         String why = db.describeWriteFailure(e);
         if (unwritableSince == null) {
-            unwritableSince = System.currentTimeMillis();
+            unwritableSince = clock.millis();
             log.error("database cannot be written ({}); results wait in memory (up to {}) and probing continues", why, capacity);
         }
         lastError = why;

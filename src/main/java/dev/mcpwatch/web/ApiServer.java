@@ -17,6 +17,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.router.EndpointNotFound;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,11 @@ public final class ApiServer implements AutoCloseable {
     private final IncidentStore incidents = new IncidentStore();
     private final ToolListStore toolLists = new ToolListStore();
     private final RollupStore rollups;
+    private final InstantSource clock;
 
-    private ApiServer(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra) {
+    private ApiServer(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra, InstantSource clock) {
         this.db = db;
+        this.clock = clock;
         this.health = health;
         this.rollups = new RollupStore(db.dialect());
         this.app = Javalin.create(cfg -> {
@@ -88,8 +91,9 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    public static ApiServer start(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra) {
-        ApiServer server = new ApiServer(settings, db, health, extra);
+    public static ApiServer start(ServerSettings settings, Database db, Supplier<HealthReport> health, List<ApiRoutes> extra,
+            InstantSource clock) {
+        ApiServer server = new ApiServer(settings, db, health, extra, clock);
         server.app.start();
         return server;
     }
@@ -144,7 +148,7 @@ public final class ApiServer implements AutoCloseable {
         String id = ctx.pathParam("id");
         requireMonitor(id);
         int limit = Params.limit(ctx);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Long from = Params.time(ctx, "from");
         Long to = Params.time(ctx, "to");
         long start = from == null ? 0 : from;
@@ -166,7 +170,7 @@ public final class ApiServer implements AutoCloseable {
     private void stats(Context ctx) throws SQLException {
         String id = ctx.pathParam("id");
         requireMonitor(id);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Map<String, Object> windows = new LinkedHashMap<>();
         for (var w : WINDOWS.entrySet()) {
             long from = now - w.getValue().length().toMillis();
@@ -201,7 +205,7 @@ public final class ApiServer implements AutoCloseable {
             case "day" -> Resolution.DAY;
             default -> throw ApiError.badRequest("resolution must be minute, hour or day; got '" + res + "'");
         };
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Long from = Params.time(ctx, "from");
         Long to = Params.time(ctx, "to");
         long start = from == null ? now - Duration.ofDays(1).toMillis() : from;

@@ -77,9 +77,9 @@ class MultiNodeDeliveryTest {
                 Events eventsA = new Events();
                 Events eventsB = new Events();
                 Alerting nodeA = Alerting.start(config, a, eventsA, new MonitorRegistry(), new Incidents(a, eventsA, InstantSource.system()),
-                        "node-a", () -> "http://a");
+                        "node-a", () -> "http://a", InstantSource.system());
                 Alerting nodeB = Alerting.start(config, b, eventsB, new MonitorRegistry(), new Incidents(b, eventsB, InstantSource.system()),
-                        "node-b", () -> "http://b");
+                        "node-b", () -> "http://b", InstantSource.system());
                 try {
                     await("every row delivered", Duration.ofSeconds(60), () -> count(a, "SELECT COUNT(*) FROM alert_outbox WHERE status = 'delivered'") == 61);
                 } finally {

@@ -48,7 +48,7 @@ final class Replay implements AutoCloseable {
         this.db = Database.open(storage);
         Events bus = new Events();
         bus.listen((c, e) -> events.add(e));
-        this.recorder = new ResultRecorder(db, "test", 1_000, new Incidents(db, bus, InstantSource.system()));
+        this.recorder = new ResultRecorder(db, "test", 1_000, new Incidents(db, bus, InstantSource.system()), InstantSource.system());
         recorder.assessWith(new Detector(db.dialect(), bus, rules));
     }
 

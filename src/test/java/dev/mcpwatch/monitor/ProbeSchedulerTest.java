@@ -11,6 +11,7 @@ import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.ServeFixture;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,9 @@ class ProbeSchedulerTest {
                 Duration.ofDays(7), Duration.ofDays(400), 100);
         try (Database db = Database.open(storage)) {
             ResultRecorder recorder = Results.recorder(db, "test", 100);
-            ProbeScheduler scheduler = new ProbeScheduler(db, new MonitorRegistry(), new ProbeRunner(new Prober(), recorder, 4),
-                    new Retention(db, storage), "test-node", 4, new Lateness());
+            ProbeScheduler scheduler = new ProbeScheduler(db, new MonitorRegistry(),
+                    new ProbeRunner(new Prober(), recorder, 4, InstantSource.system()), new Retention(db, storage, InstantSource.system()),
+                    "test-node", 4, new Lateness(), InstantSource.system());
 
             scheduler.add(monitors(2_500));
             assertThat(scheduled(db)).isEqualTo(2_500);

@@ -57,7 +57,7 @@ public final class DemoData {
             Events events = new Events();
             Incidents incidents = new Incidents(db, events, InstantSource.system());
             events.listen(new StatusUpdates(() -> { }, incidents)); // the automatic "investigating" of the P1, as serve posts it
-            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, incidents);
+            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, incidents, InstantSource.system());
             MonitorConfig weather = find(monitors, "weather");
             MonitorConfig search = find(monitors, "search");
             MonitorConfig files = find(monitors, "files");

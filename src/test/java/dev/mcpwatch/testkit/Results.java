@@ -38,7 +38,7 @@ public final class Results {
 
     /** A recorder that records into {@code db}, publishing its monitor events to a bus nobody listens to. */
     public static ResultRecorder recorder(Database db, String location, int capacity) {
-        return new ResultRecorder(db, location, capacity, new Incidents(db, new Events(), InstantSource.system()));
+        return new ResultRecorder(db, location, capacity, new Incidents(db, new Events(), InstantSource.system()), InstantSource.system());
     }
 
     /** Monitors from YAML, loaded exactly as a configuration file would be (no environment). */

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,7 +70,8 @@ class ApiServerTest {
     void start() {
         db = Databases.sqlite();
         recorder = Results.recorder(db, "default", 1_000);
-        api = ApiServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), db, health::get, java.util.List.of());
+        api = ApiServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), db, health::get, java.util.List.of(),
+                InstantSource.system());
     }
 
     @AfterEach

@@ -10,16 +10,13 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.Dialect;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.mcpwatch.store.ScheduledTaskStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -86,8 +83,8 @@ final class ProbeScheduler {
                 .missedHeartbeatsLimit(MISSED_HEARTBEATS)
                 .shutdownMaxWait(Duration.ofSeconds(5))
                 .enableImmediateExecution();
-        if (db.dialect() == Dialect.POSTGRES) {
-            builder.pollUsingLockAndFetch(0.5, 1.0);
+        if (db.dialect().skipsLockedRows()) {
+            builder.pollUsingLockAndFetch(0.5, 1.0); // several nodes poll without colliding
         }
         this.scheduler = builder.build();
     }
@@ -140,18 +137,7 @@ final class ProbeScheduler {
 
     private Set<String> existingInstances() {
         try {
-            return db.read(c -> {
-                Set<String> out = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT task_instance FROM scheduled_tasks WHERE task_name = ?")) {
-                    ps.setString(1, PROBE_TASK);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(rs.getString(1));
-                        }
-                    }
-                }
-                return out;
-            });
+            return db.read(c -> new ScheduledTaskStore().instances(c, PROBE_TASK));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the scheduled probes: " + e.getMessage(), e);
         }

@@ -3,7 +3,8 @@ package dev.mcpwatch.monitor;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
-import java.sql.PreparedStatement;
+import dev.mcpwatch.store.NodeStore;
+import dev.mcpwatch.store.ScheduledTaskStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -39,6 +40,8 @@ public final class Probing implements AutoCloseable {
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
     private final Lateness lateness = new Lateness();
+    private final NodeStore nodes = new NodeStore();
+    private final ScheduledTaskStore tasks = new ScheduledTaskStore();
     private final InstantSource clock;
     private final long startedAt;
     private volatile ProbeScheduler scheduler;
@@ -118,16 +121,7 @@ public final class Probing implements AutoCloseable {
         long now = clock.millis();
         try {
             db.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (name, location, version, started_at, heartbeat_at) "
-                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET location = excluded.location, "
-                        + "version = excluded.version, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at")) {
-                    ps.setString(1, nodeName);
-                    ps.setString(2, location);
-                    ps.setString(3, Prober.VERSION);
-                    ps.setLong(4, startedAt);
-                    ps.setLong(5, now);
-                    ps.executeUpdate();
-                }
+                nodes.heartbeat(c, nodeName, location, Prober.VERSION, startedAt, now);
                 return null;
             });
             return true;
@@ -157,15 +151,7 @@ public final class Probing implements AutoCloseable {
      */
     private void releaseOwnExecutions() {
         try {
-            int released = db.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_tasks SET picked = ?, picked_by = NULL, "
-                        + "last_heartbeat = NULL, version = version + 1 WHERE picked = ? AND picked_by = ?")) {
-                    ps.setBoolean(1, false);
-                    ps.setBoolean(2, true);
-                    ps.setString(3, nodeName);
-                    return ps.executeUpdate();
-                }
-            });
+            int released = db.transaction(c -> tasks.release(c, nodeName));
             if (released > 0) {
                 log.info("took back {} probe executions this node had picked before it stopped", released);
             }

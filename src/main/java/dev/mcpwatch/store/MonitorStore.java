@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,12 +33,8 @@ public final class MonitorStore {
     /** Makes the stored file-owned monitors match {@code monitors}: insert, update, mark removed. */
     public SyncResult sync(Connection c, List<MonitorConfig> monitors, long now) throws SQLException {
         Map<String, String> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, config FROM monitors WHERE source = 'file' AND removed_at IS NULL");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                stored.put(rs.getString(1), rs.getString(2));
-            }
-        }
+        Sql.list(c, "SELECT id, config FROM monitors WHERE source = 'file' AND removed_at IS NULL", rs -> Map.entry(rs.getString(1),
+                rs.getString(2))).forEach(e -> stored.put(e.getKey(), e.getValue()));
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         String upsert = """
@@ -76,60 +73,24 @@ public final class MonitorStore {
      * or carrying {@code tag}, or whose id or name contains {@code search}.
      */
     public List<MonitorRow> page(Connection c, String afterId, String status, String tag, String search, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder(SELECT + " WHERE m.removed_at IS NULL");
-        List<Object> args = new ArrayList<>();
-        if (afterId != null) {
-            sql.append(" AND m.id > ?");
-            args.add(afterId);
-        }
-        if (status != null) {
-            sql.append(" AND COALESCE(s.status, 'unknown') = ?");
-            args.add(status);
-        }
-        if (tag != null) {
-            sql.append(" AND m.tags LIKE ? ESCAPE '\\'");
-            args.add("%," + likeLiteral(tag) + ",%");
-        }
-        if (search != null) {
-            sql.append(" AND (LOWER(m.id) LIKE ? ESCAPE '\\' OR LOWER(m.name) LIKE ? ESCAPE '\\')");
-            String like = "%" + likeLiteral(search.toLowerCase(java.util.Locale.ROOT)) + "%";
-            args.add(like);
-            args.add(like);
-        }
-        sql.append(" ORDER BY m.id LIMIT ?");
-        args.add(limit);
-        List<MonitorRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        String like = search == null ? null : "%" + likeLiteral(search.toLowerCase(Locale.ROOT)) + "%";
+        Sql.Where where = new Sql.Where().and("m.removed_at IS NULL").and("m.id > ?", afterId).and("COALESCE(s.status, 'unknown') = ?", status)
+                .and("m.tags LIKE ? ESCAPE '\\'", tag == null ? null : "%," + likeLiteral(tag) + ",%")
+                .and("(LOWER(m.id) LIKE ? ESCAPE '\\' OR LOWER(m.name) LIKE ? ESCAPE '\\')", like, like);
+        return Sql.list(c, SELECT + where.sql() + " ORDER BY m.id LIMIT ?", MonitorStore::row, where.args(limit));
     }
 
     /** One monitor, removed or not, or null. */
     public MonitorRow get(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE m.id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? row(rs) : null;
-            }
-        }
+        return Sql.one(c, SELECT + " WHERE m.id = ?", MonitorStore::row, id);
     }
 
     /** Counts of active monitors by status. */
     public Map<String, Long> countByStatus(Connection c) throws SQLException {
         Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(s.status, 'unknown'), COUNT(*) FROM monitors m "
-                + "LEFT JOIN monitor_state s ON s.monitor_id = m.id WHERE m.removed_at IS NULL GROUP BY COALESCE(s.status, 'unknown')");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
+        Sql.list(c, "SELECT COALESCE(s.status, 'unknown'), COUNT(*) FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id "
+                + "WHERE m.removed_at IS NULL GROUP BY COALESCE(s.status, 'unknown')", rs -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

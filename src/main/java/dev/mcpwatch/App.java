@@ -1,18 +1,20 @@
 package dev.mcpwatch;
 
 import dev.mcpwatch.alert.Alerting;
-import dev.mcpwatch.auth.AuthPages;
+import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.ConfigWatcher;
 import dev.mcpwatch.config.McpwatchConfig;
-import dev.mcpwatch.dashboard.Dashboard;
-import dev.mcpwatch.dashboard.DashboardApi;
-import dev.mcpwatch.detect.DetectionApi;
+import dev.mcpwatch.dashboard.DashboardRoutes;
+import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Health;
+import dev.mcpwatch.monitor.HealthRoutes;
+import dev.mcpwatch.monitor.IncidentRoutes;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorRoutes;
 import dev.mcpwatch.monitor.MonitorsInForce;
 import dev.mcpwatch.monitor.ProbeRunner;
 import dev.mcpwatch.monitor.Probing;
@@ -22,10 +24,12 @@ import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.status.StatusPages;
 import dev.mcpwatch.status.StatusRoutes;
+import dev.mcpwatch.status.StatusUpdateRoutes;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.web.ApiServer;
-import dev.mcpwatch.web.Assets;
+import dev.mcpwatch.web.AssetRoutes;
+import dev.mcpwatch.web.Routes;
+import dev.mcpwatch.web.WebServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -52,7 +56,7 @@ public final class App implements AutoCloseable {
     private final MonitorsInForce monitors;
     private final ResultRecorder recorder;
     private final Probing probing;
-    private final ApiServer api;
+    private final WebServer web;
     private final Alerting alerting;
     private final ConfigWatcher watcher;
     private AuthService auth;
@@ -80,15 +84,16 @@ public final class App implements AutoCloseable {
         monitors.store();
         probing.onDatabaseBack(monitors::store);
         monitors.onChange(probing::apply);
-        List<dev.mcpwatch.web.ApiRoutes> routes = new ArrayList<>(List.of(new DetectionApi(db, clock), alerting.routes()));
-        routes.addAll(web(config));
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
-        this.api = ApiServer.start(config.server(), db, new Health(db, recorder, probing, monitors.registry(), node, clock,
-                () -> watcher == null ? null : watcher.status()), routes, clock);
+        Health health = new Health(db, recorder, probing, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
+        List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
+                new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
+        routes.addAll(pages(config));
+        this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
             log.warn("No password is set. Open http://{}:{}/setup and enter the setup code {} (valid until restart), "
-                    + "or run: mcpwatch user set-password", config.server().host(), api.port(), code);
+                    + "or run: mcpwatch user set-password", config.server().host(), web.port(), code);
         }
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
         probing.start();
@@ -96,7 +101,7 @@ public final class App implements AutoCloseable {
             watcher.start();
         }
         log.info("mcpwatch {} serving {} monitors; API on http://{}:{}/ ; data in {}", Prober.VERSION, monitors.registry().size(),
-                config.server().host(), api.port(), config.storage().url());
+                config.server().host(), web.port(), config.storage().url());
     }
 
     public static App start(McpwatchConfig config, Path source) {
@@ -109,7 +114,7 @@ public final class App implements AutoCloseable {
     }
 
     public int port() {
-        return api.port();
+        return web.port();
     }
 
     public Database database() {
@@ -134,7 +139,7 @@ public final class App implements AutoCloseable {
         if (configured != null) {
             return configured;
         }
-        return "http://" + initial.server().host() + ":" + (api == null ? initial.server().port() : api.port());
+        return "http://" + initial.server().host() + ":" + (web == null ? initial.server().port() : web.port());
     }
 
     /** The one-time code of the first-run page (also in the log), or null once a password is set. */
@@ -148,18 +153,17 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The dashboard, status pages and their login, as routes for the API server. The
-     * dashboard shows alerting's acknowledgements and deliveries and the drift detector's tool diffs.
+     * The dashboard, status pages and their login, as routes for the web server. The dashboard shows
+     * acknowledgements, alerting's deliveries and the drift detector's tool diffs.
      */
-    private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
+    private List<Routes> pages(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web(), clock);
         StatusPages pages = new StatusPages(db, () -> current.web());
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, incidents);
         events.listen(updates);
-        return List.of(new AuthPages(auth), new Assets(), status,
-                new Dashboard(db, monitors.api(), updates, incidents, () -> current.web(), clock),
-                new DashboardApi(db, monitors.api(), updates, clock));
+        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock),
+                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> current.web(), clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */
@@ -188,7 +192,7 @@ public final class App implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        api.close();
+        web.close();
         probing.close();
         alerting.close();
         recorder.flush();

@@ -8,14 +8,13 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.OutboxStore;
-import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Params;
+import dev.mcpwatch.web.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * Nothing here shows a secret: channels are listed by name and type, payloads are not echoed.
  */
-final class AlertRoutes implements ApiRoutes {
+final class AlertRoutes implements Routes {
     private final Alerting alerting;
     private final Database db;
     private final OutboxStore outbox;
@@ -111,13 +110,11 @@ final class AlertRoutes implements ApiRoutes {
         if (status != null && !List.of("pending", "held", "delivered", "failed", "cancelled").contains(status)) {
             throw new IllegalArgumentException("status must be pending, held, delivered, failed or cancelled; got '" + status + "'");
         }
-        int limit = limit(ctx);
-        Long before = cursor(ctx);
+        int limit = Params.limit(ctx);
+        Long before = Params.idCursor(ctx);
         List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.page(c, status, before, limit + 1));
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> out = Params.page(rows, limit, r -> Long.toString(r.id()));
         out.put("items", describe(rows.size() > limit ? rows.subList(0, limit) : rows));
-        out.put("next_cursor", rows.size() > limit ? Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Long.toString(rows.get(limit - 1).id()).getBytes(StandardCharsets.UTF_8)) : null);
         ctx.json(out);
     }
 
@@ -274,34 +271,6 @@ final class AlertRoutes implements ApiRoutes {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("incident id must be a number, got '" + ctx.pathParam("id") + "'");
-        }
-    }
-
-    private static int limit(Context ctx) {
-        String v = ctx.queryParam("limit");
-        if (v == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1 || n > 500) {
-                throw new IllegalArgumentException("limit must be between 1 and 500, got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number, got '" + v + "'");
-        }
-    }
-
-    private static Long cursor(Context ctx) {
-        String v = ctx.queryParam("cursor");
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
     }
 }

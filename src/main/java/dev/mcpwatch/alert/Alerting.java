@@ -9,7 +9,7 @@ import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
-import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Routes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -105,7 +105,7 @@ public final class Alerting implements AutoCloseable {
         wake();
     }
 
-    public ApiRoutes routes() {
+    public Routes routes() {
         return new AlertRoutes(this, db, outbox, incidents, clock);
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What alerting (issue 4) adds to the incident page: acknowledging from the dashboard, and the
  * deliveries of the incident's alerts. Until alerting passes its own implementation to
- * {@link Dashboard} in {@code App}, {@link #NONE} hides the button and says deliveries are not
+ * {@link DashboardRoutes} in {@code App}, {@link #NONE} hides the button and says deliveries are not
  * recorded. Alerting's events on the timeline ({@code acknowledged}, {@code delivery},
  * {@code escalated}) show without this: the timeline renders every {@code incident_events} row.
  */

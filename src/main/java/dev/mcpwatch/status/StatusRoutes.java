@@ -1,8 +1,8 @@
 package dev.mcpwatch.status;
 
 import dev.mcpwatch.probe.Json;
-import dev.mcpwatch.web.ApiRoutes;
 import dev.mcpwatch.web.Fmt;
+import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -16,7 +16,7 @@ import java.util.NoSuchElementException;
  * badges. Everything here is served without login, from {@link Cached}, and only for monitors that
  * some status page shows.
  */
-public final class StatusRoutes implements ApiRoutes {
+public final class StatusRoutes implements Routes {
     private static final Map<String, Duration> PERIODS = Map.of("24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d",
             Duration.ofDays(30), "90d", Duration.ofDays(90));
 

@@ -76,7 +76,8 @@ public final class DemoData {
                 all.add(new Pending(weather, Results.healthy(Instant.ofEpochMilli(t), 80 + 50 * random.nextDouble(), v2)));
                 all.add(new Pending(search, Results.healthy(Instant.ofEpochMilli(t + 60_000), 130 + 90 * random.nextDouble(), searchTools)));
             }
-            outage(all, weather, now - 12 * DAY - 5 * HOUR, 47 * 60_000, v1);
+            // at 10:00 UTC, so that the whole outage falls on one day of the status page's bars, whenever the test runs
+            outage(all, weather, Math.floorDiv(now - 12 * DAY, DAY) * DAY + 10 * HOUR, 47 * 60_000, v1);
             outage(all, search, now - 33 * DAY, 3 * HOUR, searchTools);
             for (int i = 0; i < 3; i++) {
                 all.add(new Pending(files, Results.failed(Instant.ofEpochMilli(now - 2 * HOUR + i * 10_000L), Reason.CONNECTION_REFUSED,

@@ -1,9 +1,9 @@
 package dev.mcpwatch.auth;
 
 import dev.mcpwatch.store.AuthStore;
-import dev.mcpwatch.web.ApiRoutes;
 import dev.mcpwatch.web.Frame;
 import dev.mcpwatch.web.Refusal;
+import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -14,7 +14,7 @@ import java.util.List;
  * The pages around logging in: login and logout, the first-run page that sets the first password
  * (with the setup code from the log), changing one's password, and the API tokens.
  */
-public final class AuthPages implements ApiRoutes {
+public final class AuthRoutes implements Routes {
 
     public record LoginPage(String user, String next, String formToken, String error) {}
 
@@ -27,7 +27,7 @@ public final class AuthPages implements ApiRoutes {
     private final AuthService auth;
     private final AccessControl access;
 
-    public AuthPages(AuthService auth) {
+    public AuthRoutes(AuthService auth) {
         this.auth = auth;
         this.access = new AccessControl(auth);
     }

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The one stylesheet, from the jar, with an ETag and an hour of caching. */
-public final class Assets implements ApiRoutes {
+public final class AssetRoutes implements Routes {
     private final byte[] css = read("/assets/mcpwatch.css");
     private final String etag = etag(css);
 
@@ -29,7 +29,7 @@ public final class Assets implements ApiRoutes {
     }
 
     private static byte[] read(String resource) {
-        try (InputStream in = Assets.class.getResourceAsStream(resource)) {
+        try (InputStream in = AssetRoutes.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the jar");
             }

@@ -6,9 +6,9 @@ import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.web.ApiRoutes;
 import dev.mcpwatch.web.Frame;
 import dev.mcpwatch.web.Refusal;
+import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * the list of status pages. Every form posts back here with the session's CSRF token and ends in a
  * redirect, so reloading a page never posts twice.
  */
-public final class Dashboard implements ApiRoutes {
+public final class DashboardRoutes implements Routes {
 
     public record FormPage(Frame frame, MonitorForm form, boolean create, List<String> problems) {}
 
@@ -44,12 +44,12 @@ public final class Dashboard implements ApiRoutes {
     private final InstantSource clock;
 
     /** The dashboard with acknowledgements, alerting's deliveries, and the drift detector's tool diffs. */
-    public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web,
+    public DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web,
             InstantSource clock) {
         this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, clock);
     }
 
-    Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
+    DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
             Supplier<WebSettings> web, InstantSource clock) {
         this.db = db;
         this.overview = new Overview(db);

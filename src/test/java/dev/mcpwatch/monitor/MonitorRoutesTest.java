@@ -1,4 +1,4 @@
-package dev.mcpwatch.web;
+package dev.mcpwatch.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -8,9 +8,6 @@ import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.HealthReport;
-import dev.mcpwatch.monitor.ResultRecorder;
-import dev.mcpwatch.monitor.StoreHealth;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
@@ -20,6 +17,7 @@ import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.Results;
+import dev.mcpwatch.web.WebServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,7 +50,7 @@ import tools.jackson.databind.JsonNode;
  * visits everything exactly once, filters, results by time, uptime and percentiles from rollups,
  * tool lists, incidents with their timeline, and errors that say what to change.
  */
-class ApiServerTest {
+class MonitorRoutesTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Instant T0 = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES);
 
@@ -62,7 +60,7 @@ class ApiServerTest {
 
     private Database db;
     private ResultRecorder recorder;
-    private ApiServer api;
+    private WebServer api;
 
     record Response(int status, String contentType, JsonNode body) {}
 
@@ -70,8 +68,10 @@ class ApiServerTest {
     void start() {
         db = Databases.sqlite();
         recorder = Results.recorder(db, "default", 1_000);
-        api = ApiServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), db, health::get, java.util.List.of(),
+        ApiMonitors none = new ApiMonitors(db, k -> null, Set::of, new Incidents(db, new Events(), InstantSource.system()),
                 InstantSource.system());
+        api = WebServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), List.of(new HealthRoutes(health::get),
+                new MonitorRoutes(db, none, InstantSource.system()), new IncidentRoutes(db)));
     }
 
     @AfterEach

@@ -8,13 +8,12 @@ import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.store.SchemaStore;
 import dev.mcpwatch.store.ToolListStore;
 import dev.mcpwatch.store.WarningStore;
-import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Params;
+import dev.mcpwatch.web.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +36,7 @@ import tools.jackson.databind.JsonNode;
  * GET  /api/monitors/{id}/detection             the conditions each rule holds now
  * </pre>
  */
-public final class DetectionApi implements ApiRoutes {
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 500;
-
+public final class DetectionRoutes implements Routes {
     private final Database db;
     private final MonitorStore monitors = new MonitorStore();
     private final ToolListStore toolLists = new ToolListStore();
@@ -50,7 +46,7 @@ public final class DetectionApi implements ApiRoutes {
     private final DriftAcknowledgement acknowledgement = new DriftAcknowledgement();
     private final InstantSource clock;
 
-    public DetectionApi(Database db, InstantSource clock) {
+    public DetectionRoutes(Database db, InstantSource clock) {
         this.db = db;
         this.clock = clock;
     }
@@ -131,20 +127,18 @@ public final class DetectionApi implements ApiRoutes {
 
     private void drifts(Context ctx) throws SQLException {
         String id = requireMonitor(ctx.pathParam("id")).id();
-        int limit = limit(ctx);
-        Long before = cursor(ctx);
+        int limit = Params.limit(ctx);
+        Long before = Params.idCursor(ctx);
         var page = db.read(c -> schemas.drifts(c, id, before, limit + 1));
-        ctx.json(paged(page.size() > limit ? page.subList(0, limit) : page,
-                page.size() > limit ? encode(page.get(limit - 1).id()) : null));
+        ctx.json(Params.page(page, limit, d -> Long.toString(d.id())));
     }
 
     private void warnings(Context ctx, String monitorId) throws SQLException {
-        int limit = limit(ctx);
-        Long before = cursor(ctx);
+        int limit = Params.limit(ctx);
+        Long before = Params.idCursor(ctx);
         boolean active = "true".equals(ctx.queryParam("active"));
         var page = db.read(c -> warnings.page(c, monitorId, active, before, limit + 1));
-        ctx.json(paged(page.size() > limit ? page.subList(0, limit) : page,
-                page.size() > limit ? encode(page.get(limit - 1).id()) : null));
+        ctx.json(Params.page(page, limit, w -> Long.toString(w.id())));
     }
 
     private void conditions(Context ctx) throws SQLException {
@@ -250,44 +244,5 @@ public final class DetectionApi implements ApiRoutes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a tool list id (a number), got '" + v + "'");
         }
-    }
-
-    private static int limit(Context ctx) {
-        String v = ctx.queryParam("limit");
-        if (v == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("limit must be a number between 1 and " + MAX_LIMIT + ", got '" + v + "'");
-    }
-
-    private static Long cursor(Context ctx) {
-        String v = ctx.queryParam("cursor");
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
-        }
-    }
-
-    private static String encode(long id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, Object> paged(List<?> items, String next) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("items", items);
-        out.put("next_cursor", next);
-        return out;
     }
 }

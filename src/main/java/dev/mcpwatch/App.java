@@ -9,17 +9,17 @@ import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.dashboard.DashboardRoutes;
 import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Health;
 import dev.mcpwatch.monitor.HealthRoutes;
 import dev.mcpwatch.monitor.IncidentRoutes;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRoutes;
 import dev.mcpwatch.monitor.MonitorsInForce;
-import dev.mcpwatch.monitor.ProbeRunner;
-import dev.mcpwatch.monitor.Probing;
+import dev.mcpwatch.monitor.ProbeAndRecord;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.Retention;
+import dev.mcpwatch.monitor.Scheduling;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.status.StatusPages;
@@ -51,11 +51,11 @@ public final class App implements AutoCloseable {
 
     private final McpwatchConfig initial;
     private final Database db;
-    private final Events events = new Events();
+    private final MonitorEvents events = new MonitorEvents();
     private final Incidents incidents;
     private final MonitorsInForce monitors;
     private final ResultRecorder recorder;
-    private final Probing probing;
+    private final Scheduling scheduling;
     private final WebServer web;
     private final Alerting alerting;
     private final ConfigWatcher watcher;
@@ -75,17 +75,17 @@ public final class App implements AutoCloseable {
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes(), clock);
+        ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), clock);
         this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, incidents, clock);
-        this.probing = new Probing(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
+        this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
         this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
         monitors.rememberEras(eras);
         monitors.store();
-        probing.onDatabaseBack(monitors::store);
-        monitors.onChange(probing::apply);
+        scheduling.onDatabaseBack(monitors::store);
+        monitors.onChange(scheduling::apply);
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
-        Health health = new Health(db, recorder, probing, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
+        Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
         routes.addAll(pages(config));
@@ -96,7 +96,7 @@ public final class App implements AutoCloseable {
                     + "or run: mcpwatch user set-password", config.server().host(), web.port(), code);
         }
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
-        probing.start();
+        scheduling.start();
         if (watcher != null) {
             watcher.start();
         }
@@ -125,8 +125,8 @@ public final class App implements AutoCloseable {
         return recorder;
     }
 
-    public Probing probing() {
-        return probing;
+    public Scheduling scheduling() {
+        return scheduling;
     }
 
     public Alerting alerting() {
@@ -148,7 +148,7 @@ public final class App implements AutoCloseable {
     }
 
     /** Where monitor events are published, inside the transactions that produce them. */
-    public Events events() {
+    public MonitorEvents events() {
         return events;
     }
 
@@ -193,7 +193,7 @@ public final class App implements AutoCloseable {
             watcher.close();
         }
         web.close();
-        probing.close();
+        scheduling.close();
         alerting.close();
         recorder.flush();
         db.close();

@@ -1,17 +1,18 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.alert.channel.Attempt;
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.web.Routes;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -55,8 +56,8 @@ public final class Alerting implements AutoCloseable {
     private volatile String lastFailure;
     private long lastPrune;
 
-    private Alerting(AlertingConfig config, Database db, Events events, MonitorRegistry registry, Incidents incidents, String node,
-            Supplier<String> publicBase, InstantSource clock) {
+    private Alerting(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, InstantSource clock) {
         this.config = config;
         this.db = db;
         this.clock = clock;
@@ -78,7 +79,7 @@ public final class Alerting implements AutoCloseable {
      * every step that waits for a time (a backoff, an escalation delay, a window's end, a digest's
      * period) reads it from {@code clock}.
      */
-    public static Alerting start(AlertingConfig config, Database db, Events events, MonitorRegistry registry, Incidents incidents,
+    public static Alerting start(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
             String node, Supplier<String> publicBase, InstantSource clock) {
         Alerting a = unstarted(config, db, events, registry, incidents, node, publicBase, clock);
         a.started = true;
@@ -87,8 +88,8 @@ public final class Alerting implements AutoCloseable {
     }
 
     /** Alerting without its loop: a {@link #round} runs only when called (tests that move a clock by hand). */
-    static Alerting unstarted(AlertingConfig config, Database db, Events events, MonitorRegistry registry, Incidents incidents, String node,
-            Supplier<String> publicBase, InstantSource clock) {
+    static Alerting unstarted(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, InstantSource clock) {
         Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase, clock);
         a.describe();
         return a;
@@ -134,7 +135,8 @@ public final class Alerting implements AutoCloseable {
         }
         Alert alert = payloads.test(channel.name(), now);
         long t0 = System.nanoTime();
-        Result r = channel.send(alert, new Delivery(now, 1, channel.timeout() != null ? channel.timeout() : defaultTimeout, null));
+        Result r = channel.send(alert, new Attempt(now, 1, Instant.ofEpochMilli(now), channel.timeout() != null ? channel.timeout() : defaultTimeout,
+                null));
         return new TestOutcome(channel.type(), r, (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -1,8 +1,8 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.alert.channel.Attempt;
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.probe.Json;
@@ -11,6 +11,7 @@ import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.store.OutboxStore.OutboxRow;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ final class DeliveryWorker {
             Thread self = Thread.currentThread();
             var stop = watchdog.schedule(self::interrupt, timeout.plus(HARD_DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
             try {
-                result = channel.send(alert, new Delivery(row.id(), attempt, timeout, thread));
+                result = channel.send(alert, new Attempt(row.id(), attempt, Instant.ofEpochMilli(started), timeout, thread));
             } finally {
                 stop.cancel(false);
                 if (Thread.interrupted()) {

@@ -4,8 +4,8 @@ import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.Severity;
-import dev.mcpwatch.monitor.EventListener;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.DigestStore;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A bug here must not stop incidents from being recorded: a runtime error is logged and the event
  * goes unalerted, while a database error propagates and rolls back with the change.
  */
-final class OutboxWriter implements EventListener {
+final class OutboxWriter implements MonitorEvents.Listener {
     private static final Logger log = LoggerFactory.getLogger(OutboxWriter.class);
 
     private final Supplier<AlertingConfig> config;

@@ -37,23 +37,23 @@ final class AlertingOnIncidentPage implements IncidentAlerting {
     }
 
     @Override
-    public List<Delivery> deliveries(long incidentId) throws Exception {
+    public List<AttemptLine> deliveries(long incidentId) throws Exception {
         List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.forIncident(c, incidentId));
         Map<Long, List<OutboxStore.AttemptRow>> attempts = db.read(c -> outbox.attempts(c, rows.stream().map(OutboxStore.OutboxRow::id).toList()));
-        List<Delivery> out = new ArrayList<>();
+        List<AttemptLine> out = new ArrayList<>();
         for (OutboxStore.OutboxRow row : rows) {
             List<OutboxStore.AttemptRow> tried = attempts.getOrDefault(row.id(), List.of());
             if (tried.isEmpty()) {
-                out.add(new Delivery(row.createdAt(), row.channel(), row.event(), row.status(), 0,
+                out.add(new AttemptLine(row.createdAt(), row.channel(), row.event(), row.status(), 0,
                         row.lastError() == null ? "not attempted yet" : row.lastError()));
             }
             for (OutboxStore.AttemptRow a : tried) {
                 String detail = (a.responseCode() == null ? "" : "HTTP " + a.responseCode() + ", ") + a.latencyMs() + " ms"
                         + (a.error() == null ? "" : ", " + a.error());
-                out.add(new Delivery(a.startedAt(), row.channel(), row.event(), a.outcome(), a.attempt(), detail));
+                out.add(new AttemptLine(a.startedAt(), row.channel(), row.event(), a.outcome(), a.attempt(), detail));
             }
         }
-        out.sort(java.util.Comparator.comparingLong(Delivery::at));
+        out.sort(java.util.Comparator.comparingLong(AttemptLine::at));
         return out;
     }
 

@@ -18,10 +18,10 @@ public interface IncidentAlerting {
     void acknowledge(long incidentId, String by) throws Exception;
 
     /** The delivery attempts of an incident's alerts, oldest first. */
-    List<Delivery> deliveries(long incidentId) throws Exception;
+    List<AttemptLine> deliveries(long incidentId) throws Exception;
 
     /** One delivery attempt, as the incident page lists it. */
-    record Delivery(long at, String channel, String event, String outcome, int attempt, String detail) {}
+    record AttemptLine(long at, String channel, String event, String outcome, int attempt, String detail) {}
 
     IncidentAlerting NONE = new IncidentAlerting() {
         @Override
@@ -35,7 +35,7 @@ public interface IncidentAlerting {
         }
 
         @Override
-        public List<Delivery> deliveries(long incidentId) {
+        public List<AttemptLine> deliveries(long incidentId) {
             return List.of();
         }
     };

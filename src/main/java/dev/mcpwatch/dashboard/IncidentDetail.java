@@ -15,7 +15,7 @@ import java.util.NoSuchElementException;
 public final class IncidentDetail {
 
     public record Page(Frame frame, Incident incident, String monitorName, List<TimelineEntry> timeline,
-            List<TimelineEntry> severityChanges, List<TimelineEntry> updates, List<IncidentAlerting.Delivery> deliveries,
+            List<TimelineEntry> severityChanges, List<TimelineEntry> updates, List<IncidentAlerting.AttemptLine> deliveries,
             String deliveriesError, boolean canAcknowledge, List<String> states, String error, long now) {}
 
     public record ListPage(Frame frame, String status, List<Incident> incidents, String next, long now) {}
@@ -37,7 +37,7 @@ public final class IncidentDetail {
         }
         var monitor = db.read(c -> monitors.get(c, incident.monitorId()));
         List<TimelineEntry> timeline = db.read(c -> incidents.events(c, id)).stream().map(TimelineEntry::of).toList();
-        List<IncidentAlerting.Delivery> deliveries = new ArrayList<>();
+        List<IncidentAlerting.AttemptLine> deliveries = new ArrayList<>();
         String deliveriesError = null;
         try {
             deliveries.addAll(alerting.deliveries(id));

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class Health implements Supplier<HealthReport> {
     private final Database db;
     private final ResultRecorder recorder;
-    private final Probing probing;
+    private final Scheduling scheduling;
     private final MonitorRegistry registry;
     private final String node;
     private final InstantSource clock;
@@ -27,11 +27,11 @@ public final class Health implements Supplier<HealthReport> {
     private final MonitorStore monitors = new MonitorStore();
 
     /** {@code config} says where the watched configuration stands, or gives null when no file is watched. */
-    public Health(Database db, ResultRecorder recorder, Probing probing, MonitorRegistry registry, String node, InstantSource clock,
+    public Health(Database db, ResultRecorder recorder, Scheduling scheduling, MonitorRegistry registry, String node, InstantSource clock,
             Supplier<ConfigWatcher.Status> config) {
         this.db = db;
         this.recorder = recorder;
-        this.probing = probing;
+        this.scheduling = scheduling;
         this.registry = registry;
         this.node = node;
         this.clock = clock;
@@ -51,7 +51,7 @@ public final class Health implements Supplier<HealthReport> {
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
         return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node, (clock.millis() - startedAt) / 1000,
                 new HealthReport.Database(kind, store, db.freeBytes()),
-                new HealthReport.Probing(probing.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus, probing.lateness()),
+                new HealthReport.Probing(scheduling.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus, scheduling.lateness()),
                 config.get());
     }
 }

@@ -37,12 +37,12 @@ public final class Incidents {
     record AfterProbe(Long incidentId, boolean open) {}
 
     private final Database db;
-    private final Events events;
+    private final MonitorEvents events;
     private final InstantSource clock;
     private final IncidentStore store = new IncidentStore();
     private final StateStore states;
 
-    public Incidents(Database db, Events events, InstantSource clock) {
+    public Incidents(Database db, MonitorEvents events, InstantSource clock) {
         this.db = db;
         this.events = events;
         this.clock = clock;

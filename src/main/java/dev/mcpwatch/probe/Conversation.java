@@ -37,17 +37,17 @@ final class Conversation {
      * Opens the conversation in {@code era}, or detects the era when it is null: a modern
      * {@code server/discover} first, and the legacy handshake when the answer is not a modern one.
      */
-    Dialect open(Era era) {
+    RequestShape open(Era era) {
         if (era == Era.LEGACY) {
             return initialize(spec.revision() != null ? spec.revision() : Era.LEGACY.latestRevision(), false);
         }
-        Dialect modern = discover(era == null);
+        RequestShape modern = discover(era == null);
         return modern != null ? modern : initialize(Era.LEGACY.latestRevision(), true);
     }
 
     // ---- legacy era -------------------------------------------------------------------------
 
-    private Dialect initialize(String revision, boolean detected) {
+    private RequestShape initialize(String revision, boolean detected) {
         ObjectNode params = Json.object();
         params.put("protocolVersion", revision);
         params.putObject("capabilities");
@@ -86,7 +86,7 @@ final class Conversation {
             throw new ProbeFailure(Reason.PROTOCOL_VERSION_UNSUPPORTED, Phase.INITIALIZE, "Server chose protocol version "
                     + Text.clip(negotiated, 40) + "; mcpwatch speaks " + String.join(", ", Era.LEGACY_REVISIONS) + " in the initialize handshake");
         }
-        Dialect dialect = new Dialect.Legacy(negotiated);
+        RequestShape dialect = new RequestShape.Legacy(negotiated);
         channel.notify(Phase.INITIALIZED, JsonRpc.notification("notifications/initialized"),
                 dialect.headers("notifications/initialized", null, Map.of()), spec.timeouts().step());
         return dialect;
@@ -99,8 +99,8 @@ final class Conversation {
      * modern one (any other error status or JSON-RPC error, no {@code supportedVersions}, and on
      * stdio silence) means a legacy server: returns null so the caller falls back to initialize.
      */
-    private Dialect discover(boolean detecting) {
-        Dialect.Modern modern = new Dialect.Modern(Era.MODERN.latestRevision());
+    private RequestShape discover(boolean detecting) {
+        RequestShape.Modern modern = new RequestShape.Modern(Era.MODERN.latestRevision());
         ObjectNode request = JsonRpc.request(nextId++, "server/discover", modern.params(Json.object()));
         Duration limit = spec.timeouts().initialize();
         if (detecting && stdio) {
@@ -165,7 +165,7 @@ final class Conversation {
     // ---- tools ------------------------------------------------------------------------------
 
     /** Lists every tool across pages and checks the list against the expectations. */
-    ToolList listTools(Dialect dialect) {
+    ToolList listTools(RequestShape dialect) {
         ProbeSpec.Expectations expect = spec.expect();
         if (!capabilities.has("tools")) {
             if (expect.minTools() > 0 || !expect.requiredTools().isEmpty()) {
@@ -253,7 +253,7 @@ final class Conversation {
      * all of them fail (nothing an agent needs works), and when some succeed it stays healthy with
      * each outcome recorded, so detection can tell a degraded server from a down one.
      */
-    void callTools(Dialect dialect, ToolList tools) {
+    void callTools(RequestShape dialect, ToolList tools) {
         List<ProbeSpec.ToolCall> calls = spec.toolCalls();
         if (calls.size() == 1) {
             callTool(dialect, tools, calls.getFirst());
@@ -283,7 +283,7 @@ final class Conversation {
     }
 
     /** Calls one health-check tool and checks its result. */
-    private void callTool(Dialect dialect, ToolList tools, ProbeSpec.ToolCall call) {
+    private void callTool(RequestShape dialect, ToolList tools, ProbeSpec.ToolCall call) {
         ToolSnapshot tool = tools == null ? null : tools.find(call.name());
         if (tools != null && tool == null) {
             throw new ProbeFailure(Reason.TOOLS_MISSING, Phase.TOOL_CALL, "Health-check tool `" + call.name()
@@ -365,7 +365,7 @@ final class Conversation {
             String header = prop.getValue().path("x-mcp-header").stringValue(null);
             if (header != null && value != null && !value.isNull()) {
                 if (value.isString()) {
-                    out.put("Mcp-Param-" + header, Dialect.headerValue(value.stringValue()));
+                    out.put("Mcp-Param-" + header, RequestShape.headerValue(value.stringValue()));
                 } else if (value.isIntegralNumber() || value.isBoolean()) {
                     out.put("Mcp-Param-" + header, value.asString());
                 }

@@ -1,9 +1,9 @@
 package dev.mcpwatch.status;
 
 import dev.mcpwatch.incident.Severity;
-import dev.mcpwatch.monitor.EventListener;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * guide asks for one within five minutes); when an incident that had updates resolves, a "resolved"
  * update closes its public story.
  */
-public final class StatusUpdates implements EventListener {
+public final class StatusUpdates implements MonitorEvents.Listener {
     public static final String KIND = "status_update";
     public static final List<String> STATES = List.of("investigating", "identified", "monitoring", "resolved");
     public static final String AUTHOR = "mcpwatch";

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
@@ -74,8 +74,8 @@ class MultiNodeDeliveryTest {
                     return id;
                 });
 
-                Events eventsA = new Events();
-                Events eventsB = new Events();
+                MonitorEvents eventsA = new MonitorEvents();
+                MonitorEvents eventsB = new MonitorEvents();
                 Alerting nodeA = Alerting.start(config, a, eventsA, new MonitorRegistry(), new Incidents(a, eventsA, InstantSource.system()),
                         "node-a", () -> "http://a", InstantSource.system());
                 Alerting nodeB = Alerting.start(config, b, eventsB, new MonitorRegistry(), new Incidents(b, eventsB, InstantSource.system()),

@@ -9,9 +9,9 @@ import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.MonitorState;
 import dev.mcpwatch.incident.TimelineEvent;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.DetectionStore;
@@ -46,7 +46,7 @@ final class Replay implements AutoCloseable {
     /** With these rules instead of all of them. */
     Replay(StorageSettings storage, List<Rule> rules) {
         this.db = Database.open(storage);
-        Events bus = new Events();
+        MonitorEvents bus = new MonitorEvents();
         bus.listen((c, e) -> events.add(e));
         this.recorder = new ResultRecorder(db, "test", 1_000, new Incidents(db, bus, InstantSource.system()), InstantSource.system());
         recorder.assessWith(new Detector(db.dialect(), bus, rules));

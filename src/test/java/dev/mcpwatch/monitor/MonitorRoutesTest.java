@@ -68,7 +68,7 @@ class MonitorRoutesTest {
     void start() {
         db = Databases.sqlite();
         recorder = Results.recorder(db, "default", 1_000);
-        ApiMonitors none = new ApiMonitors(db, k -> null, Set::of, new Incidents(db, new Events(), InstantSource.system()),
+        ApiMonitors none = new ApiMonitors(db, k -> null, Set::of, new Incidents(db, new MonitorEvents(), InstantSource.system()),
                 InstantSource.system());
         api = WebServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), List.of(new HealthRoutes(health::get),
                 new MonitorRoutes(db, none, InstantSource.system()), new IncidentRoutes(db)));

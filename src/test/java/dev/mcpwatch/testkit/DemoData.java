@@ -2,8 +2,8 @@ package dev.mcpwatch.testkit;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
@@ -54,7 +54,7 @@ public final class DemoData {
         Random random = new Random(42);
         try (Database db = Database.open(storage)) {
             db.transaction(c -> new MonitorStore().sync(c, monitors, now)); // names for the automatic updates
-            Events events = new Events();
+            MonitorEvents events = new MonitorEvents();
             Incidents incidents = new Incidents(db, events, InstantSource.system());
             events.listen(new StatusUpdates(() -> { }, incidents)); // the automatic "investigating" of the P1, as serve posts it
             ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, incidents, InstantSource.system());

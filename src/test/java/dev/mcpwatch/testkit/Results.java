@@ -3,8 +3,8 @@ package dev.mcpwatch.testkit;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Failure;
@@ -38,7 +38,7 @@ public final class Results {
 
     /** A recorder that records into {@code db}, publishing its monitor events to a bus nobody listens to. */
     public static ResultRecorder recorder(Database db, String location, int capacity) {
-        return new ResultRecorder(db, location, capacity, new Incidents(db, new Events(), InstantSource.system()), InstantSource.system());
+        return new ResultRecorder(db, location, capacity, new Incidents(db, new MonitorEvents(), InstantSource.system()), InstantSource.system());
     }
 
     /** Monitors from YAML, loaded exactly as a configuration file would be (no environment). */

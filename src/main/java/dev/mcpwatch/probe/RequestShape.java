@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * carry the negotiated version in a header; modern ones carry version, identity and capabilities in
  * {@code _meta} and mirror method and name into headers.
  */
-sealed interface Dialect {
+sealed interface RequestShape {
     Era era();
 
     String version();
@@ -22,7 +22,7 @@ sealed interface Dialect {
     /** HTTP headers for a request; {@code name} is the tool name for tools/call, else null. */
     Map<String, String> headers(String method, String name, Map<String, String> paramHeaders);
 
-    record Legacy(String version) implements Dialect {
+    record Legacy(String version) implements RequestShape {
         @Override
         public Era era() {
             return Era.LEGACY;
@@ -39,7 +39,7 @@ sealed interface Dialect {
         }
     }
 
-    record Modern(String version) implements Dialect {
+    record Modern(String version) implements RequestShape {
         @Override
         public Era era() {
             return Era.MODERN;

@@ -16,27 +16,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps monitors probed. Normally through the database scheduler; when the database cannot be
- * written for {@link #FAILURES_BEFORE_FALLBACK} heartbeats in a row, through an in-memory loop on this
- * node, while results wait in the recorder; back to the database scheduler once the database takes
- * writes again and the waiting results are in. The heartbeat is a write to this node's row.
+ * Decides which schedule keeps the monitors probed. Normally the database's ({@link DatabaseSchedule});
+ * when the database cannot be written for {@link #FAILURES_BEFORE_FALLBACK} heartbeats in a row, this
+ * node's memory ({@link MemorySchedule}), while results wait in the recorder; back to the database's
+ * once it takes writes again and the waiting results are in. The heartbeat is a write to this node's row.
  */
-public final class Probing implements AutoCloseable {
+public final class Scheduling implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
     static final int FAILURES_BEFORE_FALLBACK = 2;
-    private static final Logger log = LoggerFactory.getLogger(Probing.class);
+    private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
 
     public enum Mode { DATABASE, FALLBACK }
 
     private final Database db;
     private final MonitorRegistry registry;
-    private final ProbeRunner runner;
+    private final ProbeAndRecord runner;
     private final Retention retention;
     private final ResultRecorder recorder;
     private final String nodeName;
     private final String location;
     private final int maxConcurrent;
-    private final FallbackLoop fallback;
+    private final MemorySchedule fallback;
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
     private final Lateness lateness = new Lateness();
@@ -44,12 +44,12 @@ public final class Probing implements AutoCloseable {
     private final ScheduledTaskStore tasks = new ScheduledTaskStore();
     private final InstantSource clock;
     private final long startedAt;
-    private volatile ProbeScheduler scheduler;
+    private volatile DatabaseSchedule scheduler;
     private volatile Mode mode = Mode.DATABASE;
     private int failures;
     private Runnable onDatabaseBack = () -> { };
 
-    public Probing(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, ResultRecorder recorder,
+    public Scheduling(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, ResultRecorder recorder,
             String nodeName, String location, int maxConcurrent, InstantSource clock) {
         this.db = db;
         this.registry = registry;
@@ -59,7 +59,7 @@ public final class Probing implements AutoCloseable {
         this.nodeName = nodeName;
         this.location = location;
         this.maxConcurrent = maxConcurrent;
-        this.fallback = new FallbackLoop(registry, runner);
+        this.fallback = new MemorySchedule(registry, runner);
         this.clock = clock;
         this.startedAt = clock.millis();
     }
@@ -138,7 +138,7 @@ public final class Probing implements AutoCloseable {
      */
     private void startScheduler() {
         releaseOwnExecutions();
-        scheduler = new ProbeScheduler(db, registry, runner, retention, nodeName, maxConcurrent, lateness, clock);
+        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, maxConcurrent, lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));
@@ -163,7 +163,7 @@ public final class Probing implements AutoCloseable {
     private void enterFallback() {
         log.error("database cannot be written: probing continues from memory on this node until it is back");
         if (scheduler != null) {
-            ProbeScheduler s = scheduler;
+            DatabaseSchedule s = scheduler;
             scheduler = null;
             Thread.ofVirtual().start(s::stop); // stopping waits for running probes; do not hold the watch
         }

@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * after {@link #MISSED_HEARTBEATS} missed beats another node revives its executions. Probes run on
  * virtual threads, so a slow server only holds its own.
  */
-final class ProbeScheduler {
+final class DatabaseSchedule {
     static final String PROBE_TASK = "probe";
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
     static final int MISSED_HEARTBEATS = 4;
-    private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
+    private static final Logger log = LoggerFactory.getLogger(DatabaseSchedule.class);
 
     private static final int BATCH = 1_000;
 
@@ -47,7 +47,7 @@ final class ProbeScheduler {
      * {@code clock} is what this class plans by (first runs, the next run after a probe, lateness);
      * db-scheduler keeps its own clock for when it picks executions.
      */
-    ProbeScheduler(Database db, MonitorRegistry registry, ProbeRunner runner, Retention retention, String nodeName, int maxConcurrent,
+    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, String nodeName, int maxConcurrent,
             Lateness lateness, InstantSource clock) {
         this.db = db;
         this.clock = clock;

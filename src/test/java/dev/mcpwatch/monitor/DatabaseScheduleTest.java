@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Scheduling thousands of monitors at start-up: batched, each exactly once, however often it is asked. */
-class ProbeSchedulerTest {
+class DatabaseScheduleTest {
 
     @Test
     void thousandsOfMonitorsAreScheduledOnceEachAndAgainOnlyTheNewOnes() throws Exception {
@@ -25,8 +25,8 @@ class ProbeSchedulerTest {
                 Duration.ofDays(7), Duration.ofDays(400), 100);
         try (Database db = Database.open(storage)) {
             ResultRecorder recorder = Results.recorder(db, "test", 100);
-            ProbeScheduler scheduler = new ProbeScheduler(db, new MonitorRegistry(),
-                    new ProbeRunner(new Prober(), recorder, 4, InstantSource.system()), new Retention(db, storage, InstantSource.system()),
+            DatabaseSchedule scheduler = new DatabaseSchedule(db, new MonitorRegistry(),
+                    new ProbeAndRecord(new Prober(), recorder, 4, InstantSource.system()), new Retention(db, storage, InstantSource.system()),
                     "test-node", 4, new Lateness(), InstantSource.system());
 
             scheduler.add(monitors(2_500));

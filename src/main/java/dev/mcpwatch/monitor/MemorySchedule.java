@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  * this node on an in-memory timer, results waiting in the recorder's buffer. Only used in that
  * degraded mode; the database scheduler takes over again as soon as the database is back.
  */
-final class FallbackLoop {
+final class MemorySchedule {
     private final MonitorRegistry registry;
-    private final ProbeRunner runner;
+    private final ProbeAndRecord runner;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-fallback-timer").factory());
     private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    FallbackLoop(MonitorRegistry registry, ProbeRunner runner) {
+    MemorySchedule(MonitorRegistry registry, ProbeAndRecord runner) {
         this.registry = registry;
         this.runner = runner;
     }
@@ -30,7 +30,7 @@ final class FallbackLoop {
     synchronized void start() {
         running = true;
         for (MonitorConfig m : registry.all()) {
-            plan(m.id(), ProbeScheduler.spread(m));
+            plan(m.id(), DatabaseSchedule.spread(m));
         }
     }
 
@@ -46,7 +46,7 @@ final class FallbackLoop {
 
     void add(Iterable<MonitorConfig> monitors) {
         if (running) {
-            monitors.forEach(m -> plan(m.id(), ProbeScheduler.spread(m)));
+            monitors.forEach(m -> plan(m.id(), DatabaseSchedule.spread(m)));
         }
     }
 

@@ -12,19 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one probe of a monitor, records it, and says when to probe next: the normal interval, or the
- * short retry interval while a failure is unconfirmed (suspect) or a recovery is (down, succeeding),
- * so that detection does not wait for three full intervals. At most {@code maxConcurrent} probes run
- * at once, whoever schedules them.
+ * Probes a monitor once (with the {@link Prober}), records the result (with the {@link ResultRecorder}),
+ * and says when to probe it next: the normal interval, or the short retry interval while a failure
+ * is unconfirmed (suspect) or a recovery is (down, succeeding), so that detection does not wait for
+ * three full intervals. At most {@code maxConcurrent} probes run at once, whichever schedule runs them.
  */
-public final class ProbeRunner {
-    private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
+public final class ProbeAndRecord {
+    private static final Logger log = LoggerFactory.getLogger(ProbeAndRecord.class);
     private final Prober prober;
     private final ResultRecorder recorder;
     private final Semaphore slots;
     private final InstantSource clock;
 
-    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent, InstantSource clock) {
+    public ProbeAndRecord(Prober prober, ResultRecorder recorder, int maxConcurrent, InstantSource clock) {
         this.prober = prober;
         this.recorder = recorder;
         this.slots = new Semaphore(maxConcurrent);

@@ -84,7 +84,7 @@ public final class App implements AutoCloseable {
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
         monitors.onChange(scheduling::apply);
-        this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload);
+        this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload, clock);
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
 
+    private final InstantSource clock;
     private final McpwatchConfig initial;
     private final Database db;
     private final MonitorEvents events = new MonitorEvents();
@@ -60,8 +61,6 @@ public final class App implements AutoCloseable {
     private final Alerting alerting;
     private final ConfigWatcher watcher;
     private AuthService auth;
-
-    private final InstantSource clock;
     private volatile McpwatchConfig current;
 
     private App(McpwatchConfig config, Path source, InstantSource clock) {

@@ -20,6 +20,9 @@ import dev.mcpwatch.monitor.ProbeAndRecord;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.Retention;
 import dev.mcpwatch.monitor.Scheduling;
+import dev.mcpwatch.oauth.GrantStore;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.status.StatusPages;
@@ -74,8 +77,9 @@ public final class App implements AutoCloseable {
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), clock);
-        this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, incidents, clock);
+        ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db, clock), clock);
+        this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, name -> current.web().allowsApiEnv(name), incidents,
+                clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
         this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
@@ -101,6 +105,24 @@ public final class App implements AutoCloseable {
         }
         log.info("mcpwatch {} serving {} monitors; API on http://{}:{}/ ; data in {}", Prober.VERSION, monitors.registry().size(),
                 config.server().host(), web.port(), config.storage().url());
+    }
+
+    /**
+     * The OAuth clients of the monitors with an auth block. Logins of users (authorization_code) are
+     * kept in the database, sealed with MCPWATCH_OAUTH_KEY; without the key those monitors are
+     * auth-walled with a message saying so, and client-credentials monitors work as ever.
+     */
+    private static OAuthClients oauthClients(Database db, InstantSource clock) {
+        GrantStore grants = null;
+        String key = System.getenv("MCPWATCH_OAUTH_KEY");
+        if (key != null) {
+            try {
+                grants = GrantStore.open(db, key);
+            } catch (OAuthException e) {
+                log.warn("OAuth logins cannot be used: {}", e.getMessage());
+            }
+        }
+        return OAuthClients.unattended(clock, grants);
     }
 
     public static App start(McpwatchConfig config, Path source) {
@@ -157,12 +179,12 @@ public final class App implements AutoCloseable {
      */
     private List<Routes> pages(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web(), clock);
-        StatusPages pages = new StatusPages(db, () -> current.web());
+        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance());
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
-        StatusUpdates updates = new StatusUpdates(status::invalidate, incidents);
+        StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);
         return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock),
-                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> current.web(), clock));
+                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> alerting.config().maintenance(), () -> current.web(), clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */

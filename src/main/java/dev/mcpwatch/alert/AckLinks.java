@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * "mcpwatch-ack:" + INCIDENT + ":" + EXPIRES)). It grants one thing, acknowledging that incident
  * until it expires; changing the secret revokes every link out there.
  */
-final class AckLinks {
+public final class AckLinks {
     private static final String PURPOSE = "mcpwatch-ack:";
 
     private final byte[] secret;

@@ -100,10 +100,10 @@ final class OutboxWriter implements MonitorEvents.Listener {
 
     private int severityChanged(Connection c, AlertingConfig cfg, MonitorEvent.SeverityChanged s) throws SQLException {
         // the event is the authority on the new severity, whether or not the row was updated first
-        Incident inc = incidents.get(c, s.incidentId()).withSeverity(s.to());
+        Incident inc = incidents.get(c, s.incidentId()).withSeverityNow(s.to());
         MonitorInfo m = MonitorInfo.lookup(c, registry, s.monitorId());
         Alert alert = payloads.incident("incident.severity_changed", inc, m, incidents.failingLocations(c, inc), s.at(),
-                new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null));
+                new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null, s.why()));
         Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, inc.id());
         boolean held = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(s.at())) != null;
         Set<String> done = new LinkedHashSet<>();

@@ -1,8 +1,10 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,6 +41,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
     public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+    /** A monitor is probed at least once a day: a longer interval is a mistake, not a monitor. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(24);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -49,11 +53,11 @@ public final class ConfigLoader {
             "minute_rollup_retention", "buffer");
     private static final Set<String> MONITOR_SETTINGS = Set.of("transport", "protocol", "headers", "interval", "timeout",
             "initialize_timeout", "retry_interval", "thresholds", "expect", "tags", "runbook_url", "locations", "tls", "env", "cwd", "paused",
-            "detection");
-    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command"));
+            "detection", "allow_insecure_redirect");
+    private static final Set<String> MONITOR = union(MONITOR_SETTINGS, Set.of("id", "name", "url", "command", "auth"));
     private static final Set<String> THRESHOLDS = Set.of("failure", "success");
     private static final Set<String> EXPECT = Set.of("min_tools", "tools", "call", "calls");
-    private static final Set<String> CALL = Set.of("tool", "arguments", "contains");
+    private static final Set<String> CALL = Set.of("tool", "arguments", "contains", "input_responses");
     private static final Set<String> TLS = Set.of("ca_file");
 
     private final Function<String, String> env;
@@ -225,7 +229,7 @@ public final class ConfigLoader {
     private static MonitorConfig builtInDefaults() {
         return new MonitorConfig(null, null, Transport.STREAMABLE_HTTP, null, List.of(), Map.of(), null, null, Map.of(),
                 Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), 3, 2, 1,
-                List.of(), null, List.of(), null, List.of(), List.of(), false, List.of(), DetectionSettings.DEFAULT);
+                List.of(), null, List.of(), null, List.of(), List.of(), false, List.of(), DetectionSettings.DEFAULT, null, false);
     }
 
     private MonitorConfig monitor(Node m, MonitorConfig defaults) {
@@ -269,7 +273,9 @@ public final class ConfigLoader {
             } else if (url == null) {
                 n.get("url").problem("is required (the MCP endpoint, e.g. https://example.com/mcp)");
             } else if (!isHttpUrl(url)) {
-                n.get("url").problem("must be an http:// or https:// URL with a host, got '" + url + "'");
+                n.get("url").problem("must be an http:// or https:// URL with a host, got '" + Urls.redact(url) + "'");
+            } else if (URI.create(url).getPort() == 0 || URI.create(url).getPort() > 65535) {
+                n.get("url").problem("has port " + URI.create(url).getPort() + "; a port is 1 to 65535 (or left out for the scheme's own)");
             }
         }
         String protocol = n.string("protocol", base.protocol());
@@ -301,6 +307,11 @@ public final class ConfigLoader {
         boolean bothRead = !n.get("interval").hasProblem() && !n.get("timeout").hasProblem();
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             n.get("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
+        } else if (interval.compareTo(MAX_INTERVAL) > 0) {
+            n.get("interval").problem("must be at most 24h, got " + pretty(interval));
+        }
+        if (retry.compareTo(MAX_INTERVAL) > 0) {
+            n.get("retry_interval").problem("must be at most 24h, got " + pretty(retry));
         }
         if (timeoutSet && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
             n.get("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout)
@@ -363,11 +374,17 @@ public final class ConfigLoader {
             }
         }
         boolean paused = n.bool("paused", base.paused());
+        OAuthSettings oauth = OAuthSettingsReader.read(n.get("auth"), transport);
+        if (oauth != null && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+            n.get("auth").problem("and an Authorization header both set credentials; keep one");
+        }
+        boolean insecureRedirect = n.bool("allow_insecure_redirect", base.allowInsecureRedirect());
         return new MonitorConfig(id, name, transport, url, command, stdioEnv, cwd, protocol, headers, interval, timeout,
-                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection);
+                initTimeout, retry, failure, success, minTools, tools, null, tags, runbook, locations, trust, paused, calls, detection,
+                oauth, insecureRedirect);
     }
 
-    /** One health-check call: a mapping with tool, arguments and contains. */
+    /** One health-check call: a mapping with tool, arguments, contains and input_responses. */
     private static MonitorConfig.ToolCallConfig toolCall(Node callNode) {
         if (!callNode.requireObject()) {
             return null;
@@ -379,7 +396,20 @@ public final class ConfigLoader {
             callNode.get("arguments").problem("must be a mapping of argument names to values, got " + Node.kind(args));
             args = null;
         }
-        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null));
+        JsonNode answers = callNode.get("input_responses").raw();
+        if (answers != null && !answers.isObject()) {
+            callNode.get("input_responses").problem("must be a mapping from the server's input request keys to answers "
+                    + "(e.g. confirm: {action: accept, content: {confirmed: true}}), got " + Node.kind(answers));
+            answers = null;
+        } else if (answers != null) {
+            for (var e : answers.properties()) {
+                if (!e.getValue().isObject()) {
+                    callNode.get("input_responses").get(e.getKey()).problem("must be a mapping (the answer the server asked for), got "
+                            + Node.kind(e.getValue()));
+                }
+            }
+        }
+        return tool == null ? null : new MonitorConfig.ToolCallConfig(tool, args, callNode.string("contains", null), answers);
     }
 
     private static List<X509Certificate> certificates(Path pem, Node where) {
@@ -435,6 +465,12 @@ public final class ConfigLoader {
             return null;
         }
         if (node.isString()) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            if (path.contains(".auth.") && OAuthSettingsReader.SECRETS.contains(key) && !node.stringValue().contains("${")) {
+                problems.add(new Problem(file, path, "must come from the environment, e.g. ${MCP_CLIENT_SECRET}; a secret is never "
+                        + "written in the configuration (the value is not shown)"));
+                return node;
+            }
             try {
                 return StringNode.valueOf(EnvSubstitution.apply(node.stringValue(), env));
             } catch (IllegalArgumentException e) {

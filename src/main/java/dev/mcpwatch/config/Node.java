@@ -113,12 +113,13 @@ final class Node {
             n.problem("must be a whole number, got " + describe(n.json));
             return fallback;
         }
-        long v = n.json.isIntegralNumber() ? n.json.asLong() : Long.parseLong(n.json.asString());
-        if (v < min || v > max) {
+        // As a BigInteger: a number of twenty digits must be refused as out of range, not wrap around.
+        java.math.BigInteger v = n.json.isIntegralNumber() ? n.json.bigIntegerValue() : new java.math.BigInteger(n.json.asString());
+        if (v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
             n.problem("must be between " + min + " and " + max + ", got " + v);
             return fallback;
         }
-        return (int) v;
+        return v.intValue();
     }
 
     boolean bool(String key, boolean fallback) {
@@ -144,6 +145,9 @@ final class Node {
         String text = n.json.isNumber() || n.json.isString() ? n.json.asString().strip() : null;
         try {
             return Durations.parse(text);
+        } catch (Durations.OutOfRange e) {
+            n.problem("must be at most " + Durations.MAX_TEXT + ", got " + describe(n.json));
+            return fallback;
         } catch (IllegalArgumentException e) {
             n.problem("must be a duration like 30s, 5m or 500ms, got " + describe(n.json));
             return fallback;

@@ -12,12 +12,34 @@ import java.util.Optional;
  * @param sessionIdle    a session not used for this long ends
  * @param sessionMax     a session ends this long after login, used or not
  * @param statusPages    the public status pages, each at {@code /status/{slug}}
+ * @param apiEnvAllow    the environment variables a monitor added from the dashboard or the API may
+ *                       reference: names, or prefixes ending in {@code *}; none by default
  */
-public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages) {
-    public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of());
+public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages,
+        List<String> apiEnvAllow) {
+    public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of(), List.of());
 
     public WebSettings {
         statusPages = List.copyOf(statusPages);
+        apiEnvAllow = List.copyOf(apiEnvAllow);
+    }
+
+    public WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages) {
+        this(trustProxy, sessionIdle, sessionMax, statusPages, List.of());
+    }
+
+    /**
+     * Whether a monitor from the dashboard or the API may read this environment variable. Nothing
+     * is allowed unless listed: the process also holds the database password, webhook signing
+     * secrets and channel keys, and an API user chooses where a monitor's headers are sent.
+     */
+    public boolean allowsApiEnv(String name) {
+        for (String allowed : apiEnvAllow) {
+            if (allowed.endsWith("*") ? name.startsWith(allowed.substring(0, allowed.length() - 1)) : name.equals(allowed)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<StatusPageConfig> statusPage(String slug) {
@@ -29,10 +51,19 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
         return statusPages.stream().anyMatch(p -> p.monitors().contains(monitorId));
     }
 
-    /** One public status page: its address, its heading and the monitors it shows, in order. */
-    public record StatusPageConfig(String slug, String title, String description, List<String> monitors) {
+    /**
+     * One public status page: its address, its heading, the monitors it shows, in order, and those of
+     * them marked critical (the page says "Major outage" when all of these are down, not only when
+     * every monitor is).
+     */
+    public record StatusPageConfig(String slug, String title, String description, List<String> monitors, List<String> critical) {
         public StatusPageConfig {
             monitors = List.copyOf(monitors);
+            critical = critical == null ? List.of() : List.copyOf(critical);
+        }
+
+        public StatusPageConfig(String slug, String title, String description, List<String> monitors) {
+            this(slug, title, description, monitors, List.of());
         }
     }
 }

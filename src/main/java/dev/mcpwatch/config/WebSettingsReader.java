@@ -16,8 +16,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class WebSettingsReader {
     static final Set<String> TOP = Set.of("web", "status_pages");
-    private static final Set<String> WEB = Set.of("trust_proxy", "session_idle", "session_max");
-    private static final Set<String> PAGE = Set.of("slug", "title", "description", "monitors");
+    private static final Set<String> WEB = Set.of("trust_proxy", "session_idle", "session_max", "api_env_allow");
+    private static final Pattern ENV_ALLOW = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\*?");
+    private static final Set<String> PAGE = Set.of("slug", "title", "description", "monitors", "critical");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private WebSettingsReader() {}
@@ -37,6 +38,17 @@ final class WebSettingsReader {
             n.get("session_max").problem("must not be shorter than session_idle (" + ConfigLoader.pretty(idle) + "), got " + ConfigLoader.pretty(max));
         }
         boolean trustProxy = n.bool("trust_proxy", d.trustProxy());
+        List<String> envAllow = new ArrayList<>();
+        List<String> listed = n.strings("api_env_allow", List.of());
+        for (int i = 0; i < listed.size(); i++) {
+            String name = listed.get(i);
+            if (ENV_ALLOW.matcher(name).matches()) {
+                envAllow.add(name);
+            } else {
+                p.add("web.api_env_allow[" + i + "]", "must be a variable name (MCP_TOKEN) or a prefix ending in * (MCP_*), got '"
+                        + name + "'" + (name.equals("*") ? "; * alone would let the API read every secret of mcpwatch's environment" : ""));
+            }
+        }
         problems.addAll(p.list());
 
         List<WebSettings.StatusPageConfig> pages = new ArrayList<>();
@@ -58,7 +70,7 @@ final class WebSettingsReader {
             }
             problems.addAll(lp.list());
         }
-        return new WebSettings(trustProxy, idle, max, pages);
+        return new WebSettings(trustProxy, idle, max, pages, envAllow);
     }
 
     private static WebSettings.StatusPageConfig page(Node page) {
@@ -79,10 +91,16 @@ final class WebSettingsReader {
         if (monitors.isEmpty() && !page.get("monitors").hasProblem()) {
             page.get("monitors").problem("must list at least one monitor id");
         }
+        List<String> critical = page.strings("critical", List.of());
+        for (String id : critical) {
+            if (!monitors.contains(id)) {
+                page.get("critical").problem("'" + id + "' is not one of this page's monitors " + monitors);
+            }
+        }
         String title = page.string("title", slug);
         if (slug == null) {
             return null;
         }
-        return new WebSettings.StatusPageConfig(slug, title, page.string("description", null), monitors);
+        return new WebSettings.StatusPageConfig(slug, title, page.string("description", null), monitors, critical);
     }
 }

@@ -1,7 +1,9 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.auth.AccessControl;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.detect.DriftAcknowledgement;
 import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.status.StatusUpdates;
@@ -41,25 +43,30 @@ public final class DashboardRoutes implements Routes {
     private final StatusUpdates updates;
     private final IncidentAlerting alerting;
     private final Supplier<WebSettings> web;
+    private final DriftAcknowledgement drifts = new DriftAcknowledgement();
+
     private final InstantSource clock;
 
-    /** The dashboard with acknowledgements, alerting's deliveries, and the drift detector's tool diffs. */
-    public DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents, Supplier<WebSettings> web,
-            InstantSource clock) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, clock);
+    /**
+     * The dashboard with acknowledgements, alerting's deliveries and maintenance windows, and the drift
+     * detector's tool diffs.
+     */
+    public DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents,
+            Supplier<List<MaintenanceWindow>> maintenance, Supplier<WebSettings> web, InstantSource clock) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, maintenance, clock);
     }
 
     DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
-            Supplier<WebSettings> web, InstantSource clock) {
+            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock) {
+        this.clock = clock;
         this.db = db;
-        this.overview = new Overview(db);
-        this.monitorDetail = new MonitorDetail(db, differ);
+        this.overview = new Overview(db, maintenance);
+        this.monitorDetail = new MonitorDetail(db, differ, maintenance);
         this.incidentDetail = new IncidentDetail(db, alerting);
         this.apiMonitors = apiMonitors;
         this.updates = updates;
         this.alerting = alerting;
         this.web = web;
-        this.clock = clock;
     }
 
     @Override
@@ -73,6 +80,7 @@ public final class DashboardRoutes implements Routes {
         routes.post("/monitors/{id}/pause", ctx -> pause(ctx, true));
         routes.post("/monitors/{id}/resume", ctx -> pause(ctx, false));
         routes.post("/monitors/{id}/delete", this::delete);
+        routes.post("/monitors/{id}/drift/ack", this::acknowledgeDrift);
         routes.get("/incidents", this::incidents);
         routes.get("/incidents/{id}", ctx -> incident(ctx, null));
         routes.post("/incidents/{id}/updates", this::postUpdate);
@@ -95,7 +103,11 @@ public final class DashboardRoutes implements Routes {
                 throw new IllegalArgumentException("limit must be a number from 10 to 200");
             }
         }
-        var filters = new Overview.Filters(status, blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("q")), limit);
+        String sort = blankToNull(ctx.queryParam("sort"));
+        if (sort != null && !Overview.SORTS.contains(sort)) {
+            throw new IllegalArgumentException("sort must be one of " + String.join(", ", Overview.SORTS) + "; got '" + sort + "'");
+        }
+        var filters = new Overview.Filters(status, blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("q")), limit, sort);
         var page = overview.page(AccessControl.frame(ctx, "Monitors", "overview"), filters, ctx.queryParam("cursor"),
                 clock.millis());
         long queried = System.nanoTime();
@@ -154,6 +166,23 @@ public final class DashboardRoutes implements Routes {
             throw new IllegalArgumentException(e.getMessage());
         }
         throw Refusal.redirect("/");
+    }
+
+    /**
+     * The monitor page's "acknowledge" under the drift's diff: the list the operator reviewed (its
+     * fingerprint, from the form) becomes the baseline, as {@code mcpwatch drift ack} does; refused
+     * (409) when the monitor serves another list by now.
+     */
+    private void acknowledgeDrift(Context ctx) throws SQLException {
+        String id = ctx.pathParam("id");
+        String reviewed = blankToNull(ctx.formParam("fingerprint"));
+        String by = AccessControl.principal(ctx).user();
+        try {
+            db.transaction(c -> drifts.acknowledge(c, id, reviewed, by, "acknowledged on the dashboard", clock.millis()));
+        } catch (DriftAcknowledgement.Conflict e) {
+            throw Refusal.status(409, e.getMessage());
+        }
+        throw Refusal.redirect("/monitors/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "#tools");
     }
 
     private void incidents(Context ctx) throws SQLException {

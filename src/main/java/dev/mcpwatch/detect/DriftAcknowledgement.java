@@ -16,7 +16,7 @@ import java.util.NoSuchElementException;
  * acknowledged, and the drift warning clears. The runbook's "update the baseline schema" step.
  * One transaction; the next probes are judged against the new baseline.
  */
-final class DriftAcknowledgement {
+public final class DriftAcknowledgement {
 
     /** What an acknowledgement did. */
     public record Result(SchemaStore.Baseline baseline, SchemaStore.Baseline replaced, int driftsAcknowledged, int warningsCleared) {}

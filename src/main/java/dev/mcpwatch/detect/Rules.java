@@ -16,6 +16,8 @@ final class Rules {
                 new FlappingRule(),
                 new LatencyBaselineRule(),
                 new CertificateExpiryRule(),
+                new CredentialExpiryRule(),
+                new NeedsInputRule(),
                 new SchemaDriftRule(),
                 new LatencyTrendRule(),
                 new ToolErrorRateRule(),

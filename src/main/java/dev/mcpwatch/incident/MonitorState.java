@@ -16,7 +16,7 @@ public record MonitorState(
     public static final MonitorState INITIAL = new MonitorState(MonitorStatus.UNKNOWN, 0, 0, null, null, null, 0);
 
     public boolean incidentOpen() {
-        return status == MonitorStatus.DOWN;
+        return status.confirmed();
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * What {@code /health} reports of this node: whether results reach the database, how probing runs
  * (scheduled by the database or from memory), how many monitors by status, how late probes start,
- * and where the configuration stands.
+ * and where the configuration stands. Degraded while results wait in memory or the configuration
+ * file on disk does not load.
  */
 public final class Health implements Supplier<HealthReport> {
     private final Database db;
@@ -49,9 +50,12 @@ public final class Health implements Supplier<HealthReport> {
             // the database is away: the report says so below
         }
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
-        return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node, (clock.millis() - startedAt) / 1000,
+        ConfigWatcher.Status watched = config.get();
+        // Degraded, too, while the file on disk does not load: the configuration in force is not the one the operator wrote.
+        boolean configOk = watched == null || watched.lastError() == null;
+        return new HealthReport(store.writable() && configOk ? "ok" : "degraded", Prober.VERSION, node, (clock.millis() - startedAt) / 1000,
                 new HealthReport.Database(kind, store, db.freeBytes()),
                 new HealthReport.Probing(scheduling.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus, scheduling.lateness()),
-                config.get());
+                watched);
     }
 }

@@ -4,7 +4,10 @@ import dev.mcpwatch.web.Routes;
 import io.javalin.config.RoutesConfig;
 import java.util.function.Supplier;
 
-/** {@code GET /health}: this node's {@link HealthReport}, 200 while results reach the database, 503 while they wait in memory. */
+/**
+ * {@code GET /health}: this node's {@link HealthReport}, 200 when ok; 503 when degraded (the database
+ * cannot be written, or the configuration on disk does not load).
+ */
 public final class HealthRoutes implements Routes {
     private final Supplier<HealthReport> health;
 

@@ -74,6 +74,7 @@ public final class IncidentRoutes implements Routes {
         out.put("monitorId", r.monitorId());
         out.put("status", r.status());
         out.put("severity", r.severity());
+        out.put("currentSeverity", r.severityNow());
         out.put("reason", r.headline().reason());
         out.put("layer", r.headline().layer());
         out.put("phase", r.headline().phase());

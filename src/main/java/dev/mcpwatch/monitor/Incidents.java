@@ -57,7 +57,7 @@ public final class Incidents {
     AfterProbe afterProbe(Connection c, String monitorId, Long openId, Transition t, Observation obs, Assessment assessment, long resultId,
             long at) throws SQLException {
         Incident open = openId == null ? null : store.get(c, openId);
-        Severity openSeverity = open == null || !open.open() ? null : open.severity();
+        Severity openSeverity = open == null || !open.open() ? null : open.severityNow();
         IncidentCourse.Step step = IncidentCourse.decide(t, openSeverity, assessment.degradation(), at);
         Long incidentId = openId;
         boolean stillOpen = openSeverity != null;

@@ -75,8 +75,8 @@ public final class MonitorRoutes implements Routes {
     private void list(Context ctx) throws SQLException {
         int limit = Params.limit(ctx);
         String status = ctx.queryParam("status");
-        if (status != null && !List.of("unknown", "up", "suspect", "down").contains(status)) {
-            throw new IllegalArgumentException("status must be one of unknown, up, suspect, down; got '" + status + "'");
+        if (status != null && !List.of("unknown", "up", "suspect", "down", "auth-walled").contains(status)) {
+            throw new IllegalArgumentException("status must be one of unknown, up, suspect, down, auth-walled; got '" + status + "'");
         }
         String after = Params.decode(ctx);
         var page = db.read(c -> monitors.page(c, after, status, ctx.queryParam("tag"), ctx.queryParam("q"), limit + 1));

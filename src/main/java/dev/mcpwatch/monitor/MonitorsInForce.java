@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +44,17 @@ public final class MonitorsInForce {
     private volatile List<MonitorConfig> apiInForce = List.of();
     private volatile Consumer<MonitorRegistry.Diff> changed = d -> { };
 
-    /** {@code env} resolves the {@code ${ENV}} references of the API's monitors' header values. */
-    public MonitorsInForce(Database db, List<MonitorConfig> file, Function<String, String> env, Incidents incidents, InstantSource clock) {
+    /**
+     * {@code env} resolves the {@code ${ENV}} references of the API's monitors' header values, of the
+     * variables {@code envAllowed} lets them read ({@code web.api_env_allow}).
+     */
+    public MonitorsInForce(Database db, List<MonitorConfig> file, Function<String, String> env, Predicate<String> envAllowed,
+            Incidents incidents, InstantSource clock) {
         this.db = db;
         this.file = List.copyOf(file);
         this.incidents = incidents;
         this.clock = clock;
-        this.api = new ApiMonitors(db, env, this::fileIds, incidents, clock);
+        this.api = new ApiMonitors(db, env, envAllowed, this::fileIds, incidents, clock);
         api.onChange(this::apiChanged);
         registry.replace(all());
     }
@@ -88,6 +93,10 @@ public final class MonitorsInForce {
     public synchronized void store() {
         try {
             db.transaction(c -> {
+                int redacted = stored.redactStoredUrls(c);
+                if (redacted > 0) {
+                    log.info("redacted the stored URLs of {} monitors (user info and query values are no longer stored)", redacted);
+                }
                 MonitorStore.SyncResult sync = stored.sync(c, file, clock.millis());
                 apiStored.dropShadowed(c, fileIds());
                 for (String id : sync.removed()) {

@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class ResultRecorder {
     private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
 
-    /** What recording one result did: the transition, or nothing yet because the result waits in memory. */
-    public record Recorded(Transition transition, long resultId, Long incidentId) {}
+    /**
+     * What recording one result did: the transition, the incident it touched, and whether detection
+     * is part-way through confirming a degradation or its end; or nothing yet (null) because the
+     * result waits in memory.
+     */
+    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming) {}
 
     private record Pending(MonitorConfig monitor, ProbeResult result, long finishedAt) {}
 
@@ -168,7 +172,7 @@ public final class ResultRecorder {
         for (TransitionHook hook : hooks) {
             hook.onRecorded(c, m, r, resultId, t, incidentId);
         }
-        return new Recorded(t, resultId, incidentId);
+        return new Recorded(t, resultId, incidentId, assessment.confirming());
     }
 
     private void enqueue(Pending p) {

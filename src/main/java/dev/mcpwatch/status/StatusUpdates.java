@@ -1,5 +1,6 @@
 package dev.mcpwatch.status;
 
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
@@ -9,7 +10,9 @@ import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * incident events of kind {@value #KIND}: the dashboard's timeline and the status page's history are
  * the same record. A confirmed P1 gets an automatic "investigating" at once (the incident-response
  * guide asks for one within five minutes); when an incident that had updates resolves, a "resolved"
- * update closes its public story.
+ * update closes its public story. Not inside a maintenance window covering the monitor: the status
+ * page says "Under maintenance" then, and an outage there is the maintenance's, not news.
  */
 public final class StatusUpdates implements MonitorEvents.Listener {
     public static final String KIND = "status_update";
@@ -28,11 +32,17 @@ public final class StatusUpdates implements MonitorEvents.Listener {
     private final IncidentStore incidents = new IncidentStore();
     private final MonitorStore monitors = new MonitorStore();
     private final Runnable changed;
+    private final Supplier<List<MaintenanceWindow>> maintenance;
     private final Incidents lifecycle;
 
-    /** {@code changed} runs after an update is written (status pages drop their cached copy); updates go on the timeline through {@code lifecycle}. */
-    public StatusUpdates(Runnable changed, Incidents lifecycle) {
+    /**
+     * {@code changed} runs after an update is written (status pages drop their cached copy); nothing is
+     * posted automatically for a monitor inside one of the {@code maintenance} windows; updates go on
+     * the incident's timeline through {@code lifecycle}.
+     */
+    public StatusUpdates(Runnable changed, Supplier<List<MaintenanceWindow>> maintenance, Incidents lifecycle) {
         this.changed = changed;
+        this.maintenance = maintenance;
         this.lifecycle = lifecycle;
     }
 
@@ -62,7 +72,7 @@ public final class StatusUpdates implements MonitorEvents.Listener {
     @Override
     public void on(Connection c, MonitorEvent event) throws SQLException {
         switch (event) {
-            case MonitorEvent.IncidentOpened o when o.severity() == Severity.P1 ->
+            case MonitorEvent.IncidentOpened o when o.severity() == Severity.P1 && !inMaintenance(c, o.monitorId(), o.at()) ->
                     post(c, o.incidentId(), "investigating", "We are investigating an outage of " + name(c, o.monitorId()) + ".", AUTHOR,
                             true, o.at());
             case MonitorEvent.IncidentResolved r -> {
@@ -77,6 +87,16 @@ public final class StatusUpdates implements MonitorEvents.Listener {
             case MonitorEvent.IncidentOpened o -> changed.run();
             default -> { }
         }
+    }
+
+    private boolean inMaintenance(Connection c, String monitorId, long at) throws SQLException {
+        var windows = maintenance.get();
+        if (windows.isEmpty()) {
+            return false;
+        }
+        var m = monitors.get(c, monitorId);
+        List<String> tags = m == null ? List.of() : m.tags();
+        return windows.stream().anyMatch(w -> w.covers(monitorId, tags) && w.activeAt(Instant.ofEpochMilli(at)));
     }
 
     private String name(Connection c, String monitorId) throws SQLException {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,6 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Incidents and their timelines, read back typed ({@link Incident}, {@link TimelineEvent}). Every
  * change goes through {@code monitor.Incidents}, the lifecycle's one service; this class only
  * writes and reads what it is told.
+ *
+ * <p>An incident's record — severity, reason, layer, phase, message — is what it was confirmed with
+ * and never changes: the reliability record counts incidents by it. While it is open its severity in
+ * force ({@link Incident#severityNow}) can rise and fall with its causes; each change, and each
+ * outage that joins it, is on its timeline.
  */
 public final class IncidentStore {
 
@@ -31,39 +37,45 @@ public final class IncidentStore {
         Failure f = o.failure();
         long id = Sql.one(c, """
                 INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, message, onset_at, detected_at, failing_probes,
-                    first_result_id, last_result_id)
-                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", rs -> rs.getLong(1), monitorId, severity.wireName(),
+                    first_result_id, last_result_id, current_severity)
+                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", rs -> rs.getLong(1), monitorId, severity.wireName(),
                 f.reason().wireName(), f.layer().wireName(), f.phase().wireName(), f.message(), o.onsetAt(), o.detectedAt(),
-                o.failingProbes(), o.firstResultId(), lastResultId);
+                o.failingProbes(), o.firstResultId(), lastResultId, severity.wireName());
         event(c, id, o.detectedAt(), "opened", outage(o).put("severity", severity.wireName()));
         return id;
     }
 
     /**
-     * An outage confirmed while this (degradation) incident is open: the incident takes the outage's
-     * failure as its headline and {@code severity}, counts its failing probes, and its timeline says so.
+     * An outage confirmed while this (degradation) incident is open: the incident counts the outage's
+     * failing probes and takes its {@code severity} as the one in force; its record stays what it was
+     * confirmed with, and its timeline shows the outage and the change.
      */
     public void takeOver(Connection c, long incidentId, Transition.Opened o, Severity from, Severity severity, long lastResultId)
             throws SQLException {
-        Failure f = o.failure();
-        Sql.update(c, "UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ?, "
-                + "failing_probes = failing_probes + ?, first_result_id = COALESCE(first_result_id, ?), last_result_id = ? WHERE id = ?",
-                severity.wireName(), f.reason().wireName(), f.layer().wireName(), f.phase().wireName(), f.message(), o.failingProbes(),
+        Sql.update(c, "UPDATE incidents SET current_severity = ?, failing_probes = failing_probes + ?, "
+                + "first_result_id = COALESCE(first_result_id, ?), last_result_id = ? WHERE id = ?", severity.wireName(), o.failingProbes(),
                 o.firstResultId(), lastResultId, incidentId);
         event(c, incidentId, o.detectedAt(), "outage", outage(o));
         if (from != severity) {
-            severityEvent(c, incidentId, from, severity, o.detectedAt(), "outage confirmed: " + f.message());
+            event(c, incidentId, o.detectedAt(), "severity", severityDetail(from, severity, "outage confirmed: " + o.failure().message()));
         }
     }
 
-    /** The open incident's severity and headline change (its most severe cause came or went). */
+    /**
+     * The open incident's severity in force changes (its most severe cause came or went); the timeline
+     * says why and names the failure that now heads it. The record keeps what it was confirmed with.
+     */
     public void change(Connection c, long incidentId, Severity from, Severity to, Failure headline, long at, String why)
             throws SQLException {
-        Sql.update(c, "UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ? WHERE id = ?", to.wireName(),
-                headline.reason().wireName(), headline.layer().wireName(), headline.phase().wireName(), headline.message(), incidentId);
-        if (from != to) {
-            severityEvent(c, incidentId, from, to, at, why);
+        if (from == to) {
+            return;
         }
+        Sql.update(c, "UPDATE incidents SET current_severity = ? WHERE id = ?", to.wireName(), incidentId);
+        ObjectNode detail = severityDetail(from, to, why);
+        detail.put("reason", headline.reason().wireName());
+        detail.put("layer", headline.layer().wireName());
+        detail.put("phase", headline.phase().wireName());
+        event(c, incidentId, at, "severity", detail);
     }
 
     private static ObjectNode outage(Transition.Opened o) {
@@ -77,12 +89,12 @@ public final class IncidentStore {
         return detail;
     }
 
-    private void severityEvent(Connection c, long incidentId, Severity from, Severity to, long at, String why) throws SQLException {
+    private static ObjectNode severityDetail(Severity from, Severity to, String why) {
         ObjectNode detail = Json.object();
         detail.put("from", from.wireName());
         detail.put("to", to.wireName());
         detail.put("why", why);
-        event(c, incidentId, at, "severity", detail);
+        return detail;
     }
 
     /** One more failing probe while the incident is open. */
@@ -148,11 +160,17 @@ public final class IncidentStore {
      * {@code now} while open). P3 incidents are warnings, not downtime, and do not count.
      */
     public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now) throws SQLException {
+        return downtimeByDay(c, monitorIds, firstDay, days, now, i -> true);
+    }
+
+    /** The same, counting only the incidents {@code counted} accepts (status pages leave out those inside maintenance). */
+    public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now,
+            Predicate<Incident> counted) throws SQLException {
         long dayMs = Resolution.DAY.millis();
         long end = firstDay + days * dayMs;
         Map<String, long[]> out = new HashMap<>();
         for (Incident i : overlapping(c, monitorIds, firstDay, end)) {
-            if (i.severity() == Severity.P3) {
+            if (i.severity() == Severity.P3 || !counted.test(i)) {
                 continue;
             }
             long[] minutes = out.computeIfAbsent(i.monitorId(), k -> new long[days]);
@@ -181,11 +199,11 @@ public final class IncidentStore {
                 + "AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY id DESC", IncidentStore::row, args.toArray());
     }
 
-    /** The severity of each of these incidents, by id (for lists that show many monitors). */
+    /** The severity in force of each of these incidents, by id (for lists that show many monitors). */
     public Map<Long, Severity> severities(Connection c, List<Long> incidentIds) throws SQLException {
         Map<Long, Severity> out = new HashMap<>();
         if (!incidentIds.isEmpty()) {
-            Sql.list(c, "SELECT id, severity FROM incidents WHERE id IN (" + Sql.marks(incidentIds.size()) + ")",
+            Sql.list(c, "SELECT id, COALESCE(current_severity, severity) FROM incidents WHERE id IN (" + Sql.marks(incidentIds.size()) + ")",
                     rs -> new SimpleImmutableEntry<>(rs.getLong(1), severity(rs.getString(2))), incidentIds.toArray())
                     .forEach(e -> out.put(e.getKey(), e.getValue()));
         }
@@ -214,7 +232,7 @@ public final class IncidentStore {
                 severity(rs.getString("severity")), headline, rs.getLong("onset_at"), rs.getLong("detected_at"),
                 Sql.longOrNull(rs, "notified_at"), Sql.longOrNull(rs, "acknowledged_at"), Sql.longOrNull(rs, "resolved_at"),
                 rs.getString("resolution"), rs.getInt("failing_probes"), Sql.longOrNull(rs, "first_result_id"),
-                Sql.longOrNull(rs, "last_result_id"));
+                Sql.longOrNull(rs, "last_result_id"), severity(rs.getString("current_severity")));
     }
 
     private static TimelineEvent event(ResultSet rs) throws SQLException {

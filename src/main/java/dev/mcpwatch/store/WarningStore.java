@@ -2,8 +2,12 @@ package dev.mcpwatch.store;
 
 import dev.mcpwatch.probe.Json;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,11 +44,25 @@ public final class WarningStore {
                 subject) != null;
     }
 
+    /** The active warnings of these monitors, by monitor, oldest first (for lists that show many monitors). */
+    public Map<String, List<WarningRow>> active(Connection c, List<String> monitorIds) throws SQLException {
+        Map<String, List<WarningRow>> out = new HashMap<>();
+        if (!monitorIds.isEmpty()) {
+            Sql.list(c, "SELECT * FROM warnings WHERE monitor_id IN (" + Sql.marks(monitorIds.size()) + ") AND cleared_at IS NULL ORDER BY id",
+                    WarningStore::row, monitorIds.toArray()).forEach(w -> out.computeIfAbsent(w.monitorId(), k -> new ArrayList<>()).add(w));
+        }
+        return out;
+    }
+
     /** Warnings newest first, optionally of one monitor, only active ones, before the cursor id. */
     public List<WarningRow> page(Connection c, String monitorId, boolean activeOnly, Long beforeId, int limit) throws SQLException {
         Sql.Where where = new Sql.Where().and("monitor_id = ?", monitorId).andIf(activeOnly, "cleared_at IS NULL").and("id < ?", beforeId);
-        return Sql.list(c, "SELECT * FROM warnings" + where.sql() + " ORDER BY id DESC LIMIT ?", rs -> new WarningRow(rs.getLong("id"),
-                rs.getString("monitor_id"), rs.getString("type"), rs.getString("subject"), rs.getString("severity"), rs.getString("message"),
-                Json.MAPPER.readTree(rs.getString("detail")), rs.getLong("raised_at"), Sql.longOrNull(rs, "cleared_at")), where.args(limit));
+        return Sql.list(c, "SELECT * FROM warnings" + where.sql() + " ORDER BY id DESC LIMIT ?", WarningStore::row, where.args(limit));
+    }
+
+    private static WarningRow row(ResultSet rs) throws SQLException {
+        return new WarningRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getString("type"), rs.getString("subject"),
+                rs.getString("severity"), rs.getString("message"), Json.MAPPER.readTree(rs.getString("detail")),
+                rs.getLong("raised_at"), Sql.longOrNull(rs, "cleared_at"));
     }
 }

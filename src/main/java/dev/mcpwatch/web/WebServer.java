@@ -70,17 +70,23 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Answers a refused request: JSON with a sentence for the API and {@code /health}, a small HTML
-     * page for everything a browser opens (dashboard, status pages).
+     * Answers a refused request: JSON with a sentence for every JSON endpoint (the API, {@code /health},
+     * a status page's JSON and its monitors'), a small HTML page for everything a browser opens
+     * (dashboard, status pages).
      */
     public static void error(Context ctx, int status, String message) {
-        String path = ctx.path();
-        if (path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")) {
+        if (isJson(ctx.path())) {
             ctx.status(status).json(Map.of("error", message));
         } else {
             ctx.status(status);
             Templates.page(ctx, "error.jte", new ErrorPage(status, message));
         }
+    }
+
+    /** Whether {@code path} is one of the JSON endpoints, whose errors are JSON too. */
+    static boolean isJson(String path) {
+        return path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")
+                || path.matches("/status/[^/]+/monitors/[^/]+");
     }
 
     /** What the error page shows: the status and the sentence, never a stack trace. */

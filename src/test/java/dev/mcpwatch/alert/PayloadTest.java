@@ -40,7 +40,7 @@ class PayloadTest {
     private static Incident incident() {
         return new Incident(17, "weather", IncidentStatus.OPEN, Severity.P1,
                 new Failure(Reason.CONNECTION_REFUSED, Phase.CONNECT, "Connection refused to 10.0.0.7:443"), ONSET, ONSET + 20_000, null, null,
-                null, null, 3, 1L, 3L);
+                null, null, 3, 1L, 3L, Severity.P1);
     }
 
     private static Payloads payloads() {
@@ -77,7 +77,7 @@ class PayloadTest {
     void theMonitorsOwnRunbookWinsAndAResolvedIncidentHasNoAckLink() throws Exception {
         Incident resolved = new Incident(17, "weather", IncidentStatus.RESOLVED, Severity.P1,
                 new Failure(Reason.TIMEOUT, Phase.INITIALIZE, "Timeout after 10000 ms"), 1_000L, 21_000L, 25_000L, null, 301_000L, "recovered",
-                3, 1L, 3L);
+                3, 1L, 3L, null);
         Alert a = payloads().incident("incident.resolved", resolved,
                 MonitorInfo.of(monitor("    runbook_url: https://wiki.example.com/weather")), List.of(), 301_000L, Payloads.Extra.NONE);
 

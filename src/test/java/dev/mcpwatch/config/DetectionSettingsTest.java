@@ -3,7 +3,7 @@ package dev.mcpwatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.nio.file.Path;
+import dev.mcpwatch.testkit.Examples;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class DetectionSettingsTest {
 
     @Test
     void theExampleConfigurationLoadsWithEveryDetectionOptionAtItsDefault() throws ConfigException {
-        McpwatchConfig example = loader.load(Path.of("examples/mcpwatch.yaml"));
+        McpwatchConfig example = loader.loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
 
         assertThat(example.monitor("everything").orElseThrow().detection()).isEqualTo(DetectionSettings.DEFAULT);
         DetectionSettings weather = example.monitor("weather").orElseThrow().detection();

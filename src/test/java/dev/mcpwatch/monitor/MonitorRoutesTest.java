@@ -68,7 +68,7 @@ class MonitorRoutesTest {
     void start() {
         db = Databases.sqlite();
         recorder = Results.recorder(db, "default", 1_000);
-        ApiMonitors none = new ApiMonitors(db, k -> null, Set::of, new Incidents(db, new MonitorEvents(), InstantSource.system()),
+        ApiMonitors none = new ApiMonitors(db, k -> null, k -> false, Set::of, new Incidents(db, new MonitorEvents(), InstantSource.system()),
                 InstantSource.system());
         api = WebServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), List.of(new HealthRoutes(health::get),
                 new MonitorRoutes(db, none, InstantSource.system()), new IncidentRoutes(db)));
@@ -379,7 +379,7 @@ class MonitorRoutesTest {
                 Arguments.of("/api/monitors?limit=ten", "limit must be a number, got 'ten'"),
                 Arguments.of("/api/monitors?cursor=" + encode("not*a*cursor"),
                         "cursor is not one this API gave out; pass next_cursor from the previous page"),
-                Arguments.of("/api/monitors?status=broken", "status must be one of unknown, up, suspect, down; got 'broken'"),
+                Arguments.of("/api/monitors?status=broken", "status must be one of unknown, up, suspect, down, auth-walled; got 'broken'"),
                 Arguments.of("/api/monitors/api/results?from=yesterday",
                         "from must be epoch milliseconds or an ISO-8601 time like 2026-11-21T10:00:00Z, got 'yesterday'"),
                 Arguments.of("/api/monitors/api/results?to=" + encode("2026-13-01T00:00:00Z"),

@@ -2,6 +2,7 @@ package dev.mcpwatch.testkit;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
@@ -25,9 +26,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Weeks of history for the browser tests and the screenshots, written through the real recorder
- * into the database a {@link WebFixture} will then open: healthy probes with varying latency, a tool
- * list that changed five days ago, two past incidents, and an outage that started two hours ago.
+ * Weeks of history for the browser tests and the screenshots, written through the real recorder and
+ * detector into the database a {@link WebFixture} will then open: healthy probes with varying
+ * latency, a tool list that changed five days ago (a schema drift nobody acknowledged yet), two past
+ * incidents, and an outage that started two hours ago.
  */
 public final class DemoData {
     private static final long HOUR = 3_600_000L;
@@ -56,8 +58,9 @@ public final class DemoData {
             db.transaction(c -> new MonitorStore().sync(c, monitors, now)); // names for the automatic updates
             MonitorEvents events = new MonitorEvents();
             Incidents incidents = new Incidents(db, events, InstantSource.system());
-            events.listen(new StatusUpdates(() -> { }, incidents)); // the automatic "investigating" of the P1, as serve posts it
+            events.listen(new StatusUpdates(() -> { }, List::of, incidents)); // the automatic "investigating" of the P1, as serve posts it
             ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, incidents, InstantSource.system());
+            recorder.assessWith(new Detector(db.dialect(), events)); // baselines, the drift, warnings, as serve judges them
             MonitorConfig weather = find(monitors, "weather");
             MonitorConfig search = find(monitors, "search");
             MonitorConfig files = find(monitors, "files");
@@ -76,8 +79,10 @@ public final class DemoData {
                 all.add(new Pending(weather, Results.healthy(Instant.ofEpochMilli(t), 80 + 50 * random.nextDouble(), v2)));
                 all.add(new Pending(search, Results.healthy(Instant.ofEpochMilli(t + 60_000), 130 + 90 * random.nextDouble(), searchTools)));
             }
-            // at 10:00 UTC, so that the whole outage falls on one day of the status page's bars, whenever the test runs
-            outage(all, weather, Math.floorDiv(now - 12 * DAY, DAY) * DAY + 10 * HOUR, 47 * 60_000, v1);
+            // Twelve days ago, early in the UTC day (an outage that crossed midnight would split its minutes over two bars) and
+            // half an hour after one of the 3-hourly healthy probes above, so that none falls inside it.
+            long twelveDaysAgo = now - now % DAY - 12 * DAY;
+            outage(all, weather, twelveDaysAgo + now % (3 * HOUR) + 30 * 60_000 + 123, 47 * 60_000, v1);
             outage(all, search, now - 33 * DAY, 3 * HOUR, searchTools);
             for (int i = 0; i < 3; i++) {
                 all.add(new Pending(files, Results.failed(Instant.ofEpochMilli(now - 2 * HOUR + i * 10_000L), Reason.CONNECTION_REFUSED,

@@ -30,6 +30,7 @@ import dev.mcpwatch.status.StatusRoutes;
 import dev.mcpwatch.status.StatusUpdateRoutes;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.OAuthGrantStore;
 import dev.mcpwatch.web.AssetRoutes;
 import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.WebServer;
@@ -117,7 +118,7 @@ public final class App implements AutoCloseable {
         String key = System.getenv("MCPWATCH_OAUTH_KEY");
         if (key != null) {
             try {
-                grants = GrantStore.open(db, key);
+                grants = GrantStore.open(new OAuthGrantStore(db), key);
             } catch (OAuthException e) {
                 log.warn("OAuth logins cannot be used: {}", e.getMessage());
             }

@@ -1,9 +1,7 @@
 package dev.mcpwatch.oauth;
 
 import dev.mcpwatch.probe.Json;
-import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.OAuthGrantStore;
-import java.sql.SQLException;
+import java.io.IOException;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -14,9 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * client registration it belongs to, and the DPoP key it is bound to, if any.
  */
 public final class GrantStore {
-    private final Database db;
+    private final GrantRows rows;
     private final SecretBox box;
-    private final OAuthGrantStore rows = new OAuthGrantStore();
 
     /** A user's grant: the client it was issued to, and the refresh token that renews it. */
     record Grant(String issuer, String clientId, String clientSecret, OAuthSettings.Method method, String refreshToken, String scope,
@@ -27,19 +24,19 @@ public final class GrantStore {
         }
     }
 
-    private GrantStore(Database db, SecretBox box) {
-        this.db = db;
+    private GrantStore(GrantRows rows, SecretBox box) {
+        this.rows = rows;
         this.box = box;
     }
 
-    /** The store over {@code db}, sealing with the key in {@code keyValue} (the value of MCPWATCH_OAUTH_KEY). */
-    public static GrantStore open(Database db, String keyValue) throws OAuthException {
-        return new GrantStore(db, SecretBox.of(keyValue));
+    /** The grants kept in {@code rows}, sealed with the key in {@code keyValue} (the value of MCPWATCH_OAUTH_KEY). */
+    public static GrantStore open(GrantRows rows, String keyValue) throws OAuthException {
+        return new GrantStore(rows, SecretBox.of(keyValue));
     }
 
     Grant load(String monitorId) throws OAuthException {
         try {
-            String sealed = db.read(c -> rows.sealed(c, monitorId));
+            String sealed = rows.sealed(monitorId);
             if (sealed == null) {
                 return null;
             }
@@ -48,8 +45,8 @@ public final class GrantStore {
                     OAuthSettings.Method.fromWireName(g.path("method").stringValue("none")), g.path("refresh_token").stringValue(null),
                     g.path("scope").stringValue(null), g.path("refresh_expires_at").isNumber()
                             ? Instant.ofEpochMilli(g.path("refresh_expires_at").asLong()) : null, g.path("dpop_key").stringValue(null));
-        } catch (SQLException e) {
-            throw new OAuthException("cannot read the stored grant: " + db.describeWriteFailure(e));
+        } catch (IOException e) {
+            throw new OAuthException("cannot read the stored grant: " + e.getMessage());
         }
     }
 
@@ -67,13 +64,10 @@ public final class GrantStore {
         g.put("dpop_key", grant.dpopKey());
         String sealed = box.seal(g.toString(), monitorId);
         try {
-            db.transaction(c -> {
-                rows.save(c, monitorId, grant.issuer(), grant.clientId(), sealed,
-                        grant.refreshExpiresAt() == null ? null : grant.refreshExpiresAt().toEpochMilli(), now);
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new OAuthException("cannot store the grant: " + db.describeWriteFailure(e));
+            rows.save(monitorId, grant.issuer(), grant.clientId(), sealed,
+                    grant.refreshExpiresAt() == null ? null : grant.refreshExpiresAt().toEpochMilli(), now);
+        } catch (IOException e) {
+            throw new OAuthException("cannot store the grant: " + e.getMessage());
         }
     }
 }

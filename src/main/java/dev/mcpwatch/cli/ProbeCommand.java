@@ -12,6 +12,7 @@ import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.OAuthGrantStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -145,7 +146,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (m.oauth() != null && !m.oauth().isUnattended() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
             database = Database.open(loaded.storage());
             try {
-                grants = GrantStore.open(database, System.getenv("MCPWATCH_OAUTH_KEY"));
+                grants = GrantStore.open(new OAuthGrantStore(database), System.getenv("MCPWATCH_OAUTH_KEY"));
             } catch (OAuthException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }

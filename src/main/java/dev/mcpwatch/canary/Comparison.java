@@ -123,7 +123,7 @@ public final class Comparison {
         Instant end = start.plus(plan.duration());
         Verdict verdict = null;
         for (long k = 0; ; ) {
-            List<Probed> probes = round(plan, history);
+            List<Probed> probes = round(plan.targets(), history);
             history.round();
             verdict = Analysis.evaluate(inputs(plan, history, clock.instant()));
             listener.round(history.rounds(), probes, verdict);
@@ -141,9 +141,10 @@ public final class Comparison {
         }
     }
 
-    private List<Probed> round(Plan plan, History history) {
+    /** One round: both sides probed in the order of the round (or one probe through a split URL), added to {@code history}. */
+    List<Probed> round(Targets targets, History history) {
         List<Probed> probes = new ArrayList<>(2);
-        switch (plan.targets()) {
+        switch (targets) {
             case TwoUrls two -> {
                 List<Side> order = history.rounds() % 2 == 0 ? List.of(Side.STABLE, Side.CANARY) : List.of(Side.CANARY, Side.STABLE);
                 for (Side side : order) {

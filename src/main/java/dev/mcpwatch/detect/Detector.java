@@ -96,7 +96,7 @@ public final class Detector implements Assessor {
     }
 
     private Verdict verdict(Rule rule, Context ctx, DetectionStore.RuleState before, Map<String, Finding> held) throws SQLException {
-        if (!rule.enabled(ctx.settings())) {
+        if (!rule.enabled(ctx)) {
             // A rule switched off lets go of what it held, once; then it costs nothing.
             return held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(Json.object());
         }

@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Phase;
@@ -25,6 +25,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ToolErrorsRule implements Rule {
 
+    /** {@code detection.tool_errors} in the configuration. */
+    record Settings(boolean enabled, int failures, int successes) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("tool_errors", Settings.class, new Settings(true, 3, 2), """
+            {
+              "description": "P2: a health-check tool fails while another succeeds (needs expect.calls)",
+              "properties": {
+                "failures": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100, "description": "failed calls in a row that confirm it"},
+                "successes": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100, "description": "successful calls in a row that end it"}
+              }
+            }
+            """);
+
     @Override
     public String id() {
         return "tool.errors";
@@ -36,13 +49,13 @@ final class ToolErrorsRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.toolErrors().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) {
-        DetectionSettings.ToolErrors s = ctx.settings().toolErrors();
+        Settings s = ctx.settings(SETTINGS);
         if (ctx.monitor().calls().size() < 2) {
             return memory.isEmpty() && held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(memory.removeAll());
         }

@@ -4,7 +4,7 @@ import static dev.mcpwatch.detect.Probe.every;
 import static dev.mcpwatch.detect.ReplayScenarios.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.store.DetectionStore;
@@ -41,8 +41,8 @@ class DetectorTest {
         }
 
         @Override
-        public boolean enabled(DetectionSettings settings) {
-            return true;
+        public Block<FlappingRule.Settings> settings() {
+            return FlappingRule.SETTINGS;
         }
 
         @Override

@@ -78,11 +78,14 @@ public final class ConfigLoader {
     /** The documents of one configuration, gathered section by section. */
     private final class Documents {
         final Problems problems = new Problems();
+        /** Each file as written, in load order: where its problems sort. */
+        private final Map<String, JsonNode> written = new LinkedHashMap<>();
         private final Map<String, Section> once = new HashMap<>();
         private final List<Section> monitorLists = new ArrayList<>();
         private final List<Section> pageLists = new ArrayList<>();
 
         void add(String name, JsonNode parsed) {
+            written.put(name, parsed);
             if (parsed == null || parsed.isMissingNode() || parsed.isNull()) {
                 return;
             }
@@ -171,7 +174,7 @@ public final class ConfigLoader {
             AlertingConfig alerting = AlertingConfig.read(section("alerting"), seen.keySet());
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
             if (!problems.isEmpty()) {
-                throw new ConfigException(problems.list());
+                throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
             return new McpwatchConfig(server, storage, list, source, alerting, web);
         }
@@ -271,11 +274,11 @@ public final class ConfigLoader {
         private static Duration timing(MonitorSettings s, Section at, boolean isMonitor) {
             Duration interval = s.interval();
             Duration timeout = s.timeout();
+            // A value that was refused stands in as its default; comparing with it would invent a second mistake.
+            boolean bothRead = !at.at("interval").failed() && !at.at("timeout").failed();
             if (at.written("interval") && interval.compareTo(MIN_INTERVAL) < 0) {
                 at.at("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
             }
-            // A value that was refused stands in as its default; comparing with it would invent a second mistake.
-            boolean bothRead = !at.at("interval").failed() && !at.at("timeout").failed();
             if (timeout != null && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
                 at.at("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout)
                         + (at.written("timeout") ? "" : " (inherited; set a shorter timeout here or in defaults)"));

@@ -30,7 +30,10 @@ public final class Durations {
     /** The shortest exact way to write {@code d}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms == 0 || ms % 1000 != 0) {
+        if (ms == 0) {
+            return "0s";
+        }
+        if (ms % 1000 != 0) {
             return ms + "ms";
         }
         return ms % 60_000 != 0 ? ms / 1000 + "s" : ms % 3_600_000 != 0 ? ms / 60_000 + "m" : ms % 86_400_000 != 0 ? ms / 3_600_000 + "h"

@@ -6,6 +6,7 @@ import dev.mcpwatch.probe.Transport;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
@@ -20,8 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * document, so that binding and the checks after it see only values that passed.
  *
  * <p>Text from YAML is loose about types, as people are: {@code port: "8080"} or a port read from
- * {@code ${API_PORT}} is a number, {@code X-Version: 2} is text, and {@code key:} with nothing after
- * it is not set. Those values are put in the type the schema asks for, and the document is checked
+ * {@code ${API_PORT}} is a number, {@code X-Version: 2} is text, {@code transport: SSE} is the name
+ * {@code sse}, and {@code key:} with nothing after it is not set. Those values are put in the type the schema asks for, and the document is checked
  * once more.
  */
 final class SchemaCheck {
@@ -74,6 +75,8 @@ final class SchemaCheck {
                 changed = true;
             } else if (e.getKeyword().equals("type") && value != null && (value.isNumber() || value.isBoolean()) && types.contains("string")) {
                 changed |= replace(document, e.getInstanceLocation(), NODES.stringNode(value.asString()));
+            } else if (e.getKeyword().equals("enum") && value != null && value.isString() && contains(schema.get("enum"), lower(value))) {
+                changed |= replace(document, e.getInstanceLocation(), NODES.stringNode(lower(value)));
             } else if (e.getKeyword().equals("pattern") && value != null && value.isString()) {
                 JsonNode typed = typed(value.asString().strip(), types);
                 if (typed != null) {
@@ -82,6 +85,19 @@ final class SchemaCheck {
             }
         }
         return changed;
+    }
+
+    private static String lower(JsonNode text) {
+        return text.asString().strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean contains(JsonNode values, String value) {
+        for (JsonNode v : values) {
+            if (v.asString().equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode typed(String text, Set<String> types) {

@@ -5,6 +5,7 @@ import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
@@ -63,6 +64,11 @@ public final class Channels {
 
     public static Set<String> types() {
         return TYPES.keySet();
+    }
+
+    /** Each channel type's settings, in the order above. */
+    public static List<Block<?>> blocks() {
+        return TYPES.values().stream().<Block<?>>map(Type::block).toList();
     }
 
     /** Builds the channel {@code name} from what its section holds; null when it is unusable (its problems are reported). */

@@ -101,7 +101,7 @@ final class SchemaCheck {
     }
 
     private static JsonNode typed(String text, Set<String> types) {
-        if (types.contains("integer") && text.matches("-?\\d+")) {
+        if (types.contains("integer") && text.matches("-?\\d{1,18}")) {
             return NODES.numberNode(Long.parseLong(text));
         }
         if (types.contains("number") && text.matches("-?\\d+(\\.\\d+)?")) {

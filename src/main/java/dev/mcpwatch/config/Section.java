@@ -86,8 +86,8 @@ public final class Section {
         return node != null && node.isValueNode() ? node.asString() : null;
     }
 
-    /** What is written here, as it is (tool-call arguments are passed on untouched), or null. */
-    public JsonNode value() {
+    /** What is written here, as it is, or null. */
+    JsonNode value() {
         return node;
     }
 
@@ -112,9 +112,5 @@ public final class Section {
 
     String file() {
         return file;
-    }
-
-    Problems problems() {
-        return problems;
     }
 }

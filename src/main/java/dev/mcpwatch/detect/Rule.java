@@ -28,12 +28,17 @@ interface Rule {
 
     Severity severity();
 
-    /** The rule's settings: the key under {@code detection:}, the record, its defaults, its schema and checks. */
-    Block<? extends Rules.Settings> settings();
+    /**
+     * The rule's settings: the key under {@code detection:}, the record, its defaults, its schema and
+     * checks; null for a rule that has none and always runs.
+     */
+    default Block<? extends Rules.Settings> settings() {
+        return null;
+    }
 
     /** Whether the rule runs for this monitor: its {@code enabled} setting. */
     default boolean enabled(Context ctx) {
-        return ctx.settings(settings()).enabled();
+        return settings() == null || ctx.settings(settings()).enabled();
     }
 
     /**

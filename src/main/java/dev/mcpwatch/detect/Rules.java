@@ -2,6 +2,7 @@ package dev.mcpwatch.detect;
 
 import dev.mcpwatch.config.Block;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every detection rule, listed once. The P2 rules' order decides which heads a degradation incident
@@ -14,7 +15,8 @@ public final class Rules {
         boolean enabled();
     }
 
-    private static final List<Block<? extends Settings>> BLOCKS = all().stream().<Block<? extends Settings>>map(Rule::settings).toList();
+    private static final List<Block<? extends Settings>> BLOCKS = all().stream().<Block<? extends Settings>>map(Rule::settings)
+            .filter(Objects::nonNull).toList();
 
     private Rules() {}
 
@@ -31,7 +33,7 @@ public final class Rules {
                 new SuccessRateRule());
     }
 
-    /** Each rule's settings, in the order above: {@code detection:} in the configuration and its schema. */
+    /** The settings of each rule that has some, in the order above: {@code detection:} in the configuration and its schema. */
     public static List<Block<? extends Settings>> blocks() {
         return BLOCKS;
     }

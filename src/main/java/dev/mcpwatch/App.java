@@ -19,6 +19,9 @@ import dev.mcpwatch.monitor.ProbeRunner;
 import dev.mcpwatch.monitor.Probing;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.Retention;
+import dev.mcpwatch.oauth.GrantStore;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
@@ -82,10 +85,10 @@ public final class App implements AutoCloseable {
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), events);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes());
+        ProbeRunner runner = new ProbeRunner(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db));
         this.probing = new Probing(db, registry, runner, new Retention(db, config.storage()), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes());
-        this.apiMonitors = new ApiMonitors(db, System::getenv, this::fileIds, events);
+        this.apiMonitors = new ApiMonitors(db, System::getenv, name -> current.web().allowsApiEnv(name), this::fileIds, events);
         registry.replace(monitorsInForce());
         this.alerting = Alerting.start(config.alerting(), db, events, registry, node, this::publicUrl);
         rememberEras(eras);
@@ -110,6 +113,24 @@ public final class App implements AutoCloseable {
         }
         log.info("mcpwatch {} serving {} monitors; API on http://{}:{}/ ; data in {}", Prober.VERSION, registry.size(),
                 config.server().host(), api.port(), config.storage().url());
+    }
+
+    /**
+     * The OAuth clients of the monitors with an auth block. Logins of users (authorization_code) are
+     * kept in the database, sealed with MCPWATCH_OAUTH_KEY; without the key those monitors are
+     * auth-walled with a message saying so, and client-credentials monitors work as ever.
+     */
+    private static OAuthClients oauthClients(Database db) {
+        GrantStore grants = null;
+        String key = System.getenv("MCPWATCH_OAUTH_KEY");
+        if (key != null) {
+            try {
+                grants = GrantStore.open(db, key);
+            } catch (OAuthException e) {
+                log.warn("OAuth logins cannot be used: {}", e.getMessage());
+            }
+        }
+        return OAuthClients.unattended(java.time.InstantSource.system(), grants);
     }
 
     public static App start(McpwatchConfig config, Path source) {
@@ -161,9 +182,9 @@ public final class App implements AutoCloseable {
      */
     private List<dev.mcpwatch.web.ApiRoutes> web(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web());
-        StatusPages pages = new StatusPages(db, () -> current.web());
+        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance());
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl());
-        StatusUpdates updates = new StatusUpdates(status::invalidate);
+        StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance());
         events.listen(updates);
         return List.of(new AuthPages(auth), new Assets(), status,
                 new Dashboard(db, apiMonitors, updates, alerting, () -> current.web()),
@@ -219,6 +240,10 @@ public final class App implements AutoCloseable {
         StateStore states = new StateStore(db.dialect());
         try {
             db.transaction(c -> {
+                int redacted = monitors.redactStoredUrls(c);
+                if (redacted > 0) {
+                    log.info("redacted the stored URLs of {} monitors (user info and query values are no longer stored)", redacted);
+                }
                 MonitorStore.SyncResult sync = monitors.sync(c, current.monitors(), System.currentTimeMillis());
                 new ApiMonitorStore().dropShadowed(c, fileIds());
                 for (String id : sync.removed()) {
@@ -260,11 +285,14 @@ public final class App implements AutoCloseable {
             // the database is away: the report says so below
         }
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
-        return new HealthReport(store.writable() ? "ok" : "degraded", Prober.VERSION, node,
+        var config = watcher == null ? null : watcher.status();
+        // Degraded, too, while the file on disk does not load: the configuration in force is not the one the operator wrote.
+        boolean configOk = config == null || config.lastError() == null;
+        return new HealthReport(store.writable() && configOk ? "ok" : "degraded", Prober.VERSION, node,
                 (System.currentTimeMillis() - startedAt) / 1000, new HealthReport.Database(kind, store, db.freeBytes()),
                 new HealthReport.Probing(probing.mode().name().toLowerCase(Locale.ROOT), registry.size(), byStatus,
                         probing.lateness()),
-                watcher == null ? null : watcher.status());
+                config);
     }
 
     private static String nodeName(McpwatchConfig config) {

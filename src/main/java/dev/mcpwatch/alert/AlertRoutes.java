@@ -8,6 +8,7 @@ import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -188,16 +189,11 @@ final class AlertRoutes implements ApiRoutes {
         }
         IncidentRow inc = db.read(c -> incidents.get(c, v.incidentId()));
         if (inc == null) {
-            page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
+            page(ctx, 404, new AckPage("No such incident", null, "error", "Incident " + v.incidentId() + " does not exist (any more).", now()));
             return;
         }
-        String state = !"open".equals(inc.status()) ? "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>"
-                : inc.acknowledgedAt() != null ? "<p>This incident is <b>already acknowledged</b> (at "
-                        + Payloads.iso(inc.acknowledgedAt()) + ").</p>"
-                : "<form method=\"post\"><p><label>Your name <input name=\"by\" maxlength=\"100\" autofocus></label></p>"
-                        + "<p><button type=\"submit\">Acknowledge incident " + inc.id() + "</button></p></form>"
-                        + "<p>Acknowledging stops the escalation and tells the channels that take acknowledgements.</p>";
-        page(ctx, 200, "Acknowledge incident " + inc.id() + "?", summary(inc) + state);
+        String outcome = !"open".equals(inc.status()) ? "resolved" : inc.acknowledgedAt() != null ? "already" : "ask";
+        page(ctx, 200, new AckPage("Acknowledge incident " + inc.id() + "?", inc, outcome, null, now()));
     }
 
     private void ackByLink(Context ctx) throws SQLException {
@@ -210,53 +206,43 @@ final class AlertRoutes implements ApiRoutes {
         try {
             ack = alerting.acknowledger().acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
         } catch (NoSuchElementException e) {
-            page(ctx, 404, "No such incident", "<p>Incident " + v.incidentId() + " does not exist (any more).</p>");
+            page(ctx, 404, new AckPage("No such incident", null, "error", "Incident " + v.incidentId() + " does not exist (any more).", now()));
             return;
         }
-        String result = switch (ack.outcome()) {
-            case ACKNOWLEDGED -> "<p><b>Acknowledged.</b> Escalation has stopped.</p>";
-            case ALREADY_ACKNOWLEDGED -> "<p>This incident was <b>already acknowledged</b>.</p>";
-            case RESOLVED -> "<p>This incident is <b>resolved</b>; there is nothing to acknowledge.</p>";
+        String outcome = switch (ack.outcome()) {
+            case ACKNOWLEDGED -> "acknowledged";
+            case ALREADY_ACKNOWLEDGED -> "already";
+            case RESOLVED -> "resolved";
         };
-        page(ctx, ack.outcome() == Acknowledger.Outcome.RESOLVED ? 409 : 200, "Incident " + v.incidentId(), summary(ack.incident()) + result);
+        page(ctx, ack.outcome() == Acknowledger.Outcome.RESOLVED ? 409 : 200, new AckPage("Incident " + v.incidentId(), ack.incident(),
+                outcome, null, now()));
     }
 
     private AckLinks.Verified verify(Context ctx) {
         AlertingConfig.Ack settings = alerting.config().ack();
         if (!settings.linksEnabled()) {
-            page(ctx, 404, "Acknowledgement links are off", "<p>This mcpwatch has no <code>alerting.ack.secret</code>, so it makes and "
-                    + "accepts no acknowledgement links.</p>");
+            page(ctx, 404, new AckPage("Acknowledgement links are off", null, "error", "This mcpwatch has no alerting.ack.secret, so it "
+                    + "makes and accepts no acknowledgement links.", now()));
             return null;
         }
         try {
             return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), System.currentTimeMillis());
         } catch (AckLinks.Invalid e) {
-            page(ctx, 403, "Cannot acknowledge", "<p>" + escape(e.getMessage()) + ".</p>");
+            page(ctx, 403, new AckPage("Cannot acknowledge", null, "error", e.getMessage() + ".", now()));
             return null;
         }
     }
 
-    private String summary(IncidentRow inc) {
-        return "<table cellpadding=\"4\"><tr><th align=\"left\">Monitor</th><td>" + escape(inc.monitorId()) + "</td></tr>"
-                + "<tr><th align=\"left\">Severity</th><td>" + escape(String.valueOf(inc.severity())) + "</td></tr>"
-                + "<tr><th align=\"left\">Failure</th><td>" + escape(inc.reason() + " (" + inc.layer() + " layer, in " + inc.phase() + ")")
-                + "</td></tr><tr><th align=\"left\">Message</th><td>" + escape(inc.message()) + "</td></tr>"
-                + "<tr><th align=\"left\">Started</th><td>" + Payloads.iso(inc.onsetAt()) + "</td></tr></table>";
+    private static long now() {
+        return System.currentTimeMillis();
     }
 
-    private static void page(Context ctx, int status, String title, String body) {
+    private static void page(Context ctx, int status, AckPage page) {
         ctx.status(status);
+        Templates.page(ctx, "alert/ack.jte", page);
+        // A signed link is a credential: never cached, never sent on as a referrer.
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-        ctx.html("<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-                + "<title>" + escape(title) + " · mcpwatch</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\">"
-                + "<h1>" + escape(title) + "</h1>" + body + "</body></html>");
-    }
-
-    static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 
     private static long incidentId(Context ctx) {

@@ -12,6 +12,7 @@ import dev.mcpwatch.web.ApiRoutes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -209,11 +210,13 @@ public final class Alerting implements AutoCloseable {
         }
     }
 
+    /** One line for the channels that cannot send (a first run with the example has eight), each with why. */
     private void describe() {
-        for (Channel c : config.channels().values()) {
-            if (!c.enabled()) {
-                log.warn("alert channel {} ({}) is disabled: {}", c.name(), c.type(), c.disabledBecause());
-            }
+        List<String> disabled = config.channels().values().stream().filter(c -> !c.enabled())
+                .map(c -> c.name() + " (" + c.type() + ": " + c.disabledBecause() + ")").toList();
+        if (!disabled.isEmpty()) {
+            log.warn("{} of {} alert channels are disabled and send nothing: {}", disabled.size(), config.channels().size(),
+                    String.join("; ", disabled));
         }
     }
 

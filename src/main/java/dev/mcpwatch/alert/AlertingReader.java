@@ -3,7 +3,6 @@ package dev.mcpwatch.alert;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.alert.channel.Channels;
-import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.monitor.Severity;
 import java.time.DateTimeException;
@@ -264,7 +263,7 @@ final class AlertingReader {
         for (Channel c : channels.values()) {
             if (c.timeout() != null && c.timeout().plus(DeliveryWorker.HARD_DEADLINE_GRACE).compareTo(delivery.claimTimeout()) >= 0) {
                 s.at("channels").at(c.name()).at("timeout").problem("must be shorter than alerting.delivery.claim_timeout ("
-                        + Durations.format(delivery.claimTimeout()) + ") by at least 5s, or deliveries still in flight are taken over");
+                        + pretty(delivery.claimTimeout()) + ") by at least 5s, or deliveries still in flight are taken over");
             }
         }
         return new AlertingConfig(channels, routes, policies, windows, ack(s.at("ack")), delivery);
@@ -447,19 +446,24 @@ final class AlertingReader {
         Duration initial = positive(backoff, "initial", s.backoff().initial(), def.backoffInitial());
         Duration max = positive(backoff, "max", s.backoff().max(), def.backoffMax());
         if (max.compareTo(initial) < 0) {
-            backoff.at("max").problem("must be at least initial (" + Durations.format(initial) + ")");
+            backoff.at("max").problem("must be at least initial (" + pretty(initial) + ")");
         }
         Duration giveUp = positive(d, "give_up_after", s.giveUpAfter(), def.giveUpAfter());
         Duration claim = positive(d, "claim_timeout", s.claimTimeout(), def.claimTimeout());
         if (claim.compareTo(timeout.plus(DeliveryWorker.HARD_DEADLINE_GRACE)) <= 0) {
-            d.at("claim_timeout").problem("must be longer than the delivery timeout (" + Durations.format(timeout)
+            d.at("claim_timeout").problem("must be longer than the delivery timeout (" + pretty(timeout)
                     + ") by more than 5s, or deliveries still in flight are taken over");
         }
         Duration keep = positive(d, "keep_history", s.keepHistory(), def.keepHistory());
         if (keep.compareTo(giveUp.plus(Duration.ofDays(1))) < 0) {
-            d.at("keep_history").problem("must be at least a day longer than give_up_after (" + Durations.format(giveUp) + ")");
+            d.at("keep_history").problem("must be at least a day longer than give_up_after (" + pretty(giveUp) + ")");
         }
         return new AlertingConfig.Delivery(timeout, poll, initial, max, giveUp, claim, keep);
+    }
+
+    private static String pretty(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms % 3_600_000 != 0 ? ms / 60_000 + "m" : ms / 3_600_000 + "h";
     }
 
     private static Duration positive(Section s, String key, Duration value, Duration fallback) {

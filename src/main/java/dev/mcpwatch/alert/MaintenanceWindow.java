@@ -38,6 +38,13 @@ public record MaintenanceWindow(String name, List<String> monitors, List<String>
         return new MaintenanceWindow(name, monitors, tags, null, null, days, start, end, zone);
     }
 
+    /** One occurrence of a window: from {@code start} until {@code end}. */
+    public record Occurrence(Instant start, Instant end) {
+        public boolean inProgressAt(Instant t) {
+            return !t.isBefore(start) && t.isBefore(end);
+        }
+    }
+
     public boolean recurring() {
         return from == null;
     }
@@ -48,6 +55,30 @@ public record MaintenanceWindow(String name, List<String> monitors, List<String>
 
     public boolean activeAt(Instant t) {
         return endOfOccurrence(t) != null;
+    }
+
+    /**
+     * The occurrence in progress at {@code t}, else the next one to start (a weekly window's within
+     * the coming week), else null (a one-off window that is over).
+     */
+    public Occurrence currentOrNext(Instant t) {
+        if (!recurring()) {
+            return t.isBefore(to) ? new Occurrence(from, to) : null;
+        }
+        LocalDate today = t.atZone(zone).toLocalDate();
+        // From yesterday (an occurrence that crosses midnight may still run) through a week ahead, in order.
+        for (int k = -1; k <= 7; k++) {
+            LocalDate day = today.plusDays(k);
+            if (!days.contains(day.getDayOfWeek())) {
+                continue;
+            }
+            Instant s = day.atTime(start).atZone(zone).toInstant();
+            Instant e = (start.isBefore(end) ? day : day.plusDays(1)).atTime(end).atZone(zone).toInstant();
+            if (e.isAfter(t)) {
+                return new Occurrence(s, e);
+            }
+        }
+        return null;
     }
 
     /** The end of the occurrence that contains {@code t}, or null when the window is not active at {@code t}. */

@@ -3,8 +3,8 @@ package dev.mcpwatch.alert;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import dev.mcpwatch.store.MonitorStore;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.List;
 record MonitorInfo(String id, String name, String url, List<String> tags, String runbookUrl) {
 
     static MonitorInfo of(MonitorConfig m) {
-        String url = m.transport() == Transport.STDIO ? "stdio: " + (m.command().isEmpty() ? "" : m.command().getFirst()) : redact(m.url());
+        String url = m.transport() == Transport.STDIO ? "stdio: " + (m.command().isEmpty() ? "" : m.command().getFirst()) : Urls.redact(m.url());
         return new MonitorInfo(m.id(), m.name() == null ? m.id() : m.name(), url, m.tags(), m.runbookUrl());
     }
 
@@ -31,29 +31,7 @@ record MonitorInfo(String id, String name, String url, List<String> tags, String
             return new MonitorInfo(id, id, null, List.of(), null);
         }
         String runbook = row.config() == null ? null : row.config().path("runbook_url").asString(null);
-        String url = "stdio".equals(row.transport()) ? "stdio" : redact(row.target());
+        String url = "stdio".equals(row.transport()) ? "stdio" : Urls.redact(row.target());
         return new MonitorInfo(row.id(), row.name(), url, row.tags(), runbook);
-    }
-
-    /** Drops user info and query values from a URL: either may carry a token. */
-    static String redact(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            URI u = URI.create(url);
-            String query = u.getRawQuery();
-            StringBuilder q = new StringBuilder();
-            if (query != null) {
-                for (String pair : query.split("&")) {
-                    int eq = pair.indexOf('=');
-                    q.append(q.isEmpty() ? "?" : "&").append(eq < 0 ? pair : pair.substring(0, eq) + "=(redacted)");
-                }
-            }
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (u.getRawPath() == null ? "" : u.getRawPath())
-                    + q;
-        } catch (IllegalArgumentException e) {
-            return "(unparsable URL)";
-        }
     }
 }

@@ -97,13 +97,13 @@ final class OutboxWriter implements EventListener {
     private int severityChanged(Connection c, AlertingConfig cfg, MonitorEvent.SeverityChanged s) throws SQLException {
         IncidentRow stored = incidents.get(c, s.incidentId());
         // the event is the authority on the new severity, whether or not the row was updated first
-        IncidentRow inc = new IncidentRow(stored.id(), stored.monitorId(), stored.status(), s.to().wireName(), stored.reason(),
+        IncidentRow inc = new IncidentRow(stored.id(), stored.monitorId(), stored.status(), stored.severity(), stored.reason(),
                 stored.layer(), stored.phase(), stored.message(), stored.onsetAt(), stored.detectedAt(), stored.notifiedAt(),
                 stored.acknowledgedAt(), stored.resolvedAt(), stored.resolution(), stored.failingProbes(), stored.firstResultId(),
-                stored.lastResultId());
+                stored.lastResultId(), s.to().wireName());
         MonitorInfo m = MonitorInfo.lookup(c, registry, s.monitorId());
         Alert alert = payloads.incident("incident.severity_changed", inc, m, incidents.failingLocations(c, inc), s.at(),
-                new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null));
+                new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null, s.why()));
         Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, inc.id());
         boolean held = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(s.at())) != null;
         Set<String> done = new LinkedHashSet<>();

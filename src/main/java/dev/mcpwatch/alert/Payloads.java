@@ -39,8 +39,10 @@ final class Payloads {
         Phase phase = Phase.fromWireName(inc.phase());
         String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(reason, phase);
         String ackUrl = "open".equals(status) ? ackUrl(inc.id(), at) : null;
-        return new Alert(event, dedupKey(inc.id(), m.id()), inc.id(), status, summary(event, inc, m, extra, end), inc.message(),
-                monitor(m), inc.severity(), extra.previousSeverity(), new Alert.Failure(inc.layer(), inc.reason(), inc.phase(), inc.message()),
+        // The severity in force (it may have risen since the incident was confirmed); a severity change says why in its message.
+        String message = extra.why() != null ? extra.why() : inc.message();
+        return new Alert(event, dedupKey(inc.id(), m.id()), inc.id(), status, summary(event, inc, m, extra, end), message,
+                monitor(m), inc.severityNow(), extra.previousSeverity(), new Alert.Failure(inc.layer(), inc.reason(), inc.phase(), inc.message()),
                 inc.failingProbes(), locations, iso(inc.onsetAt()), iso(inc.detectedAt()), iso(inc.acknowledgedAt()), iso(inc.resolvedAt()),
                 end - inc.onsetAt(), extra.acknowledgedBy(), inc.resolution(), extra.escalation(), runbook, dashboard(m.id()),
                 statusPage(m.id()), ackUrl, null, iso(at));
@@ -73,14 +75,18 @@ final class Payloads {
                 null, null, null, null, null, null, null, base() + "/runbooks", base() + "/", null, null, null, iso(at));
     }
 
-    /** Extras of some incident events. */
-    record Extra(String previousSeverity, String acknowledgedBy, Alert.Escalation escalation) {
-        static final Extra NONE = new Extra(null, null, null);
+    /** Extras of some incident events; {@code why} is a severity change's reason, sent as its message. */
+    record Extra(String previousSeverity, String acknowledgedBy, Alert.Escalation escalation, String why) {
+        static final Extra NONE = new Extra(null, null, null, null);
+
+        Extra(String previousSeverity, String acknowledgedBy, Alert.Escalation escalation) {
+            this(previousSeverity, acknowledgedBy, escalation, null);
+        }
     }
 
     private String summary(String event, IncidentRow inc, MonitorInfo m, Extra extra, long end) {
-        String tier = "[" + inc.severity() + "] " + m.name();
-        String what = "P1".equals(inc.severity()) ? "down" : "degraded";
+        String tier = "[" + inc.severityNow() + "] " + m.name();
+        String what = "P1".equals(inc.severityNow()) ? "down" : "degraded";
         return switch (event) {
             case "incident.opened" -> tier + " is " + what + ": " + inc.reason() + " (" + inc.layer() + " layer)";
             case "incident.escalated" -> extra.escalation() != null && extra.escalation().reminder() > 0
@@ -88,7 +94,7 @@ final class Payloads {
                     : tier + " still " + what + ", unacknowledged: escalated"
                             + (extra.escalation() == null ? "" : " (step " + extra.escalation().step() + " of " + extra.escalation().steps() + ")");
             case "incident.severity_changed" -> tier + ": severity " + (extra.previousSeverity() == null ? "changed" : extra.previousSeverity() + " → "
-                    + inc.severity());
+                    + inc.severityNow());
             case "incident.acknowledged" -> tier + " acknowledged" + (extra.acknowledgedBy() == null ? "" : " by " + extra.acknowledgedBy());
             case "incident.resolved" -> "recovered".equals(inc.resolution())
                     ? tier + " recovered after " + duration(end - inc.onsetAt())

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code mcpwatch ack INCIDENT}: acknowledges an incident through the running server's API. */
 @Command(name = "ack",
         description = {
-            "Acknowledge an incident: stops its escalation and tells the channels that take acknowledgements",
-            "(PagerDuty, Opsgenie, Discord, Slack, Teams, webhooks). Talks to the running mcpwatch serve",
+            "Acknowledge an incident: its escalation stops.",
+            "The channels that take acknowledgements are told (PagerDuty, Opsgenie, Discord, Slack, Teams,",
+            "webhooks). Talks to the running mcpwatch serve",
             "through its API: --server, else $MCPWATCH_SERVER, else " + ServerClient.DEFAULT + ".",
             "Exit codes: 0 acknowledged (or already), 1 no such incident, resolved, or a usage error, 2 server unreachable."
         },

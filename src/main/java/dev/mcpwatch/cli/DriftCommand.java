@@ -135,8 +135,8 @@ final class DriftCommand implements Runnable {
         }
     }
 
-    @Command(name = "ack", description = {"Make the monitor's current tool list its schema baseline: the drift warning clears",
-        "and later lists are compared with this one. Exit codes: 0 done, 1 usage error, 2 refused by the",
+    @Command(name = "ack", description = {"Make the monitor's current tool list its schema baseline.",
+        "The drift warning clears and later lists are compared with this one. Exit codes: 0 done, 1 usage error, 2 refused by the",
         "server (no such monitor, nothing to acknowledge, the list changed since --fingerprint), 4 server unreachable."},
             mixinStandardHelpOptions = true)
     static final class Ack extends ApiCall {

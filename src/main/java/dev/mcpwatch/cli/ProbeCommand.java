@@ -1,12 +1,20 @@
 package dev.mcpwatch.cli;
 
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.EnvSubstitution;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.oauth.GrantStore;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,6 +24,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +44,8 @@ import tools.jackson.databind.JsonNode;
         description = {
             "Probe an MCP server once, the way an agent uses it, and print a phase waterfall and a verdict.",
             "",
-            "Exit codes: 0 healthy, 1 usage error, 2 protocol or tool failure, 3 auth required,",
-            "4 unreachable (dns, tcp, tls, timeout)."
+            "Exit codes: 0 healthy, 1 usage error, 2 protocol or tool failure,",
+            "3 auth required, 4 unreachable (dns, tcp, tls, timeout)."
         },
         mixinStandardHelpOptions = true,
         sortOptions = false)
@@ -46,7 +55,7 @@ final class ProbeCommand implements Callable<Integer> {
     CommandSpec command;
 
     @Parameters(arity = "0..*", paramLabel = "URL | -- CMD ARGS",
-            description = "The MCP endpoint URL, or with --stdio the command to run after --.")
+            description = "The MCP endpoint URL, or with --stdio the command to run after --; none with --monitor.")
     List<String> target = new ArrayList<>();
 
     @Option(names = "--stdio", description = "Spawn the server command given after -- and talk over stdin/stdout.")
@@ -60,7 +69,7 @@ final class ProbeCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-            description = "Send a header. ${VAR} in the value is read from the environment; values are never printed.")
+            description = "Send a header. $${VAR} in the value is read from the environment; values are never printed.")
     List<String> headers = new ArrayList<>();
 
     @Option(names = "--bearer-env", paramLabel = "VAR", description = "Send 'Authorization: Bearer' with the token in environment variable VAR.")
@@ -92,6 +101,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--ca", paramLabel = "PEM", description = "Also trust the CA certificates in this PEM file.")
     Path caFile;
 
+    @Option(names = "--allow-insecure-redirect",
+            description = "Follow a redirect from https to cleartext http (with a warning) instead of failing with insecure_redirect.")
+    boolean allowInsecureRedirect;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment for the --stdio command (repeatable).")
     Map<String, String> stdioEnv = new LinkedHashMap<>();
 
@@ -100,6 +113,14 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the full result as JSON instead of the waterfall.")
     boolean json;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE|DIR",
+            description = "With --monitor: the configuration the monitor is defined in.")
+    Path config;
+
+    @Option(names = {"-m", "--monitor"}, paramLabel = "ID",
+            description = "Probe this monitor of --config as serve would (its headers, auth, health calls and timeouts).")
+    String monitor;
 
     @Override
     public Integer call() {
@@ -112,7 +133,14 @@ final class ProbeCommand implements Callable<Integer> {
             err.println("mcpwatch probe: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        ProbeResult result = new Prober().probe(spec);
+        ProbeResult result;
+        try {
+            result = new Prober().probe(spec);
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
         if (json) {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {
@@ -123,6 +151,9 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     ProbeSpec spec() {
+        if (monitor != null || config != null) {
+            return configuredSpec();
+        }
         ProbeSpec.Builder b;
         if (stdio) {
             if (target.isEmpty()) {
@@ -164,7 +195,54 @@ final class ProbeCommand implements Callable<Integer> {
         if (caFile != null) {
             readCertificates(caFile).forEach(b::trust);
         }
+        b.allowInsecureRedirect(allowInsecureRedirect);
         return b.build();
+    }
+
+    /** The spec of one configured monitor; the other probe options would contradict it, so they are refused. */
+    private ProbeSpec configuredSpec() {
+        if (monitor == null || config == null) {
+            throw new IllegalArgumentException("--monitor ID and --config FILE go together");
+        }
+        if (!target.isEmpty() || stdio || callTool != null || !headers.isEmpty() || bearerEnv != null || revision != null
+                || minTools != null || !requiredTools.isEmpty() || caFile != null) {
+            throw new IllegalArgumentException("--monitor probes the monitor as configured; give no URL and no other probe options");
+        }
+        McpwatchConfig loaded;
+        try {
+            loaded = ConfigLoader.fromSystemEnvironment().load(config);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("cannot load " + config + ":\n" + e.getMessage());
+        }
+        MonitorConfig m = loaded.monitors().stream().filter(x -> x.id().equals(monitor)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no monitor '" + monitor + "' in " + config + " (it has: "
+                        + String.join(", ", loaded.monitors().stream().map(MonitorConfig::id).limit(20).toList()) + ")"));
+        ProbeSpec spec = m.toProbeSpec(oauthClients(loaded, m));
+        if (timeout != null || initializeTimeout != null) {
+            ProbeSpec.Timeouts t = timeout == null ? spec.timeouts() : ProbeSpec.Timeouts.withTotal(timeout);
+            if (initializeTimeout != null) {
+                t = new ProbeSpec.Timeouts(t.connect(), initializeTimeout, t.step(), t.total());
+            }
+            spec = spec.toBuilder().timeouts(t).build();
+        }
+        return spec;
+    }
+
+    /** Open while a configured monitor with a user login is probed: its grant is in the database. */
+    private Database database;
+
+    /** OAuth for the monitor, as serve has it; the database only when the monitor renews a user's login. */
+    private OAuthClients oauthClients(McpwatchConfig loaded, MonitorConfig m) {
+        GrantStore grants = null;
+        if (m.oauth() != null && !m.oauth().isUnattended() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
+            database = Database.open(loaded.storage());
+            try {
+                grants = GrantStore.open(database, System.getenv("MCPWATCH_OAUTH_KEY"));
+            } catch (OAuthException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+        return OAuthClients.unattended(InstantSource.system(), grants);
     }
 
     private JsonNode parseArgs() {

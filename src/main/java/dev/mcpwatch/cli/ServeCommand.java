@@ -17,9 +17,11 @@ import picocli.CommandLine.Spec;
 /** {@code mcpwatch serve}: probe every configured monitor on schedule, keep history, serve the API. */
 @Command(name = "serve",
         description = {
-            "Run the monitor: probe every configured monitor on schedule, open and resolve incidents,",
-            "keep history (SQLite in ./data by default) and serve the JSON API.",
-            "Without --config, ./mcpwatch.yaml is used if it exists; otherwise mcpwatch starts with no monitors."
+            "Run the monitor: probe every monitor on schedule and serve the dashboard, status pages and API.",
+            "Incidents open and resolve as monitors fail and recover, alerts go out, and history is kept",
+            "(SQLite in ./data by default). Without --config, ./mcpwatch.yaml is used if it exists;",
+            "otherwise mcpwatch starts with no monitors. Log lines go to stderr with ISO-8601 UTC times;",
+            "--verbose adds the libraries' INFO lines."
         },
         mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {

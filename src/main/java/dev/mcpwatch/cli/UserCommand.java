@@ -48,8 +48,14 @@ final class UserCommand implements Runnable {
             var err = command.commandLine().getErr();
             String password;
             Console console = System.console();
-            if (stdin || console == null) {
+            if (stdin) {
                 password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            } else if (console == null || !console.isTerminal()) {
+                // Without a terminal there is nobody to ask (and nothing would hide what is typed): say so, rather
+                // than read an empty password and call it too short.
+                err.println("mcpwatch: no terminal is attached to ask for the password; pipe it in with --password-stdin, e.g.");
+                err.println("  printf '%s\\n' \"$PASSWORD\" | mcpwatch user set-password --password-stdin");
+                return ExitCodes.USAGE;
             } else {
                 char[] first = console.readPassword("New password for %s (at least %d characters): ", user, Passwords.MIN_LENGTH);
                 char[] again = console.readPassword("Again: ");

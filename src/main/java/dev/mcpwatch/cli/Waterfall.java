@@ -131,7 +131,8 @@ final class Waterfall {
             join(s, "issuer " + tls.issuer());
         }
         if (tls.notAfter() != null) {
-            join(s, "expires " + tls.notAfter() + " (" + tls.daysLeft() + " days)");
+            long daysLeft = tls.daysLeft() != null ? tls.daysLeft() : TlsInfo.daysLeft(tls.notAfter(), java.time.Instant.now());
+            join(s, (daysLeft >= 0 ? "expires " : "expired ") + tls.notAfter() + " (" + TlsInfo.relative(daysLeft) + ")");
         }
         if (tls.hostnameMatch() != null) {
             join(s, tls.hostnameMatch() ? "hostname ok" : "HOSTNAME MISMATCH");

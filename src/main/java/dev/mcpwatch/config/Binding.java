@@ -45,9 +45,26 @@ final class Binding {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JacksonException e) {
-            at.problem("cannot be read: " + e.getOriginalMessage());
+            Section place = at;
+            JsonNode value = node;
+            for (JacksonException.Reference step : e.getPath()) {
+                place = step.getPropertyName() != null ? place.at(step.getPropertyName()) : place.at(step.getIndex());
+                value = value == null ? null : step.getPropertyName() != null ? value.get(step.getPropertyName()) : value.get(step.getIndex());
+            }
+            // A duration's form is the schema's to check, its size is not: 99999999999999999999d is written like 30s.
+            place.problem(causedBy(e, Durations.OutOfRange.class) ? "must be at most " + Durations.MAX_TEXT + ", got " + SchemaCheck.describe(value)
+                    : "cannot be read: " + e.getOriginalMessage());
             return null;
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The settings as they would be written: what {@link #merge} lays a file's values over. */

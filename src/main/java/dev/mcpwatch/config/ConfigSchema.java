@@ -74,7 +74,13 @@ public final class ConfigSchema {
                 "properties": {
                   "tool": {"$ref": "#/$defs/text", "description": "a read-only tool"},
                   "arguments": {"type": "object", "errorMessage": "must be a mapping of argument names to values", "description": "its arguments"},
-                  "contains": {"$ref": "#/$defs/text", "description": "the result's text must contain this"}
+                  "contains": {"$ref": "#/$defs/text", "description": "the result's text must contain this"},
+                  "input_responses": {
+                    "type": "object",
+                    "errorMessage": "must be a mapping from the server's input request keys to answers (e.g. confirm: {action: accept, content: {confirmed: true}})",
+                    "description": "answers for a tool that asks for input, keyed like its input requests",
+                    "additionalProperties": {"type": "object", "errorMessage": "must be a mapping (the answer the server asked for)"}
+                  }
                 }
               },
               "slug": {
@@ -91,6 +97,10 @@ public final class ConfigSchema {
                   "monitors": {
                     "$ref": "#/$defs/texts", "minItems": 1, "x-missing": "must list at least one monitor id",
                     "description": "monitor ids, in the order shown; they may name monitors added from the dashboard"
+                  },
+                  "critical": {
+                    "$ref": "#/$defs/texts",
+                    "description": "some of monitors: the page says Major outage when all of these are down, not only when every monitor is"
                   }
                 }
               }
@@ -135,6 +145,7 @@ public final class ConfigSchema {
         defs.putObject("protocol").put("errorMessage", "must be auto or a known revision (" + String.join(", ", Era.MODERN_REVISIONS)
                 + ", " + String.join(", ", Era.LEGACY_REVISIONS) + ")").set("enum", protocols());
         defs.set("detection", detection(defs));
+        defs.set("auth", hoist(OAuthSettingsReader.schema(), defs));
         defs.set("monitor_settings", hoist(MonitorSettings.settingsSchema(), defs));
         defs.set("monitor", hoist(MonitorSettings.monitorSchema(), defs));
 

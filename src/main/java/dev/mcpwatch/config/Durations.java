@@ -8,7 +8,20 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
+    /** The longest duration any setting takes: ten years, far beyond any retention, far below an overflow. */
+    public static final Duration MAX = Duration.ofDays(3650);
+    static final String MAX_TEXT = "3650d";
+
     private Durations() {}
+
+    /** A duration beyond {@link #MAX}. */
+    public static final class OutOfRange extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfRange(String text) {
+            super("'" + text + "' is longer than the longest duration mcpwatch takes, " + MAX_TEXT);
+        }
+    }
 
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text.strip());
@@ -24,6 +37,9 @@ public final class Durations {
             case "h" -> n * 3_600_000;
             default -> n * 86_400_000;
         };
+        if (millis > MAX.toMillis()) {
+            throw new OutOfRange(text);
+        }
         return Duration.ofMillis(Math.round(millis));
     }
 

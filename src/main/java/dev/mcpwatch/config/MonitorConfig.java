@@ -1,7 +1,10 @@
 package dev.mcpwatch.config;
 
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One monitored MCP server, as configured (defaults already applied). Header and environment values
- * are secrets: they reach the probe and nothing else; {@link #toString} leaves them out.
+ * are secrets: they reach the probe and nothing else; {@link #toString} leaves them out, and so does
+ * {@link OAuthSettings#toString} for the client secret and key of {@code oauth}.
  */
 public record MonitorConfig(
         String id,
@@ -38,7 +42,9 @@ public record MonitorConfig(
         List<X509Certificate> trustedCertificates,
         boolean paused,
         List<ToolCallConfig> calls,
-        DetectionSettings detection) {
+        DetectionSettings detection,
+        OAuthSettings oauth,
+        boolean allowInsecureRedirect) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -62,18 +68,45 @@ public record MonitorConfig(
             boolean paused) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                null, null);
+                null, null, null, false);
     }
 
-    /** A health-check tool call: a read-only tool, its arguments, and text its result must contain. */
-    public record ToolCallConfig(String tool, JsonNode arguments, String contains) {}
+    /** A monitor without OAuth (credentials, if any, in its headers). */
+    public MonitorConfig(String id, String name, Transport transport, String url, List<String> command, Map<String, String> env,
+            String cwd, String protocol, Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout,
+            Duration retryInterval, int failureThreshold, int successThreshold, int minTools, List<String> requiredTools,
+            ToolCallConfig call, List<String> tags, String runbookUrl, List<String> locations, List<X509Certificate> trustedCertificates,
+            boolean paused, List<ToolCallConfig> calls, DetectionSettings detection) {
+        this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
+                failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
+                calls, detection, null, false);
+    }
 
-    /** What is probed, for people: the URL, or the command line of a stdio server. */
+    /**
+     * A health-check tool call: a read-only tool, its arguments, text its result must contain, and
+     * canned answers for a modern tool that asks for input (keyed like its inputRequests).
+     */
+    public record ToolCallConfig(String tool, JsonNode arguments, String contains, JsonNode inputResponses) {
+        public ToolCallConfig(String tool, JsonNode arguments, String contains) {
+            this(tool, arguments, contains, null);
+        }
+    }
+
+    /**
+     * What is probed, for people: the URL without user info and query values (either may carry a
+     * token; the real URL is only used to probe), or the command line of a stdio server.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", command) : url;
+        return transport == Transport.STDIO ? String.join(" ", command) : Urls.redact(url);
     }
 
-    /** The probe this monitor runs. */
+    /** The probe this monitor runs, with its OAuth client from {@code clients} when it has an auth block. */
+    public ProbeSpec toProbeSpec(OAuthClients clients) {
+        ProbeSpec spec = toProbeSpec();
+        return oauth == null || clients == null ? spec : spec.toBuilder().authorizer(clients.forMonitor(id, oauth)).build();
+    }
+
+    /** The probe this monitor runs, without obtaining OAuth tokens (an auth-walled server then says so). */
     public ProbeSpec toProbeSpec() {
         ProbeSpec.Builder b = transport == Transport.STDIO
                 ? ProbeSpec.stdio(command).env(env).workingDirectory(cwd)
@@ -83,8 +116,9 @@ public record MonitorConfig(
         Duration init = initializeTimeout.compareTo(timeout) <= 0 ? initializeTimeout : timeout;
         b.timeouts(new ProbeSpec.Timeouts(init, init, init, timeout));
         b.expect(new ProbeSpec.Expectations(minTools, Set.copyOf(requiredTools)));
-        b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains())).toList());
+        b.toolCalls(calls.stream().map(c -> new ProbeSpec.ToolCall(c.tool(), c.arguments(), c.contains(), c.inputResponses())).toList());
         trustedCertificates.forEach(b::trust);
+        b.allowInsecureRedirect(allowInsecureRedirect);
         return b.build();
     }
 

@@ -15,21 +15,21 @@ import tools.jackson.databind.node.ObjectNode;
 record MonitorSettings(String id, String name, String url, List<String> command, String transport, String protocol,
         Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout, Duration retryInterval,
         Thresholds thresholds, Expect expect, List<String> tags, String runbookUrl, List<String> locations, Tls tls,
-        Map<String, String> env, String cwd, boolean paused, JsonNode detection) {
+        Map<String, String> env, String cwd, boolean paused, boolean allowInsecureRedirect, JsonNode detection, JsonNode auth) {
 
     record Thresholds(int failure, int success) {}
 
     /** {@code call} is the one-tool spelling of {@code calls}. */
     record Expect(int minTools, List<String> tools, ToolCall call, List<ToolCall> calls) {}
 
-    record ToolCall(String tool, JsonNode arguments, String contains) {}
+    record ToolCall(String tool, JsonNode arguments, String contains, JsonNode inputResponses) {}
 
     record Tls(String caFile) {}
 
     /** What a monitor is when neither it nor {@code defaults:} says otherwise. An unset timeout follows the interval. */
     static final MonitorSettings BUILT_IN = new MonitorSettings(null, null, null, List.of(), "streamable-http", "auto", Map.of(),
             Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), new Thresholds(3, 2),
-            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, null);
+            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null);
 
     private static final String SETTINGS = """
             {
@@ -93,6 +93,10 @@ record MonitorSettings(String id, String name, String url, List<String> command,
                 },
                 "env": {"$ref": "#/$defs/variables", "description": "stdio: added to mcpwatch's environment for the command"},
                 "cwd": {"$ref": "#/$defs/text", "description": "stdio: the command's working directory"},
+                "allow_insecure_redirect": {
+                  "$ref": "#/$defs/boolean",
+                  "description": "true follows a redirect from https to cleartext http (with a warning); false fails the probe with insecure_redirect"
+                },
                 "paused": {"$ref": "#/$defs/boolean", "description": "true keeps the monitor and its history but stops probing"},
                 "detection": {"$ref": "#/$defs/detection"}
               }
@@ -107,7 +111,8 @@ record MonitorSettings(String id, String name, String url, List<String> command,
                 "$ref": "#/$defs/text",
                 "description": "the MCP endpoint, an http:// or https:// URL (streamable-http and sse transports)"
               },
-              "command": {"$ref": "#/$defs/texts", "description": "stdio: the program and its arguments, spawned for each probe"}
+              "command": {"$ref": "#/$defs/texts", "description": "stdio: the program and its arguments, spawned for each probe"},
+              "auth": {"$ref": "#/$defs/auth"}
             }
             """;
 

@@ -1,9 +1,12 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.detect.Rules;
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -27,6 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Monitors {
     static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+    /** A monitor is probed at least once a day: a longer interval is a mistake, not a monitor. */
+    static final Duration MAX_INTERVAL = Duration.ofHours(24);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final JsonNode defaults;
@@ -74,10 +79,13 @@ final class Monitors {
         } else if (s.url() == null) {
             m.at("url").problem("is required (the MCP endpoint, e.g. https://example.com/mcp)");
         } else if (!ConfigLoader.isHttpUrl(s.url())) {
-            m.at("url").problem("must be an http:// or https:// URL with a host, got '" + s.url() + "'");
+            m.at("url").problem("must be an http:// or https:// URL with a host, got '" + Urls.redact(s.url()) + "'");
+        } else if (URI.create(s.url()).getPort() == 0 || URI.create(s.url()).getPort() > 65535) {
+            m.at("url").problem("has port " + URI.create(s.url()).getPort() + "; a port is 1 to 65535 (or left out for the scheme's own)");
         }
         Duration timeout = timing(s, m, true);
         List<MonitorConfig.ToolCallConfig> calls = calls(s, m);
+        OAuthSettings oauth = OAuthSettingsReader.read(m.at("auth"), transport, s.headers());
         urls(s, m);
         List<X509Certificate> certificates = m.at("tls").written("ca_file") && s.tls().caFile() != null
                 ? certificates(s.tls().caFile(), m.at("tls").at("ca_file")) : trust;
@@ -85,7 +93,7 @@ final class Monitors {
                 "auto".equals(s.protocol()) ? null : s.protocol(), s.headers(), s.interval(), timeout, s.initializeTimeout(),
                 s.retryInterval(), s.thresholds().failure(), s.thresholds().success(), s.expect().minTools(), present(s.expect().tools()),
                 null, present(s.tags()), s.runbookUrl(), present(s.locations()), certificates, s.paused(), calls,
-                detection(m.at("detection"), detection));
+                detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect());
     }
 
     /** Checks the durations; returns the timeout in force (an unset one follows the interval: at most 30 s, at most half of it). */
@@ -95,17 +103,22 @@ final class Monitors {
         // A value that was refused stands in as its default; comparing with it would invent a second mistake.
         boolean bothRead = !at.at("interval").failed() && !at.at("timeout").failed();
         if (at.written("interval") && interval.compareTo(MIN_INTERVAL) < 0) {
-            at.at("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + pretty(interval));
+            at.at("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + ConfigLoader.pretty(interval));
+        } else if (at.written("interval") && interval.compareTo(MAX_INTERVAL) > 0) {
+            at.at("interval").problem("must be at most 24h, got " + ConfigLoader.pretty(interval));
+        }
+        if (at.written("retry_interval") && s.retryInterval().compareTo(MAX_INTERVAL) > 0) {
+            at.at("retry_interval").problem("must be at most 24h, got " + ConfigLoader.pretty(s.retryInterval()));
         }
         if (timeout != null && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
-            at.at("timeout").problem("must be more than 0 and shorter than the interval (" + pretty(interval) + "), got " + pretty(timeout)
+            at.at("timeout").problem("must be more than 0 and shorter than the interval (" + ConfigLoader.pretty(interval) + "), got " + ConfigLoader.pretty(timeout)
                     + (at.written("timeout") ? "" : " (inherited; set a shorter timeout here or in defaults)"));
         }
         if (at.written("initialize_timeout") && s.initializeTimeout().isZero()) {
             at.at("initialize_timeout").problem("must be more than 0");
         }
         if (at.written("retry_interval") && s.retryInterval().compareTo(Duration.ofSeconds(1)) < 0) {
-            at.at("retry_interval").problem("must be at least 1s, got " + pretty(s.retryInterval()));
+            at.at("retry_interval").problem("must be at least 1s, got " + ConfigLoader.pretty(s.retryInterval()));
         }
         if (timeout == null && isMonitor) {
             timeout = min(DEFAULT_TIMEOUT, interval.dividedBy(2));
@@ -129,8 +142,7 @@ final class Monitors {
         }
         List<MonitorSettings.ToolCall> written = s.expect().call() != null ? List.of(s.expect().call()) : present(s.expect().calls());
         return written.stream().filter(c -> c.tool() != null)
-                .map(c -> new MonitorConfig.ToolCallConfig(c.tool(), c.arguments() == null || c.arguments().isNull() ? null : c.arguments(),
-                        c.contains()))
+                .map(c -> new MonitorConfig.ToolCallConfig(c.tool(), present(c.arguments()), c.contains(), present(c.inputResponses())))
                 .toList();
     }
 
@@ -181,6 +193,11 @@ final class Monitors {
         return copy;
     }
 
+    /** A mapping passed on as written, or null when there is none. */
+    private static JsonNode present(JsonNode node) {
+        return node == null || node.isNull() ? null : node;
+    }
+
     /** A list as bound, without the items that were refused. */
     static <T> List<T> present(List<T> list) {
         return list == null ? List.of() : list.stream().filter(Objects::nonNull).toList();
@@ -188,9 +205,5 @@ final class Monitors {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static String pretty(Duration d) {
-        return Durations.format(d);
     }
 }

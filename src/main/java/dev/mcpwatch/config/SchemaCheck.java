@@ -3,6 +3,7 @@ package dev.mcpwatch.config;
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;
 import dev.mcpwatch.probe.Transport;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -101,8 +102,9 @@ final class SchemaCheck {
     }
 
     private static JsonNode typed(String text, Set<String> types) {
-        if (types.contains("integer") && text.matches("-?\\d{1,18}")) {
-            return NODES.numberNode(Long.parseLong(text));
+        if (types.contains("integer") && text.matches("-?\\d+")) {
+            // As a BigInteger: twenty digits are out of range, not a long that wrapped around.
+            return NODES.numberNode(new BigInteger(text));
         }
         if (types.contains("number") && text.matches("-?\\d+(\\.\\d+)?")) {
             return NODES.numberNode(Double.parseDouble(text));
@@ -216,7 +218,7 @@ final class SchemaCheck {
         boolean whole = types.contains("integer") && !types.contains("number");
         JsonNode min = schema.get("minimum");
         JsonNode max = schema.get("maximum");
-        String got = ", got " + number(value, whole);
+        String got = ", got " + (value.isIntegralNumber() ? value.bigIntegerValue().toString() : number(value, whole));
         if (min != null && max != null) {
             return "must be between " + number(min, whole) + " and " + number(max, whole) + got;
         }

@@ -46,6 +46,10 @@ public final class Section {
         return new Section(problems, file, path.isEmpty() ? key : path + "." + key, node != null && node.isObject() ? node.get(key) : null);
     }
 
+    Section at(int index) {
+        return new Section(problems, file, path + "[" + index + "]", node != null && node.isArray() ? node.get(index) : null);
+    }
+
     /** The items of this list that are there, each with the path of its place in the file. */
     public List<Section> items() {
         List<Section> out = new ArrayList<>();

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +30,17 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Monitors added, edited, paused and deleted from the dashboard or the API. A definition has the
  * configuration file's shape and goes through the same loader, so it is checked exactly like a file
- * monitor. Two rules keep the web from reaching what the file may: no stdio (a web form must not
- * start programs on this machine), and {@code ${ENV}} only as a header value — {@code ${NAME}} or
+ * monitor. Three rules keep the web from reaching what the file may: no stdio (a web form must not
+ * start programs on this machine); {@code ${ENV}} only as a header value — {@code ${NAME}} or
  * {@code Scheme ${NAME}} — so a secret never sits in the database and no field can be used to read
- * the server's environment onto a page. References resolve whenever the monitors are (re)loaded.
+ * the server's environment onto a page; and only variables the file allows ({@code
+ * web.api_env_allow}, none by default), because an API user picks where the headers go and the
+ * environment also holds mcpwatch's own secrets. References resolve whenever the monitors are
+ * (re)loaded, so removing a name from the allowed list stops the monitors that use it.
  */
 public final class ApiMonitors {
     private static final Logger log = LoggerFactory.getLogger(ApiMonitors.class);
-    static final Pattern HEADER_VALUE = Pattern.compile("(?:[A-Za-z][A-Za-z0-9-]* )?\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
+    static final Pattern HEADER_VALUE = Pattern.compile("(?:[A-Za-z][A-Za-z0-9-]* )?\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** A definition that will not do, with one sentence per problem. */
     public static final class Invalid extends Exception {
@@ -54,15 +59,19 @@ public final class ApiMonitors {
 
     private final Database db;
     private final Function<String, String> env;
+    private final Predicate<String> envAllowed;
     private final Supplier<Set<String>> fileIds;
     private final Events events;
     private final ApiMonitorStore store = new ApiMonitorStore();
     private final IncidentStore incidents = new IncidentStore();
     private volatile Runnable changed = () -> { };
 
-    public ApiMonitors(Database db, Function<String, String> env, Supplier<Set<String>> fileIds, Events events) {
+    /** {@code envAllowed} says whether the configuration file lets such monitors read a variable ({@code web.api_env_allow}). */
+    public ApiMonitors(Database db, Function<String, String> env, Predicate<String> envAllowed, Supplier<Set<String>> fileIds,
+            Events events) {
         this.db = db;
         this.env = env;
+        this.envAllowed = envAllowed;
         this.fileIds = fileIds;
         this.events = events;
     }
@@ -165,10 +174,19 @@ public final class ApiMonitors {
         if (definition.has("tls")) {
             problems.add("tls: CA files can only be named in the configuration file");
         }
+        if (definition.has("auth")) {
+            // Its secrets come from the server's environment and it is sent to an authorization server the
+            // monitored server names: only the file's author may decide that.
+            problems.add("auth: OAuth settings can only be defined in the configuration file");
+        }
         for (Map.Entry<String, JsonNode> h : definition.path("headers").properties()) {
-            if (!HEADER_VALUE.matcher(h.getValue().asString("")).matches()) {
+            Matcher value = HEADER_VALUE.matcher(h.getValue().asString(""));
+            if (!value.matches()) {
                 problems.add("headers." + h.getKey() + ": must be an environment variable reference like ${MCP_TOKEN} or Bearer ${MCP_TOKEN};"
                         + " secrets are not stored");
+            } else if (!envAllowed.test(value.group(1))) {
+                problems.add("headers." + h.getKey() + ": environment variable " + value.group(1) + " is not allowed; monitors added from "
+                        + "the dashboard or the API may reference only the variables the configuration file lists in web.api_env_allow");
             }
         }
         references(definition, "", problems);
@@ -178,7 +196,9 @@ public final class ApiMonitors {
         ObjectNode doc = Json.object();
         doc.putArray("monitors").add(definition);
         try {
-            return new ConfigLoader(env).loadText(doc.toString(), "monitor").monitors().getFirst();
+            // Only allowed variables resolve, whatever else the definition holds.
+            Function<String, String> allowed = name -> envAllowed.test(name) ? env.apply(name) : null;
+            return new ConfigLoader(allowed).loadText(doc.toString(), "monitor").monitors().getFirst();
         } catch (ConfigException e) {
             throw new Invalid(e.problems().stream().map(ApiMonitors::sentence).toList());
         }

@@ -1,7 +1,9 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.auth.AccessControl;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.detect.DriftAcknowledgement;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.web.ApiRoutes;
@@ -38,18 +40,23 @@ public final class Dashboard implements ApiRoutes {
     private final StatusUpdates updates;
     private final IncidentAlerting alerting;
     private final Supplier<WebSettings> web;
+    private final DriftAcknowledgement drifts = new DriftAcknowledgement();
 
-    /** The dashboard with alerting's acknowledgements and deliveries, and the drift detector's tool diffs. */
+    /**
+     * The dashboard with alerting's acknowledgements, deliveries and maintenance windows, and the drift
+     * detector's tool diffs.
+     */
     public Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, dev.mcpwatch.alert.Alerting alerting,
             Supplier<WebSettings> web) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, alerting), new SchemaToolDiffer(), web);
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, alerting), new SchemaToolDiffer(), web,
+                () -> alerting.config().maintenance());
     }
 
     Dashboard(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
-            Supplier<WebSettings> web) {
+            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance) {
         this.db = db;
-        this.overview = new Overview(db);
-        this.monitorDetail = new MonitorDetail(db, differ);
+        this.overview = new Overview(db, maintenance);
+        this.monitorDetail = new MonitorDetail(db, differ, maintenance);
         this.incidentDetail = new IncidentDetail(db, alerting);
         this.apiMonitors = apiMonitors;
         this.updates = updates;
@@ -68,6 +75,7 @@ public final class Dashboard implements ApiRoutes {
         routes.post("/monitors/{id}/pause", ctx -> pause(ctx, true));
         routes.post("/monitors/{id}/resume", ctx -> pause(ctx, false));
         routes.post("/monitors/{id}/delete", this::delete);
+        routes.post("/monitors/{id}/drift/ack", this::acknowledgeDrift);
         routes.get("/incidents", this::incidents);
         routes.get("/incidents/{id}", ctx -> incident(ctx, null));
         routes.post("/incidents/{id}/updates", this::postUpdate);
@@ -90,7 +98,11 @@ public final class Dashboard implements ApiRoutes {
                 throw new IllegalArgumentException("limit must be a number from 10 to 200");
             }
         }
-        var filters = new Overview.Filters(status, blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("q")), limit);
+        String sort = blankToNull(ctx.queryParam("sort"));
+        if (sort != null && !Overview.SORTS.contains(sort)) {
+            throw new IllegalArgumentException("sort must be one of " + String.join(", ", Overview.SORTS) + "; got '" + sort + "'");
+        }
+        var filters = new Overview.Filters(status, blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("q")), limit, sort);
         var page = overview.page(AccessControl.frame(ctx, "Monitors", "overview"), filters, ctx.queryParam("cursor"),
                 System.currentTimeMillis());
         long queried = System.nanoTime();
@@ -149,6 +161,23 @@ public final class Dashboard implements ApiRoutes {
             throw new IllegalArgumentException(e.getMessage());
         }
         throw Refusal.redirect("/");
+    }
+
+    /**
+     * The monitor page's "acknowledge" under the drift's diff: the list the operator reviewed (its
+     * fingerprint, from the form) becomes the baseline, as {@code mcpwatch drift ack} does; refused
+     * (409) when the monitor serves another list by now.
+     */
+    private void acknowledgeDrift(Context ctx) throws SQLException {
+        String id = ctx.pathParam("id");
+        String reviewed = blankToNull(ctx.formParam("fingerprint"));
+        String by = AccessControl.principal(ctx).user();
+        try {
+            db.transaction(c -> drifts.acknowledge(c, id, reviewed, by, "acknowledged on the dashboard", System.currentTimeMillis()));
+        } catch (DriftAcknowledgement.Conflict e) {
+            throw Refusal.status(409, e.getMessage());
+        }
+        throw Refusal.redirect("/monitors/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "#tools");
     }
 
     private void incidents(Context ctx) throws SQLException {

@@ -1,6 +1,9 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.alert.MaintenanceWindow;
+import dev.mcpwatch.probe.AuthInfo;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.TlsInfo;
 import dev.mcpwatch.status.DailyBars;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
@@ -8,15 +11,19 @@ import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
+import dev.mcpwatch.store.SchemaStore;
 import dev.mcpwatch.store.ToolListStore;
+import dev.mcpwatch.store.WarningStore;
 import dev.mcpwatch.web.Frame;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /** Everything the monitor page shows, read in one go. */
@@ -48,12 +55,31 @@ public final class MonitorDetail {
 
     public record FailedProbe(long at, String reason, String layer, String phase, String message, String raw) {}
 
-    public record Page(Frame frame, MonitorStore.MonitorRow monitor, String severity, boolean editable, LastProbe last, Range range,
-            Charts.PhaseChart chart, List<DailyBars.Day> days, List<Window> windows, List<ToolRow> tools, List<ToolVersion> history,
-            List<IncidentItem> incidents, List<FailedProbe> failures, long now) {}
+    /** The TLS certificate the last handshake showed, with its days left now (one rule everywhere: {@link TlsInfo#daysLeft}). */
+    public record Certificate(TlsInfo tls, long seenAt, long daysLeft) {}
+
+    /** The schema baseline and how the current list differs from it, while it does (for the acknowledge button). */
+    public record Drift(SchemaStore.Baseline baseline, String currentFingerprint, int currentCount, List<ToolDiffer.ToolChange> changes) {
+        public long breaking() {
+            return changes.stream().filter(ToolDiffer.ToolChange::breaking).count();
+        }
+    }
+
+    /**
+     * @param state what the state pill says (see {@link Overview#state})
+     * @param auth what the last probe found behind an authentication wall (RFC 9728 metadata), or null
+     * @param maintenanceUntil the end of the maintenance window holding the monitor's alerts now, or null
+     */
+    public record Page(Frame frame, MonitorStore.MonitorRow monitor, String severity, String state, boolean editable, LastProbe last,
+            Range range, Charts.PhaseChart chart, List<DailyBars.Day> days, List<Window> windows, List<ToolRow> tools,
+            List<ToolVersion> history, Drift drift, List<WarningStore.WarningRow> warnings, Certificate certificate, AuthInfo auth,
+            Long maintenanceUntil, List<IncidentItem> incidents, List<FailedProbe> failures, long now) {}
 
     private final Database db;
     private final ToolDiffer differ;
+    private final Supplier<List<MaintenanceWindow>> maintenance;
+    private final WarningStore warnings = new WarningStore();
+    private final SchemaStore schemas = new SchemaStore();
     private final MonitorStore monitors = new MonitorStore();
     private final IncidentStore incidents = new IncidentStore();
     private final ResultStore results = new ResultStore();
@@ -61,8 +87,13 @@ public final class MonitorDetail {
     private final RollupStore rollups;
 
     public MonitorDetail(Database db, ToolDiffer differ) {
+        this(db, differ, List::of);
+    }
+
+    public MonitorDetail(Database db, ToolDiffer differ, Supplier<List<MaintenanceWindow>> maintenance) {
         this.db = db;
         this.differ = differ;
+        this.maintenance = maintenance;
         this.rollups = new RollupStore(db.dialect());
     }
 
@@ -78,19 +109,50 @@ public final class MonitorDetail {
                     range.resolution().bucketStart(now) + range.resolution().millis(), range.resolution().millis());
             long first = DailyBars.firstDay(now);
             var days = DailyBars.of(incidents.downtimeByDay(c, List.of(id), first, DailyBars.DAYS, now).get(id),
-                    rollups.dailyCounts(c, List.of(id), first, now + 1).get(id), now);
-            return new Page(frame, m, severity, "api".equals(m.source()) && m.removedAt() == null, last(c, m), range, chart, days,
-                    windows(c, id, now), tools(c, id), history(c, id), incidentItems(c, id), failures(c, id), now);
+                    rollups.dailyCounts(c, List.of(id), first, now + 1).get(id), now, severity != null);
+            var lastResult = m.lastResultId() == null ? null : results.get(c, m.lastResultId());
+            return new Page(frame, m, severity, Overview.state(m, severity), "api".equals(m.source()) && m.removedAt() == null,
+                    last(m, lastResult), range, chart, days, windows(c, id, now), tools(c, id), history(c, id), drift(c, m),
+                    warnings.page(c, id, true, null, 50), certificate(c, m, lastResult, now), auth(lastResult),
+                    Overview.maintenanceUntil(maintenance.get(), m, now), incidentItems(c, id), failures(c, id), now);
         });
     }
 
-    private LastProbe last(Connection c, MonitorStore.MonitorRow m) throws SQLException {
-        if (m.lastResultId() == null) {
+    /** The current list against the baseline, when they differ and the last probe passed (a failed probe's list is no drift). */
+    private Drift drift(Connection c, MonitorStore.MonitorRow m) throws SQLException {
+        var baseline = schemas.current(c, m.id());
+        var current = toolLists.current(c, m.id());
+        if (baseline == null || current == null || current.id() == baseline.toolListId() || !Boolean.TRUE.equals(m.lastHealthy())) {
             return null;
         }
-        var r = results.get(c, m.lastResultId());
-        if (r == null) {
-            return null; // older than raw retention
+        var changes = differ.diff(toolLists.get(c, baseline.toolListId()).tools(), current.tools());
+        return new Drift(baseline, current.fingerprint(), current.toolCount(), changes);
+    }
+
+    /** The certificate of the last probe that completed a handshake (the last probe's, or the newest in the raw history). */
+    private Certificate certificate(Connection c, MonitorStore.MonitorRow m, ResultStore.ResultRow last, long now) throws SQLException {
+        ResultStore.ResultRow withTls = last != null && last.detail().path("tls").has("notAfter") ? last : null;
+        if (withTls == null && m.tlsNotAfter() != null) {
+            withTls = results.page(c, m.id(), 0, now + 1, null, null, 20).stream()
+                    .filter(r -> r.detail().path("tls").has("notAfter")).findFirst().orElse(null);
+        }
+        if (withTls == null) {
+            return null;
+        }
+        TlsInfo tls = Json.MAPPER.treeToValue(withTls.detail().get("tls"), TlsInfo.class);
+        return new Certificate(tls, withTls.startedAt(), TlsInfo.daysLeft(tls.notAfter(), Instant.ofEpochMilli(now)));
+    }
+
+    private static AuthInfo auth(ResultStore.ResultRow last) {
+        if (last == null || !last.detail().path("auth").isObject()) {
+            return null;
+        }
+        return Json.MAPPER.treeToValue(last.detail().get("auth"), AuthInfo.class);
+    }
+
+    private static LastProbe last(MonitorStore.MonitorRow m, ResultStore.ResultRow r) {
+        if (m.lastResultId() == null || r == null) {
+            return null; // never probed, or older than raw retention
         }
         String server = r.serverName() == null ? null : r.serverName() + (r.serverVersion() == null ? "" : " " + r.serverVersion());
         return new LastProbe(r.startedAt(), r.healthy(), r.reason(), r.layer(), r.phase(), r.message(), dev.mcpwatch.web.Fmt.ms(r.totalMs()),

@@ -46,7 +46,6 @@ final class CertificateExpiryRule implements Rule {
               }
             }
             """);
-    private static final long DAY = 86_400_000L;
 
     @Override
     public String id() {
@@ -70,7 +69,7 @@ final class CertificateExpiryRule implements Rule {
             return Verdict.UNCHANGED; // no handshake this time (or plain http): nothing new about the certificate
         }
         long notAfter = tls.notAfter().toEpochMilli();
-        long daysLeft = Math.floorDiv(notAfter - ctx.now(), DAY);
+        long daysLeft = TlsInfo.daysLeft(tls.notAfter(), java.time.Instant.ofEpochMilli(ctx.now()));
         Integer reminder = null;
         for (int d : ctx.settings(SETTINGS).reminderDays()) {
             if (daysLeft <= d && (reminder == null || d < reminder)) {
@@ -87,9 +86,7 @@ final class CertificateExpiryRule implements Rule {
             return Verdict.nothing(memory);
         }
         String subject = certificate + ":" + reminder;
-        String when = daysLeft < 0 ? "expired " + -daysLeft + (daysLeft == -1 ? " day" : " days") + " ago"
-                : daysLeft == 0 ? "expires today" : "expires in " + daysLeft + (daysLeft == 1 ? " day" : " days");
-        String message = "TLS certificate " + tls.subject() + " " + when + ", on " + Words.day(notAfter) + " (reminder at " + reminder
+        String message = "TLS certificate " + tls.subject() + " " + TlsInfo.expiry(daysLeft) + ", on " + Words.day(notAfter) + " (reminder at " + reminder
                 + (reminder == 1 ? " day)" : " days)");
         ObjectNode detail = Json.object();
         detail.put("subject", tls.subject());

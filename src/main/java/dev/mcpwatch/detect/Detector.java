@@ -67,12 +67,15 @@ public final class Detector implements Assessor {
         String monitorId = probe.monitor().id();
         long now = probe.finishedAt();
         for (ToolCallOutcome call : probe.result().toolCalls()) {
-            stores.toolCalls().add(c, monitorId, probe.result().startedAt().toEpochMilli(), call.tool(), call.ok());
+            if (!call.unanswered()) { // a call that asked for input was not checked: neither a success nor an error
+                stores.toolCalls().add(c, monitorId, probe.result().startedAt().toEpochMilli(), call.tool(), call.ok());
+            }
         }
         Map<String, DetectionStore.RuleState> stored = state.load(c, monitorId);
         Context ctx = new Context(c, probe, stores);
         List<JsonNode> timeline = new ArrayList<>();
         Map<String, List<Finding>> degradedBy = new LinkedHashMap<>();
+        boolean confirming = false;
         for (Rule rule : rules) {
             DetectionStore.RuleState before = stored.get(rule.id());
             Map<String, Finding> held = before == null ? Map.of() : decode(before.held());
@@ -91,8 +94,12 @@ public final class Detector implements Assessor {
             if (rule.severity() == Severity.P2 && !current.isEmpty()) {
                 degradedBy.put(rule.id(), new ArrayList<>(new TreeMap<>(current).values()));
             }
+            if (rule.enabled(ctx)) {
+                JsonNode memory = !v.unchanged() ? v.memory() : before == null ? Json.object() : before.memory();
+                confirming |= memory.isObject() && rule.confirming((ObjectNode) memory, current, ctx);
+            }
         }
-        return new Assessment(degradation(degradedBy), timeline);
+        return new Assessment(degradation(degradedBy), timeline, confirming);
     }
 
     private Verdict verdict(Rule rule, Context ctx, DetectionStore.RuleState before, Map<String, Finding> held) throws SQLException {

@@ -23,6 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  * after {@code of} complete lists in a row. Acknowledging the shorter list as the new baseline ends
  * it too, once the lists that follow count as complete. Memory: the last {@code of} observations
  * (the start of a probe with a short list, 0 for a complete one).
+ *
+ * <p>Only lists of probes that passed count: a failed probe is the outage's evidence (an empty list
+ * is {@code tools_list_empty}, a list below {@code min_tools} is {@code tools_missing}), and counting
+ * it here would turn the outage's recovery into a degradation of its own.
  */
 final class FewerToolsRule implements Rule {
 
@@ -64,7 +68,7 @@ final class FewerToolsRule implements Rule {
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException {
         ToolList tools = ctx.result().tools();
-        if (tools == null) {
+        if (tools == null || !ctx.result().healthy()) {
             return Verdict.UNCHANGED;
         }
         SchemaStore.Baseline baseline = ctx.stores().schemas().current(ctx.c(), ctx.monitorId());
@@ -104,5 +108,23 @@ final class FewerToolsRule implements Rule {
                 + (missing.isEmpty() ? "" : "; missing " + Words.tools(missing));
         return Verdict.of(memory, Map.of("", Finding.degradation("", shortAt.getFirst(),
                 new Failure(Reason.TOOLS_MISSING, Phase.TOOLS_LIST, sentence), shortAt.size())));
+    }
+
+    /** Short lists seen but not yet confirmed; or held, and complete lists started to come back. */
+    @Override
+    public boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
+        JsonNode recent = memory.path("recent");
+        if (recent.isEmpty()) {
+            return false;
+        }
+        if (held.containsKey("")) {
+            return recent.get(recent.size() - 1).asLong() == 0;
+        }
+        for (JsonNode n : recent) {
+            if (n.asLong() != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -48,6 +48,20 @@ interface Rule {
     Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException;
 
     /**
+     * Whether the rule, after a probe, is part-way through confirming a condition or its end (a tool
+     * failed once, not yet {@code failures} times in a row): the monitor is then re-probed at its
+     * retry interval, as a suspect monitor is, so that the condition pages within about
+     * {@code interval + (threshold − 1) × retry_interval}. Rules that count nothing say no.
+     *
+     * @param memory the rule's memory after the probe
+     * @param held the conditions it holds after the probe
+     * @param ctx the probe, and the monitor's settings for the rule
+     */
+    default boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
+        return false;
+    }
+
+    /**
      * For rules that judge hourly rollups: true once per clock hour (noting it in {@code memory}),
      * false for every other probe of that hour, which then changes nothing.
      */

@@ -27,6 +27,8 @@ public final class Rules {
                 new FlappingRule(),
                 new LatencyBaselineRule(),
                 new CertificateExpiryRule(),
+                new CredentialExpiryRule(),
+                new NeedsInputRule(),
                 new SchemaDriftRule(),
                 new LatencyTrendRule(),
                 new ToolErrorRateRule(),

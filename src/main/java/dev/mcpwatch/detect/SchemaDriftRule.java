@@ -17,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * a drift with its changes, and warned about once per (baseline, list): each change in words,
  * breaking or not, and a schema change without a server version bump called out. The warning clears
  * when the server is back on the baseline or an operator acknowledges the list as the new baseline
- * ({@link DriftAcknowledgement}). Judges only when the list or the baseline changed.
+ * ({@link DriftAcknowledgement}). Judges only when the list or the baseline changed, and only lists
+ * of probes that passed: the empty list of a {@code tools_list_empty} probe is an outage, not drift.
  */
 final class SchemaDriftRule implements Rule {
 
@@ -56,7 +57,7 @@ final class SchemaDriftRule implements Rule {
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) throws SQLException {
         ToolList tools = ctx.result().tools();
         Long listId = ctx.probe().toolListId();
-        if (tools == null || listId == null) {
+        if (tools == null || listId == null || !ctx.result().healthy()) {
             return Verdict.UNCHANGED;
         }
         boolean warns = ctx.settings(SETTINGS).enabled();
@@ -70,9 +71,6 @@ final class SchemaDriftRule implements Rule {
         String version = ctx.result().server() == null ? null : ctx.result().server().version();
         SchemaStore.Baseline baseline = schemas.current(ctx.c(), ctx.monitorId());
         if (baseline == null) {
-            if (!ctx.result().healthy()) {
-                return Verdict.UNCHANGED; // the baseline is the first *healthy* list
-            }
             long id = schemas.setBaseline(ctx.c(), ctx.monitorId(), listId, version, ctx.now(), "first healthy list", null);
             memory.put("list", listId).put("baseline", id);
             return Verdict.nothing(memory);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,7 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code failures} probes in a row while another tool of the same probe succeeds is confirmed
  * failing (the same confirmation an outage needs); it recovers after {@code successes} successful
  * calls in a row. With one call there is no "other" tool: its failure fails the probe, which is the
- * outage state machine's business.
+ * outage state machine's business — and so is every failed probe (all calls failing, or the probe
+ * failing before them): only probes that passed count here, so an outage never confirms a
+ * degradation of its own.
  *
  * <p>Memory per tool: its current run of failures and of successes (capped at the thresholds, so a
  * steady monitor stops writing), when the failing run began and its last error.
@@ -60,12 +63,15 @@ final class ToolErrorsRule implements Rule {
             return memory.isEmpty() && held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(memory.removeAll());
         }
         List<ToolCallOutcome> calls = ctx.result().toolCalls();
-        if (calls.isEmpty()) {
-            return Verdict.UNCHANGED; // the probe failed before its calls: nothing said about any tool
+        if (calls.isEmpty() || !ctx.result().healthy()) {
+            return Verdict.UNCHANGED; // a failed probe is the outage's evidence, not a tool's
         }
         Set<String> configured = ctx.monitor().calls().stream().map(c -> c.tool()).collect(Collectors.toSet());
         memory.propertyNames().stream().filter(t -> !configured.contains(t)).toList().forEach(memory::remove);
         for (ToolCallOutcome call : calls) {
+            if (call.unanswered()) {
+                continue; // not checked this time (it asked for input): health_call.needs_input says so
+            }
             ObjectNode tool = memory.has(call.tool()) ? (ObjectNode) memory.get(call.tool()) : memory.putObject(call.tool());
             if (call.ok()) {
                 tool.put("s", Math.min(tool.path("s").asInt() + 1, s.successes())).put("f", 0);
@@ -95,5 +101,18 @@ final class ToolErrorsRule implements Rule {
             }
         }
         return Verdict.of(memory, now);
+    }
+
+    /** A tool failed but is not confirmed failing yet; or it is, and its successes started to come back. */
+    @Override
+    public boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
+        for (String name : memory.propertyNames()) {
+            JsonNode tool = memory.get(name);
+            boolean failing = held.containsKey(name);
+            if (!failing && tool.path("f").asInt() > 0 || failing && tool.path("s").asInt() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

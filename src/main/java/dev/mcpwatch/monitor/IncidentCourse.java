@@ -64,7 +64,7 @@ public final class IncidentCourse {
             }
             return new Resolve(t.resolved().resolvedAt(), "recovered");
         }
-        if (t.next().status() == Status.DOWN) {
+        if (t.next().status().confirmed()) {
             return new Keep(); // the outage holds the incident; its severity is the outage's
         }
         if (open && degradation == null) {

@@ -4,7 +4,9 @@ package dev.mcpwatch.monitor;
  * The incident lifecycle of PRODUCT.md §2 as a pure function: {@code up} → one failure →
  * {@code suspect} → {@code failureThreshold} failures in a row → {@code down} (an incident opens,
  * its onset the first failing probe of the streak) → {@code successThreshold} successes in a row →
- * resolved and {@code up}. No I/O, so restarts and replays give the same answers.
+ * resolved and {@code up}. A confirmed monitor whose latest failure is {@code auth_required} is
+ * {@code auth-walled} instead of down (PRODUCT.md §1): the same incident, another state. No I/O, so
+ * restarts and replays give the same answers.
  */
 public final class IncidentTracker {
     private IncidentTracker() {}
@@ -13,12 +15,12 @@ public final class IncidentTracker {
         long probes = s.probes() + 1;
         if (o.healthy()) {
             int successes = s.consecutiveSuccesses() + 1;
-            if (s.status() == Status.DOWN) {
+            if (s.status().confirmed()) {
                 if (successes >= successThreshold) {
                     MonitorState next = new MonitorState(Status.UP, 0, successes, null, null, null, probes);
                     return new Transition(s, next, null, new Transition.Resolved(o.finishedAt()));
                 }
-                MonitorState recovering = new MonitorState(Status.DOWN, 0, successes, null, null, s.openIncidentId(), probes);
+                MonitorState recovering = new MonitorState(s.status(), 0, successes, null, null, s.openIncidentId(), probes);
                 return new Transition(s, recovering, null, null);
             }
             return new Transition(s, new MonitorState(Status.UP, 0, successes, null, null, null, probes), null, null);
@@ -28,12 +30,13 @@ public final class IncidentTracker {
         boolean streakStarts = s.consecutiveFailures() == 0;
         Long streakStart = streakStarts ? Long.valueOf(o.startedAt()) : s.streakStartedAt();
         Long streakFirst = streakStarts ? Long.valueOf(o.resultId()) : s.streakFirstResultId();
-        if (s.status() == Status.DOWN) {
-            MonitorState stillDown = new MonitorState(Status.DOWN, failures, 0, streakStart, streakFirst, s.openIncidentId(), probes);
+        if (s.status().confirmed()) {
+            MonitorState stillDown = new MonitorState(Status.confirmedBy(o.failure()), failures, 0, streakStart, streakFirst,
+                    s.openIncidentId(), probes);
             return new Transition(s, stillDown, null, null);
         }
         if (failures >= failureThreshold) {
-            MonitorState down = new MonitorState(Status.DOWN, failures, 0, streakStart, streakFirst, null, probes);
+            MonitorState down = new MonitorState(Status.confirmedBy(o.failure()), failures, 0, streakStart, streakFirst, null, probes);
             var opened = new Transition.Opened(o.failure(), streakStart, o.finishedAt(), streakFirst, failures);
             return new Transition(s, down, opened, null);
         }

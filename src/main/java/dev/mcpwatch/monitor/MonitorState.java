@@ -16,7 +16,7 @@ public record MonitorState(
     public static final MonitorState INITIAL = new MonitorState(Status.UNKNOWN, 0, 0, null, null, null, 0);
 
     public boolean incidentOpen() {
-        return status == Status.DOWN;
+        return status.confirmed();
     }
 
     public MonitorState withOpenIncident(Long id) {

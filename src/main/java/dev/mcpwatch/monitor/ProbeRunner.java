@@ -1,40 +1,72 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.oauth.OAuthClients;
+import dev.mcpwatch.probe.Failure;
+import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.probe.Reason;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one probe of a monitor, records it, and says when to probe next: the normal interval, or the
- * short retry interval while a failure is unconfirmed (suspect) or a recovery is (down, succeeding),
- * so that detection does not wait for three full intervals. At most {@code maxConcurrent} probes run
- * at once, whoever schedules them.
+ * short retry interval while something is being confirmed — a failure (suspect), a recovery (down,
+ * succeeding), or a check that failed without failing the probe (one health-check tool of several,
+ * a short tool list) and its end — so that every condition is confirmed within about
+ * {@code interval + (threshold − 1) × retry_interval}, not three full intervals. At most
+ * {@code maxConcurrent} probes run at once, whoever schedules them.
  */
 public final class ProbeRunner {
     private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
-    private final Prober prober;
+    private final Function<ProbeSpec, ProbeResult> probe;
     private final ResultRecorder recorder;
     private final Semaphore slots;
+    private final OAuthClients oauth;
 
     public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent) {
-        this.prober = prober;
+        this(prober, recorder, maxConcurrent, null);
+    }
+
+    /** A runner whose monitors with an auth block get their OAuth tokens from {@code oauth}. */
+    public ProbeRunner(Prober prober, ResultRecorder recorder, int maxConcurrent, OAuthClients oauth) {
+        this(prober::probe, recorder, maxConcurrent, oauth);
+    }
+
+    /** With any way of probing: tests use one that fails where a real prober no longer can. */
+    ProbeRunner(Function<ProbeSpec, ProbeResult> probe, ResultRecorder recorder, int maxConcurrent) {
+        this(probe, recorder, maxConcurrent, null);
+    }
+
+    private ProbeRunner(Function<ProbeSpec, ProbeResult> probe, ResultRecorder recorder, int maxConcurrent, OAuthClients oauth) {
+        this.probe = probe;
         this.recorder = recorder;
         this.slots = new Semaphore(maxConcurrent);
+        this.oauth = oauth;
     }
 
     public Duration runOnce(MonitorConfig m) {
         ProbeResult result;
         slots.acquireUninterruptibly();
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
         try {
-            result = prober.probe(m.toProbeSpec());
-        } catch (RuntimeException e) {
-            // The configuration is checked at load, so this is a bug; one monitor must not take the scheduler down.
-            log.error("monitor {} could not be probed", m.id(), e);
-            return m.interval();
+            result = probe.apply(m.toProbeSpec(oauth));
+        } catch (Throwable e) {
+            // The prober classifies everything a server does, so this is a bug of ours, maybe one a server
+            // found. Record it as this probe's failure all the same: a monitor left without results would
+            // stay "unknown" with no incident and no alert, which is worse than a failure to look into.
+            log.warn("monitor {} could not be probed ({}); recorded as a failed probe", m.id(), e.getClass().getName());
+            log.debug("the error that stopped the probe of monitor {}", m.id(), e);
+            result = ProbeResult.failed(m.target(), m.transport(), started, (System.nanoTime() - startNanos) / 1e6,
+                    new Failure(Reason.JSONRPC_INVALID, Phase.TOTAL, "mcpwatch could not complete the probe ("
+                            + e.getClass().getSimpleName() + ")"));
         } finally {
             slots.release();
         }
@@ -42,12 +74,16 @@ public final class ProbeRunner {
         return nextDelay(m, result, recorded);
     }
 
-    static Duration nextDelay(MonitorConfig m, ProbeResult result, ResultRecorder.Recorded recorded) {
+    /** When to probe {@code m} again after this result (public: replays of detection use the same rule). */
+    public static Duration nextDelay(MonitorConfig m, ProbeResult result, ResultRecorder.Recorded recorded) {
         if (recorded == null) {
-            return result.healthy() ? m.interval() : m.retryInterval(); // the database is away: judge by this probe alone
+            // the database is away: judge by this probe alone
+            boolean anyCheckFailed = !result.healthy() || result.toolCalls().stream().anyMatch(c -> !c.ok());
+            return anyCheckFailed ? m.retryInterval() : m.interval();
         }
         MonitorState s = recorded.transition().next();
-        boolean confirming = s.status() == Status.SUSPECT || (s.status() == Status.DOWN && s.consecutiveSuccesses() > 0);
+        boolean confirming = s.status() == Status.SUSPECT || (s.status().confirmed() && s.consecutiveSuccesses() > 0)
+                || recorded.confirming();
         return confirming ? m.retryInterval() : m.interval();
     }
 }

@@ -30,8 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ResultRecorder {
     private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
 
-    /** What recording one result did: the transition, or nothing yet because the result waits in memory. */
-    public record Recorded(Transition transition, long resultId, Long incidentId) {}
+    /**
+     * What recording one result did: the transition, the incident it touched, and whether detection
+     * is part-way through confirming a degradation or its end; or nothing yet (null) because the
+     * result waits in memory.
+     */
+    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming) {}
 
     private record Pending(MonitorConfig monitor, ProbeResult result, long finishedAt) {}
 
@@ -155,7 +159,7 @@ public final class ResultRecorder {
         Long incidentId = before.openIncidentId();
         Assessment assessment = assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t, incidentId));
         IncidentStore.IncidentRow open = incidentId == null ? null : incidents.get(c, incidentId);
-        Severity openSeverity = open == null || !"open".equals(open.status()) ? null : Severity.fromWireName(open.severity());
+        Severity openSeverity = open == null || !"open".equals(open.status()) ? null : Severity.fromWireName(open.severityNow());
         IncidentCourse.Step step = IncidentCourse.decide(t, openSeverity, assessment.degradation(), finishedAt);
         boolean stillOpen = openSeverity != null;
         switch (step) {
@@ -206,7 +210,7 @@ public final class ResultRecorder {
         for (TransitionHook hook : hooks) {
             hook.onRecorded(c, m, r, resultId, t, incidentId);
         }
-        return new Recorded(t, resultId, incidentId);
+        return new Recorded(t, resultId, incidentId, assessment.confirming());
     }
 
     private void writeTimeline(Connection c, Long incidentId, Assessment assessment, long at) throws SQLException {

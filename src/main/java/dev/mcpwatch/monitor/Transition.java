@@ -20,6 +20,6 @@ public record Transition(MonitorState from, MonitorState next, Opened opened, Re
 
     /** A failed probe while the incident was already open. */
     public boolean failedDuringIncident(Observation o) {
-        return !o.healthy() && from.status() == Status.DOWN;
+        return !o.healthy() && from.status().confirmed();
     }
 }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -20,7 +18,12 @@ import tools.jackson.databind.JsonNode;
  * to get in. The metadata request carries no credentials.
  */
 final class AuthProbe {
-    private static final Pattern PARAM = Pattern.compile("\\s*([A-Za-z0-9_\\-]+)\\s*=\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[^,\\s]*)\\s*,?");
+    /** Challenges longer than this are read only this far: nothing a client needs comes later. */
+    static final int MAX_HEADER_CHARS = 8 * 1024;
+    /** A parameter value is kept up to this length; a longer one is cut (and a URL that long is not fetched). */
+    static final int MAX_VALUE_CHARS = 2048;
+    private static final int MAX_PARAMS = 32;
+    private static final int MAX_CHALLENGE_HEADERS = 16;
     private static final int METADATA_MAX_BYTES = 64 * 1024;
 
     private AuthProbe() {}
@@ -28,7 +31,8 @@ final class AuthProbe {
     /** The auth information of a 401/403, or null when it carries no Bearer challenge. */
     static AuthInfo inspect(Response resp, HttpSession session, Phase phase) {
         Map<String, String> bearer = null;
-        for (String header : resp.headers("WWW-Authenticate")) {
+        List<String> challenges = resp.headers("WWW-Authenticate");
+        for (String header : challenges.subList(0, Math.min(challenges.size(), MAX_CHALLENGE_HEADERS))) {
             bearer = bearerParams(header);
             if (bearer != null) {
                 break;
@@ -39,12 +43,18 @@ final class AuthProbe {
         }
         HttpUrl target = resp.request().url();
         String metadataUrl = bearer.get("resource_metadata");
-        if (metadataUrl == null) {
-            metadataUrl = wellKnown(target).toString();
+        MetadataResult md;
+        if (metadataUrl != null && metadataUrl.length() > MAX_VALUE_CHARS) {
+            metadataUrl = readable(metadataUrl, 200);
+            md = new MetadataResult(null, "the challenge's resource_metadata is longer than " + MAX_VALUE_CHARS + " characters");
+        } else {
+            if (metadataUrl == null) {
+                metadataUrl = wellKnown(target).toString();
+            }
+            md = fetch(metadataUrl, target, session);
         }
-        MetadataResult md = fetch(metadataUrl, target, session);
-        return new AuthInfo(resp.code(), "Bearer", bearer.get("realm"), bearer.get("error"), bearer.get("scope"),
-                metadataUrl, md.node != null, md.problem,
+        return new AuthInfo(resp.code(), "Bearer", readable(bearer.get("realm"), 200), readable(bearer.get("error"), 200),
+                readable(bearer.get("scope"), 500), metadataUrl, md.node != null, md.problem,
                 md.node == null ? null : md.node.path("resource").stringValue(null),
                 md.node == null ? null : strings(md.node.path("authorization_servers")),
                 md.node == null ? null : strings(md.node.path("scopes_supported")),
@@ -62,27 +72,86 @@ final class AuthProbe {
                     .append(auth.authorizationServers() == null || auth.authorizationServers().isEmpty()
                             ? "(none)" : String.join(", ", auth.authorizationServers()));
         } else {
-            s.append("; no protected-resource metadata at ").append(auth.resourceMetadataUrl())
+            s.append("; no protected-resource metadata at ").append(Text.clip(auth.resourceMetadataUrl(), 200))
                     .append(auth.metadataProblem() == null ? "" : " (" + auth.metadataProblem() + ")");
         }
         return s.toString();
     }
 
-    /** Parameters of the Bearer challenge in a WWW-Authenticate header, or null if there is none. */
+    /**
+     * Parameters of the Bearer challenge in a WWW-Authenticate header, or null if there is none. A
+     * hand-written scanner, linear in the header and without recursion: a server controls this text,
+     * and a backtracking pattern let a long quoted value overflow the stack. Only the first
+     * {@link #MAX_HEADER_CHARS} characters are read, and each value keeps at most
+     * {@link #MAX_VALUE_CHARS} characters (one more marks it as cut).
+     */
     static Map<String, String> bearerParams(String header) {
-        int at = indexOfScheme(header, "bearer");
+        String h = header.length() > MAX_HEADER_CHARS ? header.substring(0, MAX_HEADER_CHARS) : header;
+        int at = indexOfScheme(h, "bearer");
         if (at < 0) {
             return null;
         }
         Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = PARAM.matcher(header);
-        int pos = at + "bearer".length();
-        while (pos < header.length() && m.find(pos) && m.start() == pos) {
-            String value = m.group(3) != null ? m.group(3).replaceAll("\\\\(.)", "$1") : m.group(2);
-            params.put(m.group(1).toLowerCase(Locale.ROOT), value);
-            pos = m.end();
+        int n = h.length();
+        int i = at + "bearer".length();
+        while (params.size() < MAX_PARAMS) {
+            while (i < n && (h.charAt(i) == ',' || isSpace(h.charAt(i)))) {
+                i++;
+            }
+            int nameStart = i;
+            while (i < n && isTokenChar(h.charAt(i))) {
+                i++;
+            }
+            int nameEnd = i;
+            while (i < n && isSpace(h.charAt(i))) {
+                i++;
+            }
+            if (nameEnd == nameStart || i >= n || h.charAt(i) != '=') {
+                break; // the end, the next challenge's scheme, or a token68 we do not need
+            }
+            i++;
+            while (i < n && isSpace(h.charAt(i))) {
+                i++;
+            }
+            StringBuilder value = new StringBuilder();
+            if (i < n && h.charAt(i) == '"') {
+                for (i++; i < n; i++) {
+                    char c = h.charAt(i);
+                    if (c == '"') {
+                        i++;
+                        break;
+                    }
+                    if (c == '\\' && i + 1 < n) {
+                        c = h.charAt(++i);
+                    }
+                    if (value.length() <= MAX_VALUE_CHARS) {
+                        value.append(c);
+                    }
+                }
+            } else {
+                for (; i < n && h.charAt(i) != ',' && !isSpace(h.charAt(i)); i++) {
+                    if (value.length() <= MAX_VALUE_CHARS) {
+                        value.append(h.charAt(i));
+                    }
+                }
+            }
+            params.put(h.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT), value.toString());
         }
         return params;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** RFC 9110 tchar. */
+    private static boolean isTokenChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /** A parameter value for a sentence or a result: cut to {@code max} characters, control characters replaced. */
+    private static String readable(String value, int max) {
+        return value == null ? null : Text.clip(value, max);
     }
 
     private static int indexOfScheme(String header, String scheme) {
@@ -141,13 +210,15 @@ final class AuthProbe {
             if (body.length > METADATA_MAX_BYTES) {
                 return new MetadataResult(null, "larger than " + METADATA_MAX_BYTES + " bytes");
             }
-            JsonNode node = Json.MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
+            JsonNode node = JsonFeed.parse(body, ProbeSpec.Limits.DEFAULT);
+            if (!node.isObject()) {
                 return new MetadataResult(null, "not a JSON object");
             }
             return new MetadataResult(node, null);
+        } catch (JsonFeed.Rejected e) {
+            return new MetadataResult(null, e.failure(Phase.TOTAL, "the metadata").failure().message());
         } catch (IOException | RuntimeException e) {
-            return new MetadataResult(null, Text.clip(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), 100));
+            return new MetadataResult(null, IoErrors.describe(e));
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.mcpwatch.probe;
 
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -16,23 +16,47 @@ final class Bodies {
 
     enum Kind { JSON, SSE, HTML, OTHER }
 
-    /** Reads the whole body, or fails with {@code response_too_large} as soon as it passes {@code max} bytes. */
-    static byte[] readCapped(InputStream in, long declaredLength, long max, Phase phase) throws IOException {
+    /** How much of a body that is not JSON is read to say what it is. */
+    static final int DESCRIBED_BYTES = 8 * 1024;
+
+    /**
+     * The body as a stream that fails with {@code response_too_large} as soon as it passes
+     * {@code max} bytes, or at once when it declares more. Read, never held: a body is parsed as it
+     * arrives.
+     */
+    static InputStream capped(InputStream in, long declaredLength, long max, Phase phase) {
         if (declaredLength > max) {
             throw tooLarge(phase, max, " (Content-Length " + declaredLength + ")");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 1024);
-        byte[] buf = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (total > max) {
-                throw tooLarge(phase, max, "");
+        return new FilterInputStream(in) {
+            private long total;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
             }
-            out.write(buf, 0, n);
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0 && (total += n) > max) {
+                    throw tooLarge(phase, max, "");
+                }
+                return n;
+            }
+        };
+    }
+
+    /** Where the first byte that is not JSON whitespace is, or -1. */
+    static int firstNonSpace(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return i;
+            }
         }
-        return out.toByteArray();
+        return -1;
     }
 
     /** Reads at most {@code max} bytes and stops there without failing: for error bodies we only quote. */

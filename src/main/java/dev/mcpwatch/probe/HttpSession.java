@@ -77,7 +77,11 @@ final class HttpSession implements AutoCloseable {
 
     /** What every request of this probe shares, whatever its scheme. */
     private OkHttpClient.Builder common() {
-        return BASE.newBuilder()
+        OkHttpClient.Builder b = BASE.newBuilder();
+        if (spec.authorizer() != null) {
+            b.addInterceptor(new AuthorizingInterceptor(spec.authorizer(), home, this));
+        }
+        return b
                 .connectionPool(pool)
                 .dns(this::lookup)
                 .eventListenerFactory(call -> {
@@ -144,6 +148,18 @@ final class HttpSession implements AutoCloseable {
                 throw classify(e, tracker, phase, budget, endNanos, current.url());
             }
             timer.firstByte();
+            String badLength = badContentLength(response);
+            if (badLength != null) {
+                int code = response.code();
+                call.cancel(); // the client would read such a body by its broken length, even to discard it
+                try {
+                    response.close();
+                } catch (RuntimeException ignored) {
+                    // closing reads what is left of the body; with a negative length that fails, and the call is cancelled anyway
+                }
+                throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Malformed HTTP response in " + phase.wireName() + ": Content-Length '"
+                        + Text.printable(badLength, 40) + "' is not a length", code);
+            }
             if (!isRedirect(response.code())) {
                 return new Exchange(call, response, tracker, endNanos);
             }
@@ -157,13 +173,23 @@ final class HttpSession implements AutoCloseable {
             }
             if (!seen.add(next)) {
                 throw new ProbeFailure(Reason.REDIRECT_LOOP, phase, "Redirect loop in " + phase.wireName() + ": "
-                        + String.join(" → ", seen.stream().map(HttpUrl::toString).toList()) + " → " + next, code);
+                        + String.join(" → ", seen.stream().map(HttpSession::shown).toList()) + " → " + shown(next), code);
             }
             if (hop + 1 > spec.limits().maxRedirects()) {
                 throw new ProbeFailure(Reason.REDIRECT_LOOP, phase, "More than " + spec.limits().maxRedirects()
-                        + " redirects in " + phase.wireName() + " (last to " + next + ")", code);
+                        + " redirects in " + phase.wireName() + " (last to " + shown(next) + ")", code);
             }
-            rec.warn("endpoint redirects (HTTP " + code + ") to " + next + "; point the monitor at the final URL");
+            if (current.url().isHttps() && !next.isHttps()) {
+                // Everything after this hop would cross the network in cleartext, credentials included.
+                if (!spec.allowInsecureRedirect()) {
+                    throw new ProbeFailure(Reason.INSECURE_REDIRECT, phase, "https endpoint redirected " + phase.wireName()
+                            + " to cleartext " + shown(next) + " (HTTP " + code + "); mcpwatch does not follow a downgrade unless "
+                            + "the monitor sets allow_insecure_redirect", code);
+                }
+                rec.warn("followed a redirect from https to cleartext " + shown(next) + " (allow_insecure_redirect): "
+                        + "this probe's MCP traffic was not encrypted");
+            }
+            rec.warn("endpoint redirects (HTTP " + code + ") to " + shown(next) + "; point the monitor at the final URL");
             Request.Builder b = current.newBuilder().url(next);
             if (!sameOrigin(current.url(), next)) {
                 spec.headers().keySet().forEach(b::removeHeader);
@@ -183,11 +209,19 @@ final class HttpSession implements AutoCloseable {
         if (code >= 200 && code < 300) {
             return null;
         }
+        if (code == 401 && resp.challenges().stream().anyMatch(c -> c.scheme().equalsIgnoreCase("DPoP"))) {
+            // A DPoP-only server (RFC 9449 §7.1) is auth-walled as much as a Bearer one.
+            String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+            throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, "Authorization required (HTTP 401, DPoP) in " + phase.wireName()
+                    + (oauth == null ? "" : "; OAuth: " + oauth), code);
+        }
         if (code == 401 || code == 403) {
             AuthInfo auth = AuthProbe.inspect(resp, this, phase);
             if (auth != null) {
                 rec.auth(auth);
-                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase), code);
+                String oauth = spec.authorizer() == null ? null : spec.authorizer().problem();
+                throw new ProbeFailure(Reason.AUTH_REQUIRED, phase, AuthProbe.sentence(auth, phase)
+                        + (oauth == null ? "" : "; OAuth: " + oauth), code);
             }
         }
         if (code == 429) {
@@ -223,8 +257,8 @@ final class HttpSession implements AutoCloseable {
 
     private static boolean looksLikeJsonRpcError(byte[] body) {
         try {
-            var node = Json.MAPPER.readTree(body);
-            return node != null && node.isObject() && node.has("error");
+            var node = JsonFeed.parse(body, ProbeSpec.Limits.DEFAULT);
+            return node.isObject() && node.has("error");
         } catch (RuntimeException e) {
             return false;
         }
@@ -232,6 +266,11 @@ final class HttpSession implements AutoCloseable {
 
     /** Translates an I/O error into the failure it means, using the stage the call had reached. */
     ProbeFailure classify(IOException e, StageTracker tracker, Phase step, Deadline.Budget budget, long endNanos, HttpUrl url) {
+        return classify(e, tracker, step, budget, endNanos, url, false);
+    }
+
+    private ProbeFailure classify(IOException e, StageTracker tracker, Phase step, Deadline.Budget budget, long endNanos, HttpUrl url,
+            boolean responding) {
         String hostPort = url.host() + ":" + url.port();
         Stage stage = tracker.stage;
         if (e instanceof DnsTimeoutException) {
@@ -274,6 +313,12 @@ final class HttpSession implements AutoCloseable {
                 || messageContains(e, "unreachable") || messageContains(e, "no route")) {
             return new ProbeFailure(Reason.NETWORK_UNREACHABLE, Phase.CONNECT, "Network unreachable to " + hostPort);
         }
+        if (IoErrors.isReset(e)) {
+            // TCP connected (the server accepted, then sent RST): not a refused connection, whatever
+            // stage the client had reached when it noticed.
+            return new ProbeFailure(Reason.HTTP_ERROR, step, "Connection to " + hostPort + " was reset by the server in "
+                    + step.wireName() + (responding ? ", in the middle of the response" : ", after it was accepted"));
+        }
         if (e instanceof ConnectException || stage == Stage.CONNECT) {
             if (messageContains(e, "timed out")) {
                 return new ProbeFailure(Reason.CONNECT_TIMEOUT, Phase.CONNECT, "Connect to " + hostPort + " timed out");
@@ -286,17 +331,16 @@ final class HttpSession implements AutoCloseable {
         if (timedOut) {
             return budget.timeout(step);
         }
-        if (e instanceof ProtocolException) {
-            return new ProbeFailure(Reason.HTTP_ERROR, step, "Malformed HTTP response in " + step.wireName() + ": "
-                    + Text.clip(e.getMessage(), 160));
+        if (e instanceof ProtocolException || IoErrors.isHeaderOverflow(e)) {
+            return new ProbeFailure(Reason.HTTP_ERROR, step, "Malformed HTTP response in " + step.wireName() + ": " + IoErrors.describe(e));
         }
         return new ProbeFailure(Reason.HTTP_ERROR, step, "Connection to " + hostPort + " broke in " + step.wireName()
-                + " before a complete response: " + TlsRecorder.describe(e));
+                + " before a complete response: " + IoErrors.describe(e));
     }
 
     /** Classification for errors while reading a body, after the response headers arrived. */
     ProbeFailure classifyRead(IOException e, Exchange ex, Phase step, Deadline.Budget budget) {
-        return classify(e, ex.tracker(), step, budget, ex.endNanos(), ex.response().request().url());
+        return classify(e, ex.tracker(), step, budget, ex.endNanos(), ex.response().request().url(), true);
     }
 
     private String subjectOf() {
@@ -314,6 +358,26 @@ final class HttpSession implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The Content-Length the response declares when it is not one length (negative, not a number,
+     * or several that differ), or null. The HTTP client would fail on such a body with an error
+     * of its own; this says what the server did.
+     */
+    private static String badContentLength(Response response) {
+        List<String> values = response.headers("Content-Length");
+        for (String v : values) {
+            if (!v.strip().matches("[0-9]{1,18}") || !v.strip().equals(values.getFirst().strip())) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A URL as a message may show it: a redirect target may carry the monitor's own query token. */
+    private static String shown(HttpUrl url) {
+        return Urls.redact(url.toString());
     }
 
     private static boolean isRedirect(int code) {

@@ -1,6 +1,5 @@
 package dev.mcpwatch.probe;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -9,9 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one JSON mapper the probe parses server output with. Its read constraints are part of the
- * probe's bounds: a server cannot make it recurse deeper than {@link #MAX_DEPTH} levels; sizes are
- * bounded earlier, by the byte caps of the transports. Numbers with a fraction or exponent are read
+ * mcpwatch's JSON mapper, and the parsing of what servers send. Server output is parsed by
+ * {@link JsonFeed}, which bounds what a parse builds (nesting at most {@link #MAX_DEPTH} levels, a
+ * memory budget per message, the tools of a tool list); the mapper's own read constraints keep
+ * the same nesting bound for everything else. Numbers with a fraction or exponent are read
  * exactly, as BigDecimal: a double would turn {@code 1e999999} in a tool schema into Infinity, which
  * has no JSON spelling and no canonical form to fingerprint.
  */
@@ -31,34 +31,21 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Parses bytes from a server, or throws a {@code jsonrpc_parse_error} failure that says why. */
+    /**
+     * Parses bytes from a server within the probe's bounds on what a parse may build ({@link
+     * JsonFeed}), or throws the failure that says why not: {@code jsonrpc_parse_error},
+     * {@code response_too_large} or, for a tool list, {@code tools_list_error}.
+     */
     static JsonNode parse(byte[] bytes, Phase phase, String what) {
-        if (isBlank(bytes)) {
-            throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, what + " is empty, expected a JSON-RPC message");
-        }
         try {
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || node.isMissingNode()) {
-                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, what + " is empty, expected a JSON-RPC message");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase,
-                    what + " is not valid JSON: " + firstLine(e.getOriginalMessage()));
+            return JsonFeed.parse(bytes, ProbeSpec.Limits.DEFAULT);
+        } catch (JsonFeed.Rejected r) {
+            throw r.failure(phase, what);
         }
     }
 
     static JsonNode parse(String text, Phase phase, String what) {
         return parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), phase, what);
-    }
-
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     static String firstLine(String s) {

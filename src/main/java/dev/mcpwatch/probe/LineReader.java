@@ -1,20 +1,20 @@
 package dev.mcpwatch.probe;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * Reads lines (ended by LF, CR or CRLF) of strict UTF-8 from a server, counting every byte: past
+ * Reads lines (ended by LF, CR or CRLF) from a server, counting every byte: past
  * {@code maxTotalBytes} in all or {@code maxLineBytes} in one line it fails with
- * {@code response_too_large}; invalid UTF-8 fails with {@code jsonrpc_parse_error}.
+ * {@code response_too_large}. A line is handed to its reader in pieces as the bytes arrive, never
+ * held whole here: a 4 MiB line of JSON costs the parser's tree, not 4 MiB more.
  */
 final class LineReader {
+    /** Takes the bytes of one line, piece by piece. The array is reused once the call returns. */
+    interface Sink {
+        void bytes(byte[] bytes, int offset, int length) throws IOException;
+    }
+
     private final InputStream in;
     private final long maxTotalBytes;
     private final long maxLineBytes;
@@ -34,12 +34,16 @@ final class LineReader {
         this.what = what;
     }
 
-    /** The next line without its terminator, or null at the end of the stream. */
-    String readLine() throws IOException {
-        ByteArrayOutputStream partial = null;
+    /**
+     * Hands the next line (without its terminator) to {@code sink}, in pieces; false at the end of
+     * the stream when no line was left. A last line without a terminator still counts as a line.
+     */
+    boolean readLine(Sink sink) throws IOException {
+        long lineBytes = 0;
+        boolean any = false;
         while (true) {
             if (pos == len && !fill()) {
-                return partial == null ? null : decode(partial.toByteArray());
+                return any;
             }
             if (skipLf) {
                 skipLf = false;
@@ -48,28 +52,23 @@ final class LineReader {
                     continue;
                 }
             }
+            any = true;
             int start = pos;
             while (pos < len && buf[pos] != '\n' && buf[pos] != '\r') {
                 pos++;
             }
-            long lineSoFar = (partial == null ? 0 : partial.size()) + (pos - start);
-            if (lineSoFar > maxLineBytes) {
+            lineBytes += pos - start;
+            if (lineBytes > maxLineBytes) {
                 throw new ProbeFailure(Reason.RESPONSE_TOO_LARGE, phase, what + " sent a line longer than " + maxLineBytes + " bytes");
+            }
+            if (pos > start) {
+                sink.bytes(buf, start, pos - start);
             }
             if (pos < len) {
                 skipLf = buf[pos] == '\r';
-                byte[] chunk = Arrays.copyOfRange(buf, start, pos);
                 pos++;
-                if (partial == null) {
-                    return decode(chunk);
-                }
-                partial.write(chunk);
-                return decode(partial.toByteArray());
+                return true;
             }
-            if (partial == null) {
-                partial = new ByteArrayOutputStream();
-            }
-            partial.write(buf, start, pos - start);
         }
     }
 
@@ -85,17 +84,5 @@ final class LineReader {
         pos = 0;
         len = n;
         return true;
-    }
-
-    private String decode(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, what + " is not valid UTF-8");
-        }
     }
 }

@@ -22,7 +22,10 @@ public enum Phase {
     INITIALIZED("initialized"),
     TOOLS_LIST("tools_list"),
     TOOL_CALL("tool_call"),
-    /** Ending the session (DELETE, closing the stream, stopping the process). Never fails a probe. */
+    /**
+     * Ending the session (DELETE, closing the stream, stopping the process). Fails a probe only when
+     * a stdio server's stdout stays open after everything it started that mcpwatch can find was killed.
+     */
     CLOSE("close"),
     TOTAL("total");
 

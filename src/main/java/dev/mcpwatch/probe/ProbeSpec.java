@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * {@link #stdio}.
  *
  * <p>Header values are the real values (environment variables already substituted); they are sent
- * to the server and never appear in a {@link ProbeResult}.
+ * to the server and never appear in a {@link ProbeResult}. An {@link Authorizer} obtains credentials
+ * (OAuth) during the probe and keeps them between probes of its monitor.
  */
 public record ProbeSpec(
         URI url,
@@ -29,7 +30,9 @@ public record ProbeSpec(
         Limits limits,
         Expectations expect,
         List<ToolCall> toolCalls,
-        List<X509Certificate> trustedCertificates) {
+        List<X509Certificate> trustedCertificates,
+        Authorizer authorizer,
+        boolean allowInsecureRedirect) {
 
     public ProbeSpec {
         Objects.requireNonNull(transport, "transport");
@@ -39,10 +42,14 @@ public record ProbeSpec(
             Objects.requireNonNull(url, "url");
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("url must be http:// or https://, got '" + url + "'");
+                throw new IllegalArgumentException("url must be http:// or https://, got '" + Urls.redact(url.toString()) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
-                throw new IllegalArgumentException("url has no host: '" + url + "'");
+                throw new IllegalArgumentException("url has no host: '" + Urls.redact(url.toString()) + "'");
+            }
+            if (url.getPort() == 0 || url.getPort() > 65535) {
+                throw new IllegalArgumentException("url has port " + url.getPort() + "; a port is 1 to 65535: '"
+                        + Urls.redact(url.toString()) + "'");
             }
         }
         if (revision != null && Era.ofRevision(revision) == null) {
@@ -64,7 +71,13 @@ public record ProbeSpec(
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
         this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
-                trustedCertificates);
+                trustedCertificates, null, false);
+    }
+
+    /** The spec without credentials of its own (configured headers only). */
+    public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
+            Limits limits, Expectations expect, List<ToolCall> toolCalls, List<X509Certificate> trustedCertificates) {
+        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null, false);
     }
 
     /** The first (with one configured, the only) health-check call, or null. */
@@ -91,9 +104,12 @@ public record ProbeSpec(
         return revision == null ? null : Era.ofRevision(revision);
     }
 
-    /** A short name of the target for messages and results: the URL or the command. */
+    /**
+     * A short name of the target for messages and results: the URL without user info and query
+     * values (they may carry a token), or the command.
+     */
     public String target() {
-        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : url.toString();
+        return transport == Transport.STDIO ? String.join(" ", stdio.command()) : Urls.redact(url.toString());
     }
 
     public Builder toBuilder() {
@@ -105,6 +121,8 @@ public record ProbeSpec(
         b.expect = expect;
         b.toolCalls = toolCalls;
         b.trusted.addAll(trustedCertificates);
+        b.authorizer = authorizer;
+        b.allowInsecureRedirect = allowInsecureRedirect;
         return b;
     }
 
@@ -145,15 +163,24 @@ public record ProbeSpec(
         }
     }
 
-    /** Bounds that keep a hostile or broken server from hurting the monitor. */
-    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
-        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5);
+    /**
+     * Bounds that keep a hostile or broken server from hurting the monitor. Tools are bounded across
+     * all pages of a tool list: their number, and the size of their definitions as kept (compact JSON).
+     */
+    public record Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects, int maxTools, long maxToolBytes) {
+        public static final Limits DEFAULT = new Limits(4L * 1024 * 1024, 1_000, 20, 5, 1_000, 1024 * 1024);
 
         public Limits {
-            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0) {
+            if (maxResponseBytes < 1024 || maxSseEvents < 1 || maxPages < 1 || maxRedirects < 0 || maxTools < 1 || maxToolBytes < 1024) {
                 throw new IllegalArgumentException("limits out of range: " + maxResponseBytes + " bytes, "
-                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects");
+                        + maxSseEvents + " events, " + maxPages + " pages, " + maxRedirects + " redirects, " + maxTools + " tools, "
+                        + maxToolBytes + " bytes of tools");
             }
+        }
+
+        /** With the default bounds on tools. */
+        public Limits(long maxResponseBytes, int maxSseEvents, int maxPages, int maxRedirects) {
+            this(maxResponseBytes, maxSseEvents, maxPages, maxRedirects, DEFAULT.maxTools(), DEFAULT.maxToolBytes());
         }
     }
 
@@ -175,13 +202,22 @@ public record ProbeSpec(
      * of the result (text content and structured content) must contain {@code expectContains}. With
      * several calls the probe fails only when every one of them fails; when some fail and others
      * succeed the server is up but degraded, which the per-call outcomes in the result show.
+     * {@code inputResponses} are canned answers, keyed like the server's {@code inputRequests}, for a
+     * modern tool that answers {@code input_required} (2026-07-28 multi-round tool results).
      */
-    public record ToolCall(String name, JsonNode arguments, String expectContains) {
+    public record ToolCall(String name, JsonNode arguments, String expectContains, JsonNode inputResponses) {
         public ToolCall {
             Objects.requireNonNull(name, "tool name");
             if (arguments != null && !arguments.isObject()) {
                 throw new IllegalArgumentException("tool arguments must be a JSON object");
             }
+            if (inputResponses != null && !inputResponses.isObject()) {
+                throw new IllegalArgumentException("input responses must be a JSON object keyed by input request");
+            }
+        }
+
+        public ToolCall(String name, JsonNode arguments, String expectContains) {
+            this(name, arguments, expectContains, null);
         }
     }
 
@@ -196,6 +232,8 @@ public record ProbeSpec(
         private Expectations expect;
         private List<ToolCall> toolCalls = List.of();
         private final List<X509Certificate> trusted = new ArrayList<>();
+        private Authorizer authorizer;
+        private boolean allowInsecureRedirect;
 
         private Builder(URI url, Stdio stdio, Transport transport) {
             this.url = url;
@@ -268,8 +306,21 @@ public record ProbeSpec(
             return this;
         }
 
+        /** Credentials the probe obtains itself (OAuth), on HTTP transports. */
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = authorizer;
+            return this;
+        }
+
+        /** Follow a redirect from https to cleartext http (with a warning) instead of failing with {@code insecure_redirect}. */
+        public Builder allowInsecureRedirect(boolean allow) {
+            this.allowInsecureRedirect = allow;
+            return this;
+        }
+
         public ProbeSpec build() {
-            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted);
+            return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted, authorizer,
+                    allowInsecureRedirect);
         }
     }
 }

@@ -54,13 +54,13 @@ public final class Prober {
             if (remembered != null && mayMeanAnotherEra(f)) {
                 eras.forget(memoryKey); // the server may have changed era: detect again next time
             }
-        } catch (RuntimeException e) {
-            // A server's output reached a path we did not foresee. Blame the response, keep the monitor running.
-            log.warn("probe of {} hit an unexpected error; classifying as jsonrpc_invalid", spec.target(), e);
-            failure = new Failure(Reason.JSONRPC_INVALID, Phase.TOTAL, "mcpwatch could not process the server's response: "
-                    + Text.clip(String.valueOf(e.getMessage()), 160));
+        } catch (RuntimeException | StackOverflowError e) {
+            // A server's output reached a path we did not foresee. Blame the response and keep the monitor
+            // running; one line in the log, no stack trace: a server must not be able to flood the log.
+            failure = unforeseen(spec, rec.currentPhase(), e);
         } finally {
             rec.workDone();
+            rec.credentials(spec.authorizer() != null ? spec.authorizer().info() : StaticTokens.info(spec.headers()));
             if (channel != null) {
                 try {
                     channel.close();
@@ -69,7 +69,19 @@ public final class Prober {
                 }
             }
         }
+        if (failure == null) {
+            failure = rec.closeFailure(); // healthy answers, but the server left something behind it could not be rid of
+        }
         return rec.finish(spec.target(), spec.transport(), failure);
+    }
+
+    /** The failure for an error no step classified, logged as one line. */
+    private static Failure unforeseen(ProbeSpec spec, Phase phase, Throwable e) {
+        log.warn("probe of {} could not process the server's output in {} ({}); classified as jsonrpc_invalid", spec.target(),
+                phase.wireName(), e.getClass().getSimpleName());
+        log.debug("the unforeseen error in the probe of {}", spec.target(), e);
+        return new Failure(Reason.JSONRPC_INVALID, phase, "mcpwatch could not process the server's response in " + phase.wireName()
+                + " (" + e.getClass().getSimpleName() + ")");
     }
 
     /**
@@ -81,9 +93,9 @@ public final class Prober {
                 || (f.reason() == Reason.HTTP_ERROR && java.util.Set.of(400, 404, 405).contains(f.httpStatus()));
     }
 
-    /** The key under which the era of this spec's target is remembered. */
+    /** The key under which the era of this spec's target is remembered (in memory: it holds the real URL). */
     public static String memoryKey(ProbeSpec spec) {
-        return spec.transport().wireName() + " " + spec.target();
+        return spec.transport().wireName() + " " + (spec.url() == null ? spec.target() : spec.url().toString());
     }
 
     private static Era startingEra(ProbeSpec spec, Era remembered) {

@@ -18,6 +18,8 @@ public enum Reason {
     CERT_EXPIRED(Layer.TLS),
     CERT_UNTRUSTED(Layer.TLS),
     CERT_HOSTNAME_MISMATCH(Layer.TLS),
+    /** An https endpoint redirected to cleartext http, which the monitor does not allow. */
+    INSECURE_REDIRECT(Layer.TLS),
 
     HTTP_ERROR(Layer.HTTP),
     NOT_MCP(Layer.HTTP),

@@ -26,6 +26,9 @@ final class Recorder {
     private ToolList tools;
     private final List<ToolCallOutcome> toolCalls = new ArrayList<>();
     private AuthInfo auth;
+    private Authorizer.CredentialInfo credentials;
+    private Phase current = Phase.TOTAL;
+    private Failure closeFailure;
 
     double msSinceStart(long nanos) {
         return Math.round((nanos - startNanos) / 1_000.0) / 1_000.0;
@@ -40,7 +43,27 @@ final class Recorder {
     }
 
     StepTimer step(Phase phase) {
+        synchronized (this) {
+            current = phase;
+        }
         return new StepTimer(phase, System.nanoTime());
+    }
+
+    /** A failure found only while ending the probe (a stdio server left a process behind); the first one counts. */
+    synchronized void failAtClose(Failure failure) {
+        warn(failure.message());
+        if (closeFailure == null) {
+            closeFailure = failure;
+        }
+    }
+
+    synchronized Failure closeFailure() {
+        return closeFailure;
+    }
+
+    /** The step the probe was in last, for blaming an error no step classified; {@code total} before the first. */
+    synchronized Phase currentPhase() {
+        return current;
     }
 
     /** A timer for traffic that is not a step of its own (answers to server requests); never recorded. */
@@ -100,6 +123,10 @@ final class Recorder {
         this.auth = auth;
     }
 
+    synchronized void credentials(Authorizer.CredentialInfo info) {
+        this.credentials = info;
+    }
+
     synchronized TlsInfo tls() {
         return tls;
     }
@@ -113,15 +140,32 @@ final class Recorder {
         }
     }
 
+    /**
+     * Freezes the result. Its clock starts at the probe's first network action (the first phase:
+     * dns, connect, spawn…), not when the probe object was made: what comes before is this JVM
+     * warming up (on a first run, hundreds of milliseconds of class loading), not the server. The
+     * deadline still counts from the very start.
+     */
     synchronized ProbeResult finish(String target, Transport transport, Failure failure) {
-        double total = ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos);
-        return new ProbeResult(target, transport, startedAt, failure == null, failure, total, timings, era,
+        double origin = timings.stream().mapToDouble(PhaseTiming::startMs).min().orElse(0);
+        double total = Math.max(0, ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos) - origin);
+        List<PhaseTiming> fromFirstAction = origin == 0 ? timings : timings.stream()
+                .map(t -> new PhaseTiming(t.phase(), round(t.startMs() - origin), t.durationMs(), t.firstByteMs(), t.httpStatus(),
+                        t.contentType(), t.serverMs()))
+                .toList();
+        Instant started = startedAt.plusNanos(Math.round(origin * 1_000_000));
+        return new ProbeResult(target, transport, started, failure == null, failure, round(total), fromFirstAction, era,
                 eraDetected, protocolVersion, resolvedAddress, tls, server, capabilities, sessionUsed, tools,
-                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings);
+                toolCalls.isEmpty() ? null : toolCalls.getFirst(), toolCalls, auth, warnings, credentials);
     }
 
     private static double ms(long nanos) {
         return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    /** To the microsecond, like every figure here (a difference of two rounded figures may not be). */
+    private static double round(double ms) {
+        return Math.round(ms * 1_000.0) / 1_000.0;
     }
 
     /** Times one MCP step; {@link #finish} records it whether the step succeeded or not. */

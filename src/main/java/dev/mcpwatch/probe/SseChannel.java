@@ -78,10 +78,10 @@ final class SseChannel implements McpChannel {
                 switch (item) {
                     case null -> throw budget.timeout(phase);
                     case Inbox.Message m -> {
-                        if (m.text().isBlank()) {
+                        if (m.isBlank()) {
                             continue;
                         }
-                        JsonNode msg = Json.parse(m.text(), phase, "SSE message in " + phase.wireName());
+                        JsonNode msg = m.json() != null ? m.json() : Json.parse(m.text(), phase, "SSE message in " + phase.wireName());
                         if (JsonRpc.isServerRequest(msg)) {
                             answer(msg, headers);
                         } else if (!JsonRpc.isServerMessage(msg)) {
@@ -95,6 +95,7 @@ final class SseChannel implements McpChannel {
                     case Inbox.End ignored -> throw new ProbeFailure(Reason.JSONRPC_INVALID, phase,
                             "SSE stream closed before the response to " + phase.wireName());
                     case Inbox.Problem p -> throw problem(p, phase, budget);
+                    case Inbox.Invalid i -> throw i.rejected().failure(phase, "SSE message in " + phase.wireName());
                 }
             }
         } finally {
@@ -150,7 +151,7 @@ final class SseChannel implements McpChannel {
             Bodies.readAtMost(ex.response().body().byteStream(), 64 * 1024);
             return status;
         } catch (IOException e) {
-            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Posting " + phase.wireName() + " failed: " + TlsRecorder.describe(e));
+            throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Posting " + phase.wireName() + " failed: " + IoErrors.describe(e));
         }
     }
 
@@ -176,6 +177,7 @@ final class SseChannel implements McpChannel {
                 case Inbox.End ignored -> throw new ProbeFailure(Reason.NOT_MCP, Phase.SSE_OPEN,
                         "SSE stream closed without an endpoint event");
                 case Inbox.Problem p -> throw problem(p, Phase.SSE_OPEN, budget);
+                case Inbox.Invalid i -> throw i.rejected().failure(Phase.SSE_OPEN, "SSE message before the endpoint event");
             }
         }
     }
@@ -193,7 +195,7 @@ final class SseChannel implements McpChannel {
         int maxEvents = spec.limits().maxSseEvents() * 4;
         var body = stream.response().body().byteStream();
         reader = Thread.ofVirtual().name("mcpwatch-sse-reader").start(() -> {
-            SseReader sse = new SseReader(body, maxBytes, maxEvents, Phase.SSE_OPEN);
+            SseReader sse = new SseReader(body, maxBytes, maxEvents, Phase.SSE_OPEN, spec.limits());
             try {
                 while (true) {
                     SseReader.Event event = sse.next();
@@ -202,11 +204,13 @@ final class SseChannel implements McpChannel {
                         return;
                     }
                     if (event.type().equals("endpoint")) {
-                        inbox.put(new Inbox.Endpoint(event.data()));
+                        inbox.put(new Inbox.Endpoint(event.json() != null ? event.json().toString() : event.text()));
                     } else if (event.type().equals("message")) {
-                        inbox.put(new Inbox.Message(event.data()));
+                        inbox.put(new Inbox.Message(event.json(), event.text(), event.cost()));
                     }
                 }
+            } catch (JsonFeed.Rejected r) {
+                putQuietly(new Inbox.Invalid(r));
             } catch (ProbeFailure f) {
                 putQuietly(new Inbox.Problem(f, null));
             } catch (IOException e) {

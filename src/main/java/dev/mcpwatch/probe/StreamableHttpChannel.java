@@ -1,6 +1,7 @@
 package dev.mcpwatch.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,23 +67,20 @@ final class StreamableHttpChannel implements McpChannel {
                 kind = "sse";
                 return readEvents(ex, phase, id, budget, headers);
             }
-            byte[] body = readBody(ex, phase, budget);
-            if (k == Bodies.Kind.OTHER && Bodies.sniff(body) == Bodies.Kind.JSON) {
-                k = Bodies.Kind.JSON;
-            }
-            if (k == Bodies.Kind.JSON) {
+            Body body = readBody(ex, phase, budget, k);
+            if (body.json() != null) {
                 kind = "json";
-                return JsonRpc.reply(Json.parse(body, phase, "Response to " + phase.wireName()), id, phase, status);
+                return JsonRpc.reply(body.json(), id, phase, status);
             }
-            if (body.length == 0 && status == 202) {
+            if (body.head().length == 0 && status == 202) {
                 throw new ProbeFailure(Reason.JSONRPC_INVALID, phase, "HTTP 202 with no body for the "
                         + phase.wireName() + " request; a request needs a JSON-RPC response", status);
             }
-            throw new ProbeFailure(Reason.NOT_MCP, phase, phase.wireName() + " returned " + Bodies.describe(body, contentType)
+            throw new ProbeFailure(Reason.NOT_MCP, phase, phase.wireName() + " returned " + Bodies.describe(body.head(), contentType)
                     + ", not JSON-RPC", status);
         } catch (IOException e) {
             throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
-                    + TlsRecorder.describe(e), status == null ? 0 : status);
+                    + IoErrors.describe(e), status == null ? 0 : status);
         } finally {
             timer.finish(status, kind, serverMs);
         }
@@ -106,7 +104,7 @@ final class StreamableHttpChannel implements McpChannel {
             }
         } catch (IOException e) {
             throw new ProbeFailure(Reason.HTTP_ERROR, phase, "Reading the response to " + phase.wireName() + " failed: "
-                    + TlsRecorder.describe(e));
+                    + IoErrors.describe(e));
         } finally {
             timer.finish(status, null, null);
         }
@@ -165,21 +163,82 @@ final class StreamableHttpChannel implements McpChannel {
         protocolVersion = headers.get("MCP-Protocol-Version");
     }
 
+    /**
+     * Keeps the session id the server assigned. The specification allows visible ASCII only
+     * (0x21–0x7E); any other character could not even be sent back in a header, so such an id is
+     * the server rejecting every later request of the session.
+     */
     private void captureSession(Response r) {
         String id = r.header("Mcp-Session-Id");
         if (id != null && !id.isBlank()) {
+            for (int i = 0; i < id.length(); i++) {
+                char c = id.charAt(i);
+                if (c < 0x21 || c > 0x7E) {
+                    throw new ProbeFailure(Reason.SESSION_REJECTED, Phase.INITIALIZE, "Server sent an Mcp-Session-Id that is not visible "
+                            + "ASCII (" + String.format("U+%04X", (int) c) + " at position " + (i + 1) + " of " + id.length()
+                            + "); a session id may only use characters 0x21 to 0x7E", r.code());
+                }
+            }
             sessionId = id;
             rec.sessionUsed();
         }
     }
 
-    private byte[] readBody(HttpSession.Exchange ex, Phase phase, Deadline.Budget budget) {
+    /** A response body: parsed, when it is JSON; else its first bytes, to say what it is. */
+    private record Body(JsonNode json, byte[] head) {}
+
+    /**
+     * Reads a body of kind {@code k} (or one without a usable content type that starts like JSON)
+     * into a tree as it arrives, within the byte cap and the parser's bounds; of any other body only
+     * its first bytes are read.
+     */
+    private Body readBody(HttpSession.Exchange ex, Phase phase, Deadline.Budget budget, Bodies.Kind k) {
+        var body = ex.response().body();
         try {
-            var body = ex.response().body();
-            return Bodies.readCapped(body.byteStream(), body.contentLength(), spec.limits().maxResponseBytes(), phase);
+            InputStream in = Bodies.capped(body.byteStream(), body.contentLength(), spec.limits().maxResponseBytes(), phase);
+            byte[] buf = new byte[8192];
+            int n;
+            int start = -1;
+            while (start < 0 && (n = in.read(buf)) > 0) {
+                start = Bodies.firstNonSpace(buf, n);
+                if (start >= 0) {
+                    return k == Bodies.Kind.JSON || (k == Bodies.Kind.OTHER && (buf[start] == '{' || buf[start] == '['))
+                            ? new Body(json(in, buf, start, n, phase), null)
+                            : new Body(null, head(in, buf, start, n));
+                }
+            }
+            if (k == Bodies.Kind.JSON) {
+                throw new ProbeFailure(Reason.JSONRPC_PARSE_ERROR, phase, "Response to " + phase.wireName()
+                        + " is empty, expected a JSON-RPC message");
+            }
+            return new Body(null, new byte[0]);
         } catch (IOException e) {
             throw http.classifyRead(e, ex, phase, budget);
         }
+    }
+
+    private JsonNode json(InputStream in, byte[] buf, int start, int n, Phase phase) throws IOException {
+        JsonFeed feed = new JsonFeed(spec.limits());
+        try {
+            feed.feed(buf, start, n - start);
+            int read;
+            while ((read = in.read(buf)) > 0) {
+                feed.feed(buf, 0, read);
+            }
+            return feed.finish();
+        } catch (JsonFeed.Rejected r) {
+            throw r.failure(phase, "Response to " + phase.wireName());
+        }
+    }
+
+    /** The first bytes of a body that is not JSON: enough to quote it, never the whole of it. */
+    private static byte[] head(InputStream in, byte[] buf, int start, int n) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        head.write(buf, start, n - start);
+        if (head.size() < Bodies.DESCRIBED_BYTES) {
+            head.write(in.readNBytes(Bodies.DESCRIBED_BYTES - head.size()));
+        }
+        return head.toByteArray();
     }
 
     /**
@@ -191,7 +250,7 @@ final class StreamableHttpChannel implements McpChannel {
             Map<String, String> headers) {
         HttpSession.Exchange ex = first;
         SseReader reader = new SseReader(ex.response().body().byteStream(), spec.limits().maxResponseBytes(),
-                spec.limits().maxSseEvents(), phase);
+                spec.limits().maxSseEvents(), phase, spec.limits());
         int status = first.response().code();
         int resumes = 0;
         Long retryMs = null;
@@ -202,6 +261,9 @@ final class StreamableHttpChannel implements McpChannel {
                     event = reader.next();
                 } catch (IOException e) {
                     throw http.classifyRead(e, ex, phase, budget);
+                } catch (JsonFeed.Rejected r) {
+                    throw r.failure(phase, (r.kind() == JsonFeed.Rejected.Kind.NOT_UTF8 ? "SSE stream in " : "SSE event in ")
+                            + phase.wireName());
                 }
                 if (event == null) {
                     boolean legacy = protocolVersion == null || Era.ofRevision(protocolVersion) != Era.MODERN;
@@ -214,7 +276,7 @@ final class StreamableHttpChannel implements McpChannel {
                         }
                         ex = resume(lastId, phase, budget, first.endNanos());
                         reader = new SseReader(ex.response().body().byteStream(), spec.limits().maxResponseBytes(),
-                                spec.limits().maxSseEvents(), phase);
+                                spec.limits().maxSseEvents(), phase, spec.limits());
                         continue;
                     }
                     throw new ProbeFailure(Reason.JSONRPC_INVALID, phase, "SSE stream of " + phase.wireName()
@@ -223,10 +285,10 @@ final class StreamableHttpChannel implements McpChannel {
                 if (event.retryMs() != null) {
                     retryMs = event.retryMs();
                 }
-                if (event.data().isBlank()) {
+                if (event.isBlank()) {
                     continue;
                 }
-                JsonNode msg = Json.parse(event.data(), phase, "SSE event in " + phase.wireName());
+                JsonNode msg = event.json() != null ? event.json() : Json.parse(event.text(), phase, "SSE event in " + phase.wireName());
                 if (JsonRpc.isServerRequest(msg)) {
                     answer(msg, headers);
                     continue;

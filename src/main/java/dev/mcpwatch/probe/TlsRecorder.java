@@ -3,7 +3,6 @@ package dev.mcpwatch.probe;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +113,7 @@ final class TlsRecorder implements X509TrustManager, HostnameVerifier {
                     chainError == null ? null : describe(chainError));
         }
         Instant notAfter = leaf.getNotAfter().toInstant();
-        long daysLeft = Math.floorDiv(Duration.between(Instant.now(), notAfter).toHours(), 24);
+        long daysLeft = TlsInfo.daysLeft(notAfter, Instant.now());
         return new TlsInfo(version, cipher, leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
                 notAfter, daysLeft, hostnameMatch, chainError == null, chainError == null ? null : describe(chainError));
     }

@@ -38,10 +38,21 @@ public final class ToolFingerprint {
     public static String ofWording(List<JsonNode> tools) {
         List<String> parts = new ArrayList<>();
         for (JsonNode tool : tools) {
-            parts.add(CanonicalJson.write(pick(tool, WORDING)));
+            parts.add(wording(tool));
         }
-        parts.sort(null);
-        return sha256(String.join("\n", parts));
+        return ofWordingParts(parts);
+    }
+
+    /** One tool's part of the wording fingerprint: the canonical JSON of its name, title and description. */
+    public static String wording(JsonNode tool) {
+        return CanonicalJson.write(pick(tool, WORDING));
+    }
+
+    /** The wording fingerprint from the tools' {@link #wording} parts, in any order. */
+    public static String ofWordingParts(List<String> parts) {
+        List<String> sorted = new ArrayList<>(parts);
+        sorted.sort(null);
+        return sha256(String.join("\n", sorted));
     }
 
     private static ObjectNode pick(JsonNode tool, List<String> fields) {

@@ -32,6 +32,7 @@ public record Badge(String label, String value, String color, int labelWidth, in
             case "operational", "good" -> "#1a7f37";
             case "degraded", "fair" -> "#9a6700";
             case "outage", "poor" -> "#cf222e";
+            case "maintenance" -> "#0550ae";
             default -> "#57606a";
         };
     }

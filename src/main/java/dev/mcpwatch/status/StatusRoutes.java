@@ -92,7 +92,10 @@ public final class StatusRoutes implements ApiRoutes {
     }
 
     private void statusBadge(Context ctx) throws Exception {
-        String id = publicMonitor(ctx);
+        String id = publicMonitor(ctx, "status");
+        if (id == null) {
+            return;
+        }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
             var view = pages.monitor(id, System.currentTimeMillis());
             String state = view == null ? "unknown" : view.state();
@@ -101,11 +104,15 @@ public final class StatusRoutes implements ApiRoutes {
     }
 
     private void uptimeBadge(Context ctx) throws Exception {
-        String id = publicMonitor(ctx);
         String period = ctx.queryParam("period") == null ? "30d" : ctx.queryParam("period");
+        String id = publicMonitor(ctx, "uptime " + period);
+        if (id == null) {
+            return;
+        }
         Duration window = PERIODS.get(period);
         if (window == null) {
-            throw new IllegalArgumentException("period must be 24h, 7d, 30d or 90d; got '" + period + "'");
+            unknownBadge(ctx, 400, "uptime", "period must be 24h, 7d, 30d or 90d; got '" + period + "'");
+            return;
         }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
             Double uptime = pages.uptime(id, window, System.currentTimeMillis());
@@ -115,7 +122,10 @@ public final class StatusRoutes implements ApiRoutes {
     }
 
     private void latencyBadge(Context ctx) throws Exception {
-        String id = publicMonitor(ctx);
+        String id = publicMonitor(ctx, "p95 24h");
+        if (id == null) {
+            return;
+        }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
             var view = pages.monitor(id, System.currentTimeMillis());
             Double p95 = view == null ? null : view.p95Ms();
@@ -124,12 +134,25 @@ public final class StatusRoutes implements ApiRoutes {
         });
     }
 
-    private String publicMonitor(Context ctx) {
+    /** The badge's monitor, or null after answering an "unknown" badge (404) when no status page shows it. */
+    private String publicMonitor(Context ctx, String label) {
         String id = ctx.pathParam("id");
         if (!pages.isPublic(id)) {
-            throw new NoSuchElementException("no public monitor '" + id + "' (a badge needs the monitor on a status page)");
+            unknownBadge(ctx, 404, label, "no public monitor '" + id + "' (a badge needs the monitor on a status page)");
+            return null;
         }
         return id;
+    }
+
+    /**
+     * A badge that cannot be made is still an image — an README shows "unknown" rather than a broken
+     * picture — with the status that says why (404 no such public monitor, 400 a bad parameter) and
+     * the reason in a header for whoever debugs it.
+     */
+    private static void unknownBadge(Context ctx, int status, String fallbackLabel, String why) {
+        ctx.status(status).contentType("image/svg+xml; charset=utf-8").header("Cache-Control", "no-cache")
+                .header("X-Mcpwatch-Error", why.replaceAll("[^\\x20-\\x7e]", "?"))
+                .result(Templates.render("status/badge.jte", Badge.of(label(ctx, fallbackLabel), "unknown", Badge.color("unknown"))));
     }
 
     /** {@code ?label=} replaces the left text (up to 40 characters), like other badge services. */

@@ -1,5 +1,6 @@
 package dev.mcpwatch.status;
 
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.monitor.EventListener;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.monitor.Severity;
@@ -8,7 +9,9 @@ import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -16,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * incident events of kind {@value #KIND}: the dashboard's timeline and the status page's history are
  * the same record. A confirmed P1 gets an automatic "investigating" at once (the incident-response
  * guide asks for one within five minutes); when an incident that had updates resolves, a "resolved"
- * update closes its public story.
+ * update closes its public story. Not inside a maintenance window covering the monitor: the status
+ * page says "Under maintenance" then, and an outage there is the maintenance's, not news.
  */
 public final class StatusUpdates implements EventListener {
     public static final String KIND = "status_update";
@@ -27,10 +31,17 @@ public final class StatusUpdates implements EventListener {
     private final IncidentStore incidents = new IncidentStore();
     private final MonitorStore monitors = new MonitorStore();
     private final Runnable changed;
+    private final Supplier<List<MaintenanceWindow>> maintenance;
 
     /** {@code changed} runs after an update is written (status pages drop their cached copy). */
     public StatusUpdates(Runnable changed) {
+        this(changed, List::of);
+    }
+
+    /** The same, posting nothing automatically for a monitor inside one of the {@code maintenance} windows. */
+    public StatusUpdates(Runnable changed, Supplier<List<MaintenanceWindow>> maintenance) {
         this.changed = changed;
+        this.maintenance = maintenance;
     }
 
     /** Writes an update; throws IllegalArgumentException with a sentence when status or message will not do. */
@@ -59,7 +70,7 @@ public final class StatusUpdates implements EventListener {
     @Override
     public void on(Connection c, MonitorEvent event) throws SQLException {
         switch (event) {
-            case MonitorEvent.IncidentOpened o when o.severity() == Severity.P1 ->
+            case MonitorEvent.IncidentOpened o when o.severity() == Severity.P1 && !inMaintenance(c, o.monitorId(), o.at()) ->
                     post(c, o.incidentId(), "investigating", "We are investigating an outage of " + name(c, o.monitorId()) + ".", AUTHOR,
                             true, o.at());
             case MonitorEvent.IncidentResolved r -> {
@@ -74,6 +85,16 @@ public final class StatusUpdates implements EventListener {
             case MonitorEvent.IncidentOpened o -> changed.run();
             default -> { }
         }
+    }
+
+    private boolean inMaintenance(Connection c, String monitorId, long at) throws SQLException {
+        var windows = maintenance.get();
+        if (windows.isEmpty()) {
+            return false;
+        }
+        var m = monitors.get(c, monitorId);
+        List<String> tags = m == null ? List.of() : m.tags();
+        return windows.stream().anyMatch(w -> w.covers(monitorId, tags) && w.activeAt(Instant.ofEpochMilli(at)));
     }
 
     private String name(Connection c, String monitorId) throws SQLException {

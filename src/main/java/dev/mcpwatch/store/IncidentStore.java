@@ -18,12 +18,22 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Incidents and their timelines. MTTD and MTTR are derived from the stored times, never stored:
  * MTTD = detected − onset (+ the notification delay once alerts are sent), MTTR = resolved − detected.
+ *
+ * <p>An incident's record — severity, reason, layer, phase, message — is what it was confirmed with
+ * and never changes: the reliability record counts incidents by it. While it is open its severity in
+ * force ({@link IncidentRow#severityNow}) can rise and fall with its causes; each change, and each
+ * outage that joins it, is on its timeline.
  */
 public final class IncidentStore {
 
     public record IncidentRow(long id, String monitorId, String status, String severity, String reason, String layer, String phase,
             String message, long onsetAt, long detectedAt, Long notifiedAt, Long acknowledgedAt, Long resolvedAt, String resolution,
-            int failingProbes, Long firstResultId, Long lastResultId) {
+            int failingProbes, Long firstResultId, Long lastResultId, String currentSeverity) {
+
+        /** The severity in force: the confirmed one unless it rose or fell since (alerting and live views use this). */
+        public String severityNow() {
+            return currentSeverity != null ? currentSeverity : severity;
+        }
 
         /** Time to detect: from the first failing probe to confirmation, plus the notification delay when known. */
         public long mttdMs() {
@@ -42,10 +52,10 @@ public final class IncidentStore {
         long id;
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, message, onset_at, detected_at, failing_probes,
-                    first_result_id, last_result_id)
-                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                    first_result_id, last_result_id, current_severity)
+                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
             Sql.bindAll(ps, monitorId, severity.wireName(), o.failure().reason().wireName(), o.failure().layer().wireName(), o.failure().phase().wireName(),
-                    o.failure().message(), o.onsetAt(), o.detectedAt(), o.failingProbes(), o.firstResultId(), lastResultId);
+                    o.failure().message(), o.onsetAt(), o.detectedAt(), o.failingProbes(), o.firstResultId(), lastResultId, severity.wireName());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
@@ -64,15 +74,15 @@ public final class IncidentStore {
     }
 
     /**
-     * An outage confirmed while this (degradation) incident is open: the incident takes the outage's
-     * failure as its headline and {@code severity}, counts its failing probes, and its timeline says so.
+     * An outage confirmed while this (degradation) incident is open: the incident counts the outage's
+     * failing probes and takes its {@code severity} as the one in force; its record stays what it was
+     * confirmed with, and its timeline shows the outage and the change.
      */
     public void takeOver(Connection c, long incidentId, Transition.Opened o, Severity from, Severity severity, long lastResultId)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ?, "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET current_severity = ?, "
                 + "failing_probes = failing_probes + ?, first_result_id = COALESCE(first_result_id, ?), last_result_id = ? WHERE id = ?")) {
-            Sql.bindAll(ps, severity.wireName(), o.failure().reason().wireName(), o.failure().layer().wireName(),
-                    o.failure().phase().wireName(), o.failure().message(), o.failingProbes(), o.firstResultId(), lastResultId, incidentId);
+            Sql.bindAll(ps, severity.wireName(), o.failingProbes(), o.firstResultId(), lastResultId, incidentId);
             ps.executeUpdate();
         }
         ObjectNode detail = Json.object();
@@ -88,26 +98,36 @@ public final class IncidentStore {
         }
     }
 
-    /** The open incident's severity and headline change (its most severe cause came or went). */
+    /**
+     * The open incident's severity in force changes (its most severe cause came or went); the timeline
+     * says why and names the failure that now heads it. The record keeps what it was confirmed with.
+     */
     public void change(Connection c, long incidentId, Severity from, Severity to, Failure headline, long at, String why)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET severity = ?, reason = ?, layer = ?, phase = ?, message = ? "
-                + "WHERE id = ?")) {
-            Sql.bindAll(ps, to.wireName(), headline.reason().wireName(), headline.layer().wireName(), headline.phase().wireName(),
-                    headline.message(), incidentId);
+        if (from == to) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET current_severity = ? WHERE id = ?")) {
+            Sql.bindAll(ps, to.wireName(), incidentId);
             ps.executeUpdate();
         }
-        if (from != to) {
-            severityEvent(c, incidentId, from, to, at, why);
-        }
+        ObjectNode detail = severityDetail(from, to, why);
+        detail.put("reason", headline.reason().wireName());
+        detail.put("layer", headline.layer().wireName());
+        detail.put("phase", headline.phase().wireName());
+        event(c, incidentId, at, "severity", detail);
     }
 
     private void severityEvent(Connection c, long incidentId, Severity from, Severity to, long at, String why) throws SQLException {
+        event(c, incidentId, at, "severity", severityDetail(from, to, why));
+    }
+
+    private static ObjectNode severityDetail(Severity from, Severity to, String why) {
         ObjectNode detail = Json.object();
         detail.put("from", from.wireName());
         detail.put("to", to.wireName());
         detail.put("why", why);
-        event(c, incidentId, at, "severity", detail);
+        return detail;
     }
 
     /** One more failing probe while the incident is open. */
@@ -241,11 +261,17 @@ public final class IncidentStore {
      * {@code now} while open). P3 incidents are warnings, not downtime, and do not count.
      */
     public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now) throws SQLException {
+        return downtimeByDay(c, monitorIds, firstDay, days, now, i -> true);
+    }
+
+    /** The same, counting only the incidents {@code counted} accepts (status pages leave out those inside maintenance). */
+    public Map<String, long[]> downtimeByDay(Connection c, List<String> monitorIds, long firstDay, int days, long now,
+            java.util.function.Predicate<IncidentRow> counted) throws SQLException {
         long dayMs = Resolution.DAY.millis();
         long end = firstDay + days * dayMs;
         Map<String, long[]> out = new HashMap<>();
         for (IncidentRow i : overlapping(c, monitorIds, firstDay, end)) {
-            if ("P3".equals(i.severity())) {
+            if ("P3".equals(i.severity()) || !counted.test(i)) {
                 continue;
             }
             long[] minutes = out.computeIfAbsent(i.monitorId(), k -> new long[days]);
@@ -283,13 +309,13 @@ public final class IncidentStore {
         return out;
     }
 
-    /** The severity of each of these incidents, by id (for lists that show many monitors). */
+    /** The severity in force of each of these incidents, by id (for lists that show many monitors). */
     public Map<Long, String> severities(Connection c, List<Long> incidentIds) throws SQLException {
         Map<Long, String> out = new HashMap<>();
         if (incidentIds.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, severity FROM incidents WHERE id IN ("
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, COALESCE(current_severity, severity) FROM incidents WHERE id IN ("
                 + RollupStore.placeholders(incidentIds.size()) + ")")) {
             Sql.bindAll(ps, incidentIds.toArray());
             try (ResultSet rs = ps.executeQuery()) {
@@ -336,6 +362,6 @@ public final class IncidentStore {
                 rs.getString("reason"), rs.getString("layer"), rs.getString("phase"), rs.getString("message"), rs.getLong("onset_at"),
                 rs.getLong("detected_at"), Sql.longOrNull(rs, "notified_at"), Sql.longOrNull(rs, "acknowledged_at"),
                 Sql.longOrNull(rs, "resolved_at"), rs.getString("resolution"), rs.getInt("failing_probes"),
-                Sql.longOrNull(rs, "first_result_id"), Sql.longOrNull(rs, "last_result_id"));
+                Sql.longOrNull(rs, "first_result_id"), Sql.longOrNull(rs, "last_result_id"), rs.getString("current_severity"));
     }
 }

@@ -2,6 +2,7 @@ package dev.mcpwatch.store;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.Urls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,6 +73,66 @@ public final class MonitorStore {
     }
 
     /**
+     * Rewrites URLs stored before they were redacted: a monitor's target and configuration, and the
+     * target in the detail of its raw results. Only monitors whose stored URL still carries user info
+     * or query values are touched, so this costs one read of the monitors table once it is done.
+     * Results go first: should this stop halfway, the monitor's row still shows it needs doing.
+     */
+    public int redactStoredUrls(Connection c) throws SQLException {
+        Map<String, String> targets = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, target FROM monitors WHERE transport <> 'stdio'");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String target = rs.getString(2);
+                if (!target.equals(Urls.redact(target))) {
+                    targets.put(rs.getString(1), target);
+                }
+            }
+        }
+        for (String id : targets.keySet()) {
+            redactResults(c, id);
+            try (PreparedStatement read = c.prepareStatement("SELECT config FROM monitors WHERE id = ?");
+                    PreparedStatement write = c.prepareStatement("UPDATE monitors SET target = ?, config = ? WHERE id = ?")) {
+                read.setString(1, id);
+                ObjectNode config;
+                try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    config = (ObjectNode) Json.MAPPER.readTree(rs.getString(1));
+                }
+                if (config.path("url").isString()) {
+                    config.put("url", Urls.redact(config.get("url").stringValue()));
+                }
+                Sql.bindAll(write, Urls.redact(targets.get(id)), config.toString(), id);
+                write.executeUpdate();
+            }
+        }
+        return targets.size();
+    }
+
+    private static void redactResults(Connection c, String monitorId) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT id, detail FROM probe_results WHERE monitor_id = ?");
+                PreparedStatement write = c.prepareStatement("UPDATE probe_results SET detail = ? WHERE id = ?")) {
+            read.setString(1, monitorId);
+            int batched = 0;
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(rs.getString(2));
+                    String target = detail.path("target").stringValue(null);
+                    if (target != null && !target.equals(Urls.redact(target))) {
+                        detail.put("target", Urls.redact(target));
+                        Sql.bindAll(write, detail.toString(), rs.getLong(1));
+                        write.addBatch();
+                        if (++batched % 500 == 0) {
+                            write.executeBatch();
+                        }
+                    }
+                }
+            }
+            write.executeBatch();
+        }
+    }
+
+    /**
      * Active monitors ordered by id after {@code afterId}, optionally only those in {@code status}
      * or carrying {@code tag}, or whose id or name contains {@code search}.
      */
@@ -82,6 +143,71 @@ public final class MonitorStore {
             sql.append(" AND m.id > ?");
             args.add(afterId);
         }
+        filter(sql, args, status, tag, search);
+        sql.append(" ORDER BY m.id LIMIT ?");
+        args.add(limit);
+        List<MonitorRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How the overview orders monitors. */
+    public enum Order {
+        /** Trouble first: down, auth-walled, suspect, degraded (up with an open incident), up, not probed yet, paused; then by name. */
+        STATE,
+        /** By name (then id). */
+        NAME
+    }
+
+    /** A monitor with the keys it is ordered by: its state's rank and its name as the database compares it. */
+    public record Ranked(MonitorRow row, int rank, String sortName) {}
+
+    /** Where the next page starts: after the monitor with these keys. */
+    public record After(int rank, String sortName, String id) {}
+
+    /**
+     * Active monitors in {@code order}, after {@code after} (keyset paging: every page costs the same),
+     * with the same filters as {@link #page}.
+     */
+    public List<Ranked> page(Connection c, Order order, After after, String status, String tag, String search, int limit)
+            throws SQLException {
+        String rank = order == Order.STATE ? RANK : "0";
+        StringBuilder sql = new StringBuilder("SELECT * FROM (" + SELECT.replace("SELECT m.id,", "SELECT " + rank + " AS sort_rank, "
+                + "LOWER(m.name) AS sort_name, m.id,") + " WHERE m.removed_at IS NULL");
+        List<Object> args = new ArrayList<>();
+        filter(sql, args, status, tag, search);
+        sql.append(") x");
+        if (after != null) {
+            sql.append(" WHERE sort_rank > ? OR (sort_rank = ? AND (sort_name > ? OR (sort_name = ? AND id > ?)))");
+            args.addAll(List.of(after.rank(), after.rank(), after.sortName(), after.sortName(), after.id()));
+        }
+        sql.append(" ORDER BY sort_rank, sort_name, id LIMIT ?");
+        args.add(limit);
+        List<Ranked> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bindAll(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Ranked(row(rs), rs.getInt("sort_rank"), rs.getString("sort_name")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A monitor's place when trouble comes first (see {@link Order#STATE}). */
+    private static final String RANK = "CASE WHEN m.paused THEN 6 WHEN s.status = 'down' THEN 0 WHEN s.status = 'auth-walled' THEN 1 "
+            + "WHEN s.status = 'suspect' THEN 2 WHEN s.status = 'up' AND s.open_incident_id IS NOT NULL THEN 3 "
+            + "WHEN s.status = 'up' THEN 4 ELSE 5 END";
+
+    private static void filter(StringBuilder sql, List<Object> args, String status, String tag, String search) {
         if (status != null) {
             sql.append(" AND COALESCE(s.status, 'unknown') = ?");
             args.add(status);
@@ -96,18 +222,6 @@ public final class MonitorStore {
             args.add(like);
             args.add(like);
         }
-        sql.append(" ORDER BY m.id LIMIT ?");
-        args.add(limit);
-        List<MonitorRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
     }
 
     /** One monitor, removed or not, or null. */
@@ -169,7 +283,7 @@ public final class MonitorStore {
         o.put("name", m.name());
         o.put("transport", m.transport().wireName());
         if (m.url() != null) {
-            o.put("url", m.url());
+            o.put("url", Urls.redact(m.url()));
         }
         if (!m.command().isEmpty()) {
             var cmd = o.putArray("command");
@@ -203,6 +317,9 @@ public final class MonitorStore {
         o.put("trusted_certificates", m.trustedCertificates().size());
         o.put("paused", m.paused());
         o.set("detection", m.detection().toJson());
+        if (m.allowInsecureRedirect()) {
+            o.put("allow_insecure_redirect", true); // only when set: an unchanged monitor keeps its stored form
+        }
         return o;
     }
 

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * Tool lists, stored once per distinct (schema fingerprint, wording fingerprint) however many probes
@@ -30,10 +29,12 @@ public final class ToolListStore {
         if (id != null) {
             return id;
         }
-        ArrayNode defs = Json.MAPPER.createArrayNode();
+        // The definitions' compact JSON, joined: no tree of the whole list is built to store it.
+        StringBuilder defs = new StringBuilder("[");
         for (ToolSnapshot t : list.tools()) {
-            defs.add(t.definition());
+            defs.append(defs.length() == 1 ? "" : ",").append(t.definitionJson());
         }
+        defs.append(']');
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_lists (fingerprint, wording_fingerprint, tool_count, tools, "
                 + "first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint, wording_fingerprint) DO NOTHING")) {
             Sql.bindAll(ps, list.fingerprint(), list.descriptionsFingerprint(), list.count(), defs.toString(), now);

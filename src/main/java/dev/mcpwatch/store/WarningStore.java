@@ -58,6 +58,25 @@ public final class WarningStore {
         }
     }
 
+    /** The active warnings of these monitors, by monitor, oldest first (for lists that show many monitors). */
+    public java.util.Map<String, List<WarningRow>> active(Connection c, List<String> monitorIds) throws SQLException {
+        java.util.Map<String, List<WarningRow>> out = new java.util.HashMap<>();
+        if (monitorIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM warnings WHERE monitor_id IN ("
+                + RollupStore.placeholders(monitorIds.size()) + ") AND cleared_at IS NULL ORDER BY id")) {
+            Sql.bindAll(ps, monitorIds.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    WarningRow w = row(rs);
+                    out.computeIfAbsent(w.monitorId(), k -> new ArrayList<>()).add(w);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Warnings newest first, optionally of one monitor, only active ones, before the cursor id. */
     public List<WarningRow> page(Connection c, String monitorId, boolean activeOnly, Long beforeId, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM warnings WHERE 1 = 1");
@@ -80,12 +99,16 @@ public final class WarningStore {
             Sql.bindAll(ps, args.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new WarningRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getString("type"), rs.getString("subject"),
-                            rs.getString("severity"), rs.getString("message"), Json.MAPPER.readTree(rs.getString("detail")),
-                            rs.getLong("raised_at"), Sql.longOrNull(rs, "cleared_at")));
+                    out.add(row(rs));
                 }
             }
         }
         return out;
+    }
+
+    private static WarningRow row(ResultSet rs) throws SQLException {
+        return new WarningRow(rs.getLong("id"), rs.getString("monitor_id"), rs.getString("type"), rs.getString("subject"),
+                rs.getString("severity"), rs.getString("message"), Json.MAPPER.readTree(rs.getString("detail")),
+                rs.getLong("raised_at"), Sql.longOrNull(rs, "cleared_at"));
     }
 }

@@ -101,12 +101,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Answers a refused request: JSON with a sentence for the API and {@code /health}, a small HTML
-     * page for everything a browser opens (dashboard, status pages).
+     * Answers a refused request: JSON with a sentence for every JSON endpoint (the API, {@code /health},
+     * a status page's JSON and its monitors'), a small HTML page for everything a browser opens
+     * (dashboard, status pages).
      */
     public static void error(Context ctx, int status, String message) {
-        String path = ctx.path();
-        if (path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")) {
+        if (isJson(ctx.path())) {
             ctx.status(status).json(Map.of("error", message));
         } else {
             ctx.status(status);
@@ -114,9 +114,16 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Whether {@code path} is one of the JSON endpoints, whose errors are JSON too. */
+    static boolean isJson(String path) {
+        return path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")
+                || path.matches("/status/[^/]+/monitors/[^/]+");
+    }
+
     /** What the error page shows: the status and the sentence, never a stack trace. */
     public record ErrorPage(int status, String message) {}
 
+    /** 200 when ok; 503 when degraded (the database cannot be written, or the configuration on disk does not load). */
     private void health(Context ctx) {
         HealthReport report = health.get();
         ctx.status(report.ok() ? 200 : 503).json(report);
@@ -125,8 +132,8 @@ public final class ApiServer implements AutoCloseable {
     private void listMonitors(Context ctx) throws SQLException {
         int limit = Params.limit(ctx);
         String status = ctx.queryParam("status");
-        if (status != null && !List.of("unknown", "up", "suspect", "down").contains(status)) {
-            throw ApiError.badRequest("status must be one of unknown, up, suspect, down; got '" + status + "'");
+        if (status != null && !List.of("unknown", "up", "suspect", "down", "auth-walled").contains(status)) {
+            throw ApiError.badRequest("status must be one of unknown, up, suspect, down, auth-walled; got '" + status + "'");
         }
         String after = Params.decode(ctx);
         var page = db.read(c -> monitors.page(c, after, status, ctx.queryParam("tag"), ctx.queryParam("q"), limit + 1));
@@ -268,6 +275,7 @@ public final class ApiServer implements AutoCloseable {
         out.put("monitorId", r.monitorId());
         out.put("status", r.status());
         out.put("severity", r.severity());
+        out.put("currentSeverity", r.severityNow());
         out.put("reason", r.reason());
         out.put("layer", r.layer());
         out.put("phase", r.phase());

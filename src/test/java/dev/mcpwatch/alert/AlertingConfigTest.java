@@ -8,6 +8,7 @@ import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.Problem;
 import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.testkit.Examples;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,11 @@ class AlertingConfigTest {
         assertThat(a.channel("team-slack").disabledBecause()).isEqualTo("webhook_url is empty (is its environment variable set?)");
         assertThat(a.routes()).extracting(Route::name).containsExactly("weather-team", "outages", "degraded", "warnings");
         assertThat(a.policies().get("page-backup").steps()).hasSize(2);
-        assertThat(a.maintenance()).hasSize(2);
+        assertThat(a.maintenance()).extracting(MaintenanceWindow::name).containsExactly("tuesday-deploys");
         assertThat(a.ack().linksEnabled()).isFalse();
+        // The one-off window, commented out as shipped (it names the example monitor), loads when enabled.
+        assertThat(new ConfigLoader(k -> null).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml").alerting().maintenance())
+                .extracting(MaintenanceWindow::name).containsExactly("tuesday-deploys", "database-migration");
     }
 
     @Test

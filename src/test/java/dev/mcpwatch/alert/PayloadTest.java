@@ -34,7 +34,7 @@ class PayloadTest {
 
     private static IncidentRow incident() {
         return new IncidentRow(17, "weather", "open", "P1", "connection_refused", "tcp", "connect", "Connection refused to 10.0.0.7:443",
-                ONSET, ONSET + 20_000, null, null, null, null, 3, 1L, 3L);
+                ONSET, ONSET + 20_000, null, null, null, null, 3, 1L, 3L, "P1");
     }
 
     private static Payloads payloads() {
@@ -70,7 +70,7 @@ class PayloadTest {
     @Test
     void theMonitorsOwnRunbookWinsAndAResolvedIncidentHasNoAckLink() throws Exception {
         IncidentRow resolved = new IncidentRow(17, "weather", "resolved", "P1", "timeout", "time", "initialize", "Timeout after 10000 ms",
-                1_000L, 21_000L, 25_000L, null, 301_000L, "recovered", 3, 1L, 3L);
+                1_000L, 21_000L, 25_000L, null, 301_000L, "recovered", 3, 1L, 3L, null);
         Alert a = payloads().incident("incident.resolved", resolved,
                 MonitorInfo.of(monitor("    runbook_url: https://wiki.example.com/weather")), List.of(), 301_000L, Payloads.Extra.NONE);
 

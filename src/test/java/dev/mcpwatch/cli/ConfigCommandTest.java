@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.mcpwatch.testkit.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,22 +128,23 @@ class ConfigCommandTest {
     @Test
     void thePrintedSchemaAcceptsTheExampleAsAnEditorSeesItAndRefusesATypo() throws IOException {
         Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema().out(), InputFormat.JSON);
-        String example = Files.readString(Path.of("examples/mcpwatch.yaml"));
+        String example = Files.readString(Examples.CONFIG);
 
         assertThat(example).as("editors find the schema from the first line")
                 .startsWith("# yaml-language-server: $schema=../schema/mcpwatch.schema.json\n");
         assertThat(schema.validate(example, InputFormat.YAML)).as("the example, ${VARS} and all").isEmpty();
+        assertThat(schema.validate(Examples.everyOptionEnabled(), InputFormat.YAML)).as("with every documented option").isEmpty();
 
-        String typo = example.replace("    interval: 30s\n", "    intervall: 30s\n");
+        String typo = example.replace("  interval: 60s ", "  intervall: 60s ");
         assertThat(typo).isNotEqualTo(example);
         assertThat(schema.validate(typo, InputFormat.YAML)).singleElement().satisfies(e -> {
             assertThat(e.getKeyword()).isEqualTo("additionalProperties");
-            assertThat(e.getInstanceLocation()).hasToString("/monitors/1");
+            assertThat(e.getInstanceLocation()).hasToString("/defaults");
             assertThat(e.getProperty()).isEqualTo("intervall");
         });
-        String wrongType = example.replace("    interval: 30s\n", "    interval: [30s]\n");
+        String wrongType = example.replace("  interval: 60s ", "  interval: [60s] ");
         assertThat(schema.validate(wrongType, InputFormat.YAML)).extracting(e -> e.getInstanceLocation().toString())
-                .containsOnly("/monitors/1/interval");
+                .containsOnly("/defaults/interval");
     }
 
     private static Run schemaOutput;

@@ -80,6 +80,29 @@ class ProbeCommandTest {
         }
     }
 
+    @Test
+    void theTotalCountsFromTheProbesFirstNetworkActionNotFromTheJvmWarmingUp() {
+        try (SdkServer server = SdkServer.streamable(SdkServer.echo(), SdkServer.add())) {
+            // A fresh JVM per run: its first probe loads the HTTP client, TLS and JSON classes on the way.
+            Run run = mcpwatch(Map.of(), "probe", "--json", server.url());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(0);
+            JsonNode json = Json.MAPPER.readTree(run.out());
+            double firstStart = Double.MAX_VALUE;
+            for (JsonNode t : json.path("timings")) {
+                firstStart = Math.min(firstStart, t.path("startMs").doubleValue());
+            }
+            assertThat(firstStart).as("the waterfall starts with the probe's first network action").isZero();
+            double lastWork = 0;
+            for (JsonNode t : json.path("timings")) {
+                if (!t.path("phase").stringValue().equals("close")) {
+                    lastWork = Math.max(lastWork, t.path("startMs").doubleValue() + t.path("durationMs").doubleValue());
+                }
+            }
+            assertThat(json.path("totalMs").doubleValue()).as("total covers the phases, from the same origin").isGreaterThanOrEqualTo(lastWork);
+        }
+    }
+
     // ---- 1: usage -----------------------------------------------------------------------------
 
     @Test
@@ -113,6 +136,54 @@ class ProbeCommandTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("mcpwatch probe: environment variable " + UNSET_VAR + " is not set\n");
+    }
+
+    @Test
+    void aConfiguredMonitorIsProbedAsConfiguredAndOtherProbeOptionsAreRefused() throws IOException {
+        try (FixtureServer server = FixtureServer.http(ScriptedMcp.legacy())) {
+            Path config = Files.createTempFile("mcpwatch-", ".yaml");
+            try {
+                Files.writeString(config, """
+                        monitors:
+                          - id: local
+                            url: %s
+                            headers: {X-Team: "${TEAM}"}
+                        """.formatted(server.url("/mcp")));
+                Run probed = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "local");
+                Run mixed = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "local",
+                        server.url("/mcp"));
+                Run unknown = mcpwatch(Map.of("TEAM", "platform"), "probe", "--config", config.toString(), "--monitor", "nope");
+
+                assertThat(probed.exitCode()).as(probed.toString()).isEqualTo(0);
+                assertThat(server.requests()).allSatisfy(seen -> assertThat(seen.header("X-Team")).isEqualTo("platform"));
+                assertThat(mixed.exitCode()).isEqualTo(1);
+                assertThat(mixed.err()).isEqualTo("mcpwatch probe: --monitor probes the monitor as configured; give no URL and no other "
+                        + "probe options\n");
+                assertThat(unknown.err()).isEqualTo("mcpwatch probe: no monitor 'nope' in " + config + " (it has: local)\n");
+            } finally {
+                Files.deleteIfExists(config);
+            }
+        }
+    }
+
+    @Test
+    void authLoginIsOnlyForMonitorsWhoseServerLetsPeopleIn() throws IOException {
+        Path config = Files.createTempFile("mcpwatch-", ".yaml");
+        try {
+            Files.writeString(config, """
+                    monitors:
+                      - id: m2m
+                        url: https://billing.example.com/mcp
+                        auth: {grant: client_credentials, client_id: mcpwatch, client_secret: "${SECRET}"}
+                    """);
+            Run run = mcpwatch(Map.of("SECRET", "x"), "auth", "login", "m2m", "--config", config.toString());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("mcpwatch: monitor 'm2m' has grant client_credentials; only auth.grant "
+                    + "authorization_code needs a login");
+        } finally {
+            Files.deleteIfExists(config);
+        }
     }
 
     // ---- 2: protocol or tool failure ----------------------------------------------------------
@@ -161,6 +232,25 @@ class ProbeCommandTest {
             assertThat(run.out()).contains("  verdict  FAILED — auth_required (http layer, discover)\n")
                     .contains("authorization servers https://auth.example.com")
                     .contains("scopes tools:read");
+        }
+    }
+
+    @Test
+    void bearerChallengeWithAQuotedRealmOfThousandsOfCharactersStillExitsThree() {
+        // It overflowed the stack of the challenge parser: exit 1 with a 74 KB stack trace.
+        String realm = "x".repeat(50_000);
+        try (FixtureServer server = FixtureServer.http(http -> {
+            http.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", realm=\"" + realm + "\"");
+            http.empty(401);
+        })) {
+            Run run = mcpwatch(Map.of(), "probe", "--json", server.url("/mcp"));
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).doesNotContain("StackOverflowError").doesNotContain("\tat ");
+            JsonNode result = Json.MAPPER.readTree(run.out());
+            assertThat(result.path("failure").path("reason").asString()).isEqualTo("auth_required");
+            assertThat(result.path("auth").path("error").asString()).isEqualTo("invalid_token");
+            assertThat(result.path("auth").path("realm").asString()).hasSize(201).startsWith("xxx");
         }
     }
 

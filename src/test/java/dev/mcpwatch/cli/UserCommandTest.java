@@ -46,6 +46,33 @@ class UserCommandTest {
     }
 
     @Test
+    void withoutATerminalAndWithoutPasswordStdinItSaysSoAndNamesTheOption() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
+
+        // Standard input is a file here, not a terminal: nobody can be asked for a password.
+        Run run = mcpwatch("a long enough password\n", "user", "set-password", "--db", url);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("no terminal is attached", "--password-stdin").doesNotContain("at least 10 characters");
+        try (Database db = Databases.reopenUrl(url)) {
+            assertThat(new AuthService(db, () -> WebSettings.DEFAULT).checkPassword("admin", "a long enough password"))
+                    .as("nothing was set").isNotNull();
+        }
+    }
+
+    @Test
+    void oneShotCommandsPrintNothingButTheirOwnOutput() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
+
+        Run listed = mcpwatch("", "token", "list", "--db", url); // migrates a new database: Flyway and Hikari would talk
+        Run verbose = mcpwatch("", "token", "list", "--db", url, "--verbose");
+
+        assertThat(listed.exitCode()).as(listed.toString()).isZero();
+        assertThat(listed.err()).as("no library or INFO lines on stderr").isEmpty();
+        assertThat(verbose.err()).as("--verbose lets the libraries talk").contains("com.zaxxer.hikari");
+    }
+
+    @Test
     void tokensAreCreatedListedWithoutTheirValueAndRevoked() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
 
@@ -65,7 +92,8 @@ class UserCommandTest {
     }
 
     private Run mcpwatch(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        // Native access enabled as the jar's manifest enables it, so SQLite's loader does not warn.
+        List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Path in = Files.writeString(dir.resolve("stdin.txt"), stdin);

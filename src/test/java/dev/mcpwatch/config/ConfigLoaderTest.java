@@ -2,12 +2,16 @@ package dev.mcpwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.testkit.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -77,6 +81,7 @@ class ConfigLoaderTest {
                     headers: {X-Region: eu}
                     tags: [staging]
                     paused: true
+                    allow_insecure_redirect: true
                 """);
 
         MonitorConfig inherits = config.monitor("inherits").orElseThrow();
@@ -98,6 +103,8 @@ class ConfigLoaderTest {
                 .containsOnly(Map.entry("X-Team", "platform"), Map.entry("X-Region", "eu"));
         assertThat(overrides.tags()).as("a list replaces the default list").containsExactly("staging");
         assertThat(overrides.paused()).isTrue();
+        assertThat(overrides.toProbeSpec().allowInsecureRedirect()).as("https → http redirects, followed with a warning").isTrue();
+        assertThat(inherits.toProbeSpec().allowInsecureRedirect()).as("refused by default").isFalse();
     }
 
     // ---- ${ENV} -----------------------------------------------------------------------------
@@ -303,6 +310,22 @@ class ConfigLoaderTest {
                         "monitors[0].id", "is required"),
                 Arguments.of("interval below 10s", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 5s\n    timeout: 2s\n",
                         "monitors[0].interval", "must be at least 10s, got 5s"),
+                Arguments.of("interval of twenty digits of days, which would never come round",
+                        "  - id: a\n    url: https://a.example.com/mcp\n    interval: 99999999999999999999d\n    timeout: 10s\n",
+                        "monitors[0].interval", "must be at most 3650d, got '99999999999999999999d'"),
+                Arguments.of("interval over a day", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 2d\n    timeout: 10s\n",
+                        "monitors[0].interval", "must be at most 24h, got 2880m"),
+                Arguments.of("retry interval over a day", "  - id: a\n    url: https://a.example.com/mcp\n    retry_interval: 25h\n",
+                        "monitors[0].retry_interval", "must be at most 24h, got 1500m"),
+                Arguments.of("url with port 0", "  - id: a\n    url: http://127.0.0.1:0/mcp\n",
+                        "monitors[0].url", "has port 0; a port is 1 to 65535 (or left out for the scheme's own)"),
+                Arguments.of("url with a port past 65535", "  - id: a\n    url: http://127.0.0.1:65536/mcp\n",
+                        "monitors[0].url", "has port 65536; a port is 1 to 65535 (or left out for the scheme's own)"),
+                Arguments.of("url whose secret would be echoed in the message", "  - id: a\n    url: ftp://me:s3cret@a.example.com/mcp?key=s3cret\n",
+                        "monitors[0].url", "must be an http:// or https:// URL with a host, got 'ftp://a.example.com/mcp?key=(redacted)'"),
+                Arguments.of("a whole number of twenty digits", "  - id: a\n    url: https://a.example.com/mcp\n"
+                        + "    thresholds: {failure: 99999999999999999999}\n",
+                        "monitors[0].thresholds.failure", "must be between 1 and 100, got 99999999999999999999"),
                 Arguments.of("timeout not shorter than the interval", "  - id: a\n    url: https://a.example.com/mcp\n    interval: 30s\n"
                         + "    timeout: 30s\n", "monitors[0].timeout", "must be more than 0 and shorter than the interval (30s), got 30s"),
                 Arguments.of("duration that is not one", "  - id: a\n    url: https://a.example.com/mcp\n    interval: soon\n",
@@ -458,14 +481,26 @@ class ConfigLoaderTest {
 
     @Test
     void theExampleConfigurationLoadsAsDocumented() throws Exception {
-        McpwatchConfig config = new ConfigLoader(NO_ENV::get).load(Path.of("examples/mcpwatch.yaml"));
+        McpwatchConfig shipped = new ConfigLoader(NO_ENV::get).load(Examples.CONFIG);
+        assertThat(shipped.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "legacy-sse", "filesystem");
+        // Every option, with the commented-out examples enabled: they must stay true to what they document.
+        McpwatchConfig config = new ConfigLoader(NO_ENV::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
 
-        assertThat(config.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, "https://status.example.com", "default", 256));
+        assertThat(shipped.server()).isEqualTo(new ServerSettings("127.0.0.1", 8080, null, "default", 256));
+        assertThat(config.server()).isEqualTo(shipped.server());
         assertThat(config.storage().url()).isEqualTo(StorageSettings.DEFAULT_URL);
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "legacy-sse", "filesystem");
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "billing", "crm",
+                "legacy-sse", "filesystem");
+        OAuthSettings billing = config.monitor("billing").orElseThrow().oauth();
+        assertThat(billing.grant()).isEqualTo(OAuthSettings.CLIENT_CREDENTIALS);
+        assertThat(billing.clientSecret()).as("an unset ${VAR:-} is empty; the probe then says so").isEmpty();
+        assertThat(billing.issuer()).isEqualTo("https://auth.example.com");
+        MonitorConfig crm = config.monitor("crm").orElseThrow();
+        assertThat(crm.oauth().grant()).isEqualTo(OAuthSettings.AUTHORIZATION_CODE);
+        assertThat(crm.call().inputResponses().at("/confirm/action").asString()).isEqualTo("accept");
 
         MonitorConfig weather = config.monitor("weather").orElseThrow();
         assertThat(weather.name()).isEqualTo("Weather MCP (production)");
@@ -491,9 +526,121 @@ class ConfigLoaderTest {
         assertThat(config.monitor("legacy-sse").orElseThrow().transport()).isEqualTo(Transport.SSE);
 
         McpwatchConfig onPostgres = new ConfigLoader(Map.of("MCPWATCH_DB_URL", "jdbc:postgresql://db.internal:5432/mcpwatch",
-                "WEATHER_MCP_TOKEN", "t0ken")::get).load(Path.of("examples/mcpwatch.yaml"));
+                "WEATHER_MCP_TOKEN", "t0ken")::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
         assertThat(onPostgres.storage().url()).isEqualTo("jdbc:postgresql://db.internal:5432/mcpwatch");
         assertThat(onPostgres.monitor("weather").orElseThrow().headers()).containsEntry("Authorization", "Bearer t0ken");
+    }
+
+    // ---- auth (OAuth) and input responses ----------------------------------------------------
+
+    @Test
+    void anAuthBlockIsReadWithItsSecretsFromTheEnvironmentAndNeverPrinted() throws Exception {
+        McpwatchConfig config = load(Map.of("BILLING_SECRET", "s3cret-value"), """
+                monitors:
+                  - id: billing
+                    url: https://billing.example.com/mcp
+                    auth:
+                      grant: client_credentials
+                      client_id: mcpwatch
+                      client_secret: ${BILLING_SECRET}
+                      method: client_secret_post
+                      scope: "mcp:read mcp:status"
+                      issuer: https://auth.example.com
+                      secret_expires: 2027-01-31T00:00:00Z
+                """);
+
+        OAuthSettings auth = config.monitors().getFirst().oauth();
+        assertThat(auth.grant()).isEqualTo("client_credentials");
+        assertThat(auth.clientId()).isEqualTo("mcpwatch");
+        assertThat(auth.clientSecret()).isEqualTo("s3cret-value");
+        assertThat(auth.method()).isEqualTo(OAuthSettings.Method.CLIENT_SECRET_POST);
+        assertThat(auth.scope()).isEqualTo("mcp:read mcp:status");
+        assertThat(auth.issuer()).isEqualTo("https://auth.example.com");
+        assertThat(auth.secretExpires()).isEqualTo(Instant.parse("2027-01-31T00:00:00Z"));
+        assertThat(auth.toString() + config.monitors().getFirst()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    void aSecretWrittenInTheFileIsRefusedWithoutBeingShown() throws Exception {
+        List<Problem> problems = problems(NO_ENV, """
+                monitors:
+                  - id: billing
+                    url: https://billing.example.com/mcp
+                    auth: {grant: client_credentials, client_id: mcpwatch, client_secret: hunter2-literal}
+                """);
+
+        assertThat(problems).containsExactly(new Problem(file(), "monitors[0].auth.client_secret", "must come from the environment, "
+                + "e.g. ${MCP_CLIENT_SECRET}; a secret is never written in the configuration (the value is not shown)"));
+    }
+
+    @Test
+    void authMistakesAreEachNamedByPath() throws Exception {
+        List<Problem> problems = problems(Map.of("K", "not a pem"), """
+                monitors:
+                  - id: a
+                    url: https://a.example.com/mcp
+                    auth: {grant: password}
+                  - id: b
+                    url: https://b.example.com/mcp
+                    auth: {grant: client_credentials}
+                  - id: c
+                    url: https://c.example.com/mcp
+                    auth: {grant: client_credentials, client_id: x, method: private_key_jwt, private_key: "${K}", signing_algorithm: HS256}
+                  - id: d
+                    url: https://d.example.com/mcp
+                    headers: {Authorization: Bearer x}
+                    auth: {grant: authorization_code, issuer: auth.example.com, secret_expires: tomorrow, scopes: x}
+                  - id: e
+                    transport: stdio
+                    command: [node, server.js]
+                    auth: {grant: authorization_code}
+                  - id: f
+                    url: https://f.example.com/mcp
+                    auth: {grant: jwt_bearer}
+                """);
+
+        assertThat(problems).extracting(Problem::path, Problem::message).contains(
+                tuple("monitors[0].auth.grant", "must be client_credentials (machine to machine), jwt_bearer (a workload identity token) "
+                        + "or authorization_code (a person logs in once with `mcpwatch auth login`), got 'password'"),
+                tuple("monitors[1].auth.client_id", "is required for client_credentials"),
+                tuple("monitors[1].auth", "client_credentials needs client_secret or private_key (from the environment, e.g. "
+                        + "${MCP_CLIENT_SECRET})"),
+                tuple("monitors[2].auth.private_key", "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----; the value is not shown)"),
+                tuple("monitors[2].auth.signing_algorithm", "must be one of ES256, ES384, PS256, RS256, got 'HS256'"),
+                tuple("monitors[3].auth.issuer", "must be an http(s) URL, got 'auth.example.com'"),
+                tuple("monitors[3].auth.secret_expires", "must be a time like 2027-01-31T00:00:00Z, got 'tomorrow'"),
+                tuple("monitors[3].auth", "and an Authorization header both set credentials; keep one"),
+                tuple("monitors[4].auth", "is for HTTP servers; a stdio server gets its credentials from env"),
+                tuple("monitors[5].auth", "jwt_bearer needs one of assertion (from the environment, e.g. ${WORKLOAD_TOKEN}) or "
+                        + "assertion_file (a file the platform keeps fresh)"));
+        assertThat(problems).extracting(Problem::path).anyMatch(p -> p.startsWith("monitors[3].auth.scopes"));
+        assertThat(problems.toString()).doesNotContain("not a pem");
+    }
+
+    @Test
+    void inputResponsesOfAHealthCallAreReadAsTheAnswersToSend() throws Exception {
+        McpwatchConfig config = load(NO_ENV, """
+                monitors:
+                  - id: bookings
+                    url: https://bookings.example.com/mcp
+                    expect:
+                      call:
+                        tool: check_availability
+                        input_responses:
+                          confirm: {action: accept, content: {confirmed: true}}
+                """);
+        List<Problem> problems = problems(NO_ENV, """
+                monitors:
+                  - id: bookings
+                    url: https://bookings.example.com/mcp
+                    expect:
+                      call: {tool: check_availability, input_responses: [yes]}
+                """);
+
+        assertThat(config.monitors().getFirst().toProbeSpec().toolCall().inputResponses().at("/confirm/content/confirmed").asBoolean())
+                .isTrue();
+        assertThat(problems).extracting(Problem::path).containsExactly("monitors[0].expect.call.input_responses");
+        assertThat(problems.getFirst().message()).startsWith("must be a mapping from the server's input request keys to answers");
     }
 
     // ---- helpers ------------------------------------------------------------------------------

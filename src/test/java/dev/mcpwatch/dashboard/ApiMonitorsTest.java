@@ -28,6 +28,8 @@ class ApiMonitorsTest {
     private static final String YAML = """
             monitors:
               - {id: from-file, url: 'http://127.0.0.1:9/mcp', interval: 24h}
+            web:
+              api_env_allow: [HOME, "MCPWATCH_TEST_*"]
             """;
 
     @TempDir
@@ -78,19 +80,57 @@ class ApiMonitorsTest {
         var leak = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"name\":\"${MCPWATCH_DB_PASSWORD}\",\"url\":\"http://127.0.0.1:9/mcp\"}",
                 csrf);
         var unset = operator.json("POST", "/api/monitors",
-                "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\",\"headers\":{\"X-Key\":\"${NO_SUCH_VARIABLE_HERE}\"}}", csrf);
+                "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\",\"headers\":{\"X-Key\":\"${MCPWATCH_TEST_NO_SUCH_VARIABLE}\"}}", csrf);
         var stdio = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"transport\":\"stdio\",\"command\":[\"rm\",\"-rf\",\"/\"]}", csrf);
         var shortInterval = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\",\"interval\":\"1s\"}", csrf);
+        var oauth = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\","
+                + "\"auth\":{\"grant\":\"client_credentials\",\"client_id\":\"c\"}}", csrf);
 
         assertThat(literal.body()).contains("headers.Authorization: must be an environment variable reference like ${MCP_TOKEN}");
         assertThat(leak.body()).contains("name: environment variable references are only allowed in header values");
-        assertThat(unset.body()).contains("headers.X-Key: environment variable NO_SUCH_VARIABLE_HERE is not set");
+        assertThat(unset.body()).contains("headers.X-Key: environment variable MCPWATCH_TEST_NO_SUCH_VARIABLE is not set");
         assertThat(stdio.body()).contains("stdio monitors (commands) can only be defined in the configuration file");
         assertThat(shortInterval.body()).contains("interval: must be at least 10s, got 1s");
-        for (var r : java.util.List.of(literal, leak, unset, stdio, shortInterval)) {
+        assertThat(oauth.body()).contains("auth: OAuth settings can only be defined in the configuration file");
+        for (var r : java.util.List.of(literal, leak, unset, stdio, shortInterval, oauth)) {
             assertThat(r.status()).isEqualTo(400);
         }
         assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM api_monitors")).isZero();
+    }
+
+    @Test
+    void aHeaderMayReferenceOnlyVariablesTheFileAllowsSoNoApiUserCanSendMcpwatchsOwnSecretsAway() throws Exception {
+        var secret = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\","
+                + "\"headers\":{\"X-Secret\":\"${WEBHOOK_SECRET}\"}}", csrf);
+        var byPrefix = operator.json("POST", "/api/monitors", "{\"id\":\"y\",\"url\":\"http://127.0.0.1:9/mcp\","
+                + "\"headers\":{\"X-Key\":\"Bearer ${MCPWATCH_TEST_UNSET_TOKEN}\"}}", csrf);
+        var form = operator.post("/monitors", Map.of("id", "z", "url", "http://127.0.0.1:9/mcp", "transport", "streamable-http",
+                "protocol", "auto", "interval", "24h", "headers", "X-Db: ${MCPWATCH_DB_PASSWORD}"));
+
+        assertThat(secret.status()).isEqualTo(400);
+        assertThat(secret.body()).contains("headers.X-Secret: environment variable WEBHOOK_SECRET is not allowed; monitors added from "
+                + "the dashboard or the API may reference only the variables the configuration file lists in web.api_env_allow");
+        assertThat(byPrefix.status()).as("allowed by the prefix MCPWATCH_TEST_*, then resolved like any reference").isEqualTo(400);
+        assertThat(byPrefix.body()).contains("headers.X-Key: environment variable MCPWATCH_TEST_UNSET_TOKEN is not set")
+                .doesNotContain("not allowed");
+        assertThat(form.status()).isEqualTo(400);
+        assertThat(form.body()).contains("environment variable MCPWATCH_DB_PASSWORD is not allowed");
+        assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM api_monitors")).isZero();
+    }
+
+    @Test
+    void outOfTheBoxAnApiMonitorMayReferenceNoVariableAtAll() throws Exception {
+        web.close();
+        web = WebFixture.start(dir.resolve("default"), "monitors:\n  - {id: from-file, url: 'http://127.0.0.1:9/mcp', interval: 24h}\n");
+        operator = web.loggedIn();
+        operator.get("/");
+        csrf = Map.of("X-CSRF-Token", operator.csrf());
+
+        var home = operator.json("POST", "/api/monitors", "{\"id\":\"x\",\"url\":\"http://127.0.0.1:9/mcp\","
+                + "\"headers\":{\"Authorization\":\"Bearer ${HOME}\"}}", csrf);
+
+        assertThat(home.status()).isEqualTo(400);
+        assertThat(home.body()).contains("headers.Authorization: environment variable HOME is not allowed");
     }
 
     @Test

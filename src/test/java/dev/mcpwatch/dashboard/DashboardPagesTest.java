@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
+import dev.mcpwatch.testkit.Databases;
+import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.Results;
+import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.WebFixture;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,12 +68,43 @@ class DashboardPagesTest {
         assertThat(row(html, "weather")).contains("state-down", "P1", "tcp", "connection_refused", "Connection refused to 127.0.0.1:9",
                 "0%");
         assertThat(row(html, "search")).contains("state-suspect", "time", "timeout", "Timeout after 10000 ms in initialize", "100 ms", "95.2%")
-                .as("p95 of 10…200 ms, within the sketch's 1%").containsPattern("<td class=\"num\">19[0-2] ms</td>");
+                .as("p95 of 10…200 ms, within the sketch's 1%").containsPattern("<td class=\"num\" data-label=\"p95\">19[0-2] ms</td>");
         assertThat(row(html, "fresh")).contains("state-unknown", "never");
         assertThat(ids(operator.get("/?status=down").body())).containsExactly("weather");
         assertThat(ids(operator.get("/?tag=team-a").body())).containsExactly("search");
         assertThat(ids(operator.get("/?q=WEATHER+api").body())).containsExactly("weather");
         assertThat(operator.get("/?status=broken").status()).isEqualTo(400);
+    }
+
+    @Test
+    void anAuthWalledServerIsItsOwnStateAndItsPageSaysWhatTheMetadataSaid() throws Exception {
+        try (FixtureServer walled = FixtureServer.http(http -> {
+            String origin = "http://" + http.header("Host");
+            if (http.path().equals("/.well-known/oauth-protected-resource/mcp")) {
+                http.respond(200, "application/json", "{\"resource\":\"" + origin + "/mcp\","
+                        + "\"authorization_servers\":[\"https://auth.example.com\"],\"scopes_supported\":[\"tools:read\"]}");
+                return;
+            }
+            http.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + origin
+                    + "/.well-known/oauth-protected-resource/mcp\", error=\"invalid_token\"");
+            http.respond(401, "application/json", "{\"error\":\"invalid_token\"}");
+        })) {
+            web = WebFixture.start(dir, "monitors:\n  - {id: crm, name: CRM, url: '%s'}\n".formatted(walled.url("/mcp")), null,
+                    Duration.ofSeconds(1));
+            var operator = web.loggedIn();
+            ServeFixture.await("crm confirmed behind its wall", Duration.ofSeconds(20),
+                    () -> Databases.count(web.app().database(), "SELECT COUNT(*) FROM monitor_state WHERE status = 'auth-walled'") == 1);
+
+            String overview = operator.get("/").body();
+            String page = operator.get("/monitors/crm").body();
+
+            assertThat(row(overview, "crm")).contains("<span class=\"pill state-auth-walled\">auth-walled</span>", "auth_required")
+                    .doesNotContain("state-down");
+            assertThat(overview).contains("1 auth-walled");
+            assertThat(section(page, "auth")).contains("Authentication required", "HTTP 401", "Bearer", "invalid_token",
+                    "/.well-known/oauth-protected-resource/mcp</code> — found", "<code>https://auth.example.com</code>", "tools:read");
+            assertThat(operator.get("/?status=auth-walled").body()).contains("/monitors/crm");
+        }
     }
 
     @Test
@@ -194,7 +229,7 @@ class DashboardPagesTest {
 
     /** The table row of a monitor on the overview. */
     private static String row(String html, String id) {
-        Matcher m = Pattern.compile("<tr>\\s*<th scope=\"row\"><a href=\"/monitors/" + id + "\">.*?</tr>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile("<tr[^>]*>\\s*<th scope=\"row\"><a href=\"/monitors/" + id + "\">.*?</tr>", Pattern.DOTALL).matcher(html);
         assertThat(m.find()).as("a row for " + id).isTrue();
         return m.group();
     }

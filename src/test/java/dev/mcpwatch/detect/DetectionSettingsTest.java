@@ -9,7 +9,7 @@ import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.Problem;
-import java.nio.file.Path;
+import dev.mcpwatch.testkit.Examples;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class DetectionSettingsTest {
 
     @Test
     void theExampleConfigurationLoadsWithEveryDetectionOptionAtItsDefault() throws ConfigException {
-        McpwatchConfig example = loader.load(Path.of("examples/mcpwatch.yaml"));
+        McpwatchConfig example = loader.loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
 
         assertThat(example.monitor("everything").orElseThrow().detection()).isEqualTo(DetectionSettings.DEFAULT);
         DetectionSettings weather = example.monitor("weather").orElseThrow().detection();

@@ -1,5 +1,6 @@
 package dev.mcpwatch.detect;
 
+import dev.mcpwatch.probe.Authorizer;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
@@ -35,6 +36,7 @@ final class Probe {
     private String version = "1.0.0";
     private TlsInfo tls;
     private final List<ToolCallOutcome> calls = new ArrayList<>();
+    private Authorizer.CredentialInfo credentials;
 
     private Probe(Instant startedAt) {
         this.startedAt = startedAt;
@@ -79,6 +81,19 @@ final class Probe {
         return this;
     }
 
+    /** A health call that asked for input the monitor does not answer. */
+    Probe callNeedingInput(String tool) {
+        calls.add(new ToolCallOutcome(tool, false, false, "Health-check tool `" + tool + "` asks for input", null, true));
+        return this;
+    }
+
+    /** Credentials used, with one that expires at {@code at}. */
+    Probe expiring(String what, Instant at) {
+        this.credentials = new Authorizer.CredentialInfo("client_credentials", "https://auth.example.com", null,
+                List.of(new Authorizer.Expiring(what, at)));
+        return this;
+    }
+
     Probe call(String tool, boolean ok) {
         calls.add(new ToolCallOutcome(tool, ok, !ok, ok ? tool + " ok" : "upstream 502", null));
         return this;
@@ -92,7 +107,7 @@ final class Probe {
         return new ProbeResult("https://weather.example.com/mcp", Transport.STREAMABLE_HTTP, startedAt, failure == null, failure, ms,
                 List.of(), null, false, tools == null ? null : "2025-11-25", "127.0.0.1", tls,
                 version == null ? null : new ServerInfo("weather", null, version), null, true, tools,
-                calls.isEmpty() ? null : calls.getFirst(), calls, null, List.of());
+                calls.isEmpty() ? null : calls.getFirst(), calls, null, List.of(), credentials);
     }
 
     // ---- tool lists -------------------------------------------------------------------------

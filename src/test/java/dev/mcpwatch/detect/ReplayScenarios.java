@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.ProbeRunner;
+import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.monitor.Status;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -309,6 +312,116 @@ abstract class ReplayScenarios {
         assertThat(replay().state("forecast").status()).as("the server stayed up throughout").isEqualTo(Status.UP);
     }
 
+    // ---- what an outage's own probes must not do (issue: what an operator trips over) -------
+
+    @Test
+    void anEmptyToolListOutageResolvesAsTheP1ItWasConfirmedWithAndNoDegradationFollowsTheRestore() {
+        MonitorConfig echo = replay().monitor("monitors: [{id: echo, url: 'https://echo.example.com/mcp'}]");
+        ToolList three = Probe.tools(Probe.tool("echo"), Probe.tool("add", "a"), Probe.tool("sum", "a"));
+        Instant emptied = t(1, 0, 30);
+        Instant restored = t(1, 5, 30);
+        schedule(echo, T0, t(1, 30, 0), at -> at.isBefore(emptied) || !at.isBefore(restored) ? Probe.at(at).tools(three)
+                : Probe.at(at).tools(Probe.tools()).fails(Reason.TOOLS_LIST_EMPTY, Phase.TOOLS_LIST,
+                        "tools/list returned 0 tools, expected at least 1"));
+
+        // Scheduled at whole minutes; the 1h1m probe fails, re-probed 10 s after each failure (100 ms
+        // probes): confirmed at 1h1m20.2s. Down: every minute from there (1h2m20.2s …); the 1h6m20.2s
+        // probe passes, the retry 10 s later resolves it — a minute after the restore, not four.
+        assertThat(incidents("echo")).containsExactly(
+                "resolved P1 tools_list_empty tools tools_list onset=PT1H1M detected=PT1H1M20.3S resolved=PT1H6M30.4S failing=7");
+        assertThat(events()).as("no degradation when the tools came back, so no severity change and no drift")
+                .containsExactly("incident.opened P1 tools_list_empty PT1H1M20.3S", "incident.resolved recovered PT1H6M30.4S");
+        assertThat(replay().detection("echo").get("tools.fewer").held().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFailedProbesEmptyToolListIsNoSchemaDrift() {
+        MonitorConfig echo = replay().monitor("monitors: [{id: echo, url: 'https://echo.example.com/mcp'}]");
+        every(Duration.ofMinutes(1), T0, t(1, 0, 0)).forEach(at -> record(echo, Probe.at(at)));
+        // Two probes whose tools/list came back empty (failed, not yet confirmed), then the tools are back.
+        record(echo, Probe.at(t(1, 0, 0)).tools(Probe.tools()).fails(Reason.TOOLS_LIST_EMPTY, Phase.TOOLS_LIST,
+                "tools/list returned 0 tools, expected at least 1"));
+        record(echo, Probe.at(t(1, 0, 10)).tools(Probe.tools()).fails(Reason.TOOLS_LIST_EMPTY, Phase.TOOLS_LIST,
+                "tools/list returned 0 tools, expected at least 1"));
+        every(Duration.ofMinutes(1), t(1, 0, 20), t(1, 30, 0)).forEach(at -> record(echo, Probe.at(at)));
+
+        assertThat(replay().warnings("echo")).as("drift is computed from healthy lists only").isEmpty();
+        assertThat(replay().drifts("echo")).isEmpty();
+        assertThat(events()).isEmpty();
+        assertThat(replay().baselines("echo")).hasSize(1);
+    }
+
+    @Test
+    void anIncidentKeepsTheSeverityAndReasonItWasConfirmedWithWhileTheSeverityInForceRisesAndFalls() {
+        MonitorConfig forecast = replay().monitor("""
+                monitors:
+                  - id: forecast
+                    url: https://weather.example.com/mcp
+                    expect:
+                      calls: [{tool: forecast}, {tool: alerts}]
+                """);
+        Instant alertsBreaks = t(1, 0, 0);
+        Instant refused = t(1, 10, 0);
+        Instant reachable = t(1, 20, 0);
+        Instant alertsMended = t(1, 30, 0);
+        schedule(forecast, T0, t(1, 15, 0), at -> weather(at, alertsBreaks, refused, reachable, alertsMended));
+        IncidentRow during = replay().incidents("forecast").getFirst();
+        assertThat(during.severity()).as("the record: confirmed as P2").isEqualTo("P2");
+        assertThat(during.reason()).isEqualTo("tool_call_error");
+        assertThat(during.severityNow()).as("in force: the outage raised it").isEqualTo("P1");
+        schedule(forecast, t(1, 15, 0), t(2, 0, 0), at -> weather(at, alertsBreaks, refused, reachable, alertsMended));
+
+        IncidentRow incident = replay().incidents("forecast").getFirst();
+        assertThat(incidents("forecast")).hasSize(1).first().asString().startsWith("resolved P2 tool_call_error tools tool_call onset=PT1H ");
+        assertThat(incident.message()).startsWith("Health-check tool `alerts` failed in 3 probes in a row while `forecast` succeeds");
+        assertThat(events()).extracting(e -> e.split(" ")[0] + " " + e.split(" ")[1]).containsExactly(
+                "incident.opened P2", "incident.severity_changed P2→P1", "incident.severity_changed P1→P2", "incident.resolved recovered");
+        assertThat(replay().timeline(incident.id())).filteredOn(e -> e.kind().equals("severity"))
+                .extracting(e -> e.detail().path("from").asString() + "→" + e.detail().path("to").asString())
+                .as("the history keeps each change").containsExactly("P2→P1", "P1→P2");
+    }
+
+    /** The weather server of the scenario above: alerts breaks, then the whole server refuses, comes back, alerts is mended. */
+    private static Probe weather(Instant at, Instant alertsBreaks, Instant refused, Instant reachable, Instant alertsMended) {
+        if (!at.isBefore(refused) && at.isBefore(reachable)) {
+            return Probe.at(at).refused();
+        }
+        boolean alertsOk = at.isBefore(alertsBreaks) || !at.isBefore(alertsMended);
+        return Probe.at(at).call("forecast", true).call("alerts", alertsOk);
+    }
+
+    // ---- confirmation speed: every condition pages within interval + (threshold − 1) × retry -----
+
+    @Test
+    void oneHealthCheckToolOfTwoFailingIsConfirmedWithinAnIntervalAndTwoRetries() {
+        MonitorConfig forecast = replay().monitor("""
+                monitors:
+                  - id: forecast
+                    url: https://weather.example.com/mcp
+                    expect:
+                      calls: [{tool: forecast}, {tool: alerts}]
+                """);
+        Instant fault = t(1, 0, 30);
+        schedule(forecast, T0, t(1, 30, 0), at -> Probe.at(at).call("forecast", true).call("alerts", at.isBefore(fault)));
+
+        // The probe at 1h1m sees the failure; re-probed at 1h1m10.1s and 1h1m20.2s (10 s after each
+        // 100 ms probe): confirmed by the third, 50.3 s after the fault — not three intervals later.
+        assertThat(events()).containsExactly("incident.opened P2 tool_call_error PT1H1M20.3S");
+        long toPage = replay().events().getFirst().at() - fault.toEpochMilli();
+        assertThat(toPage).isLessThanOrEqualTo(forecast.interval().plus(forecast.retryInterval().multipliedBy(2)).toMillis() + 1_000);
+    }
+
+    @Test
+    void aShortToolListIsConfirmedWithinAnIntervalAndTwoRetries() {
+        MonitorConfig registry = replay().monitor("monitors: [{id: registry, url: 'https://registry.example.com/mcp'}]");
+        ToolList full = Probe.tools(Probe.tool("a"), Probe.tool("b"), Probe.tool("c"), Probe.tool("d"), Probe.tool("e"));
+        ToolList partial = Probe.tools(Probe.tool("a"), Probe.tool("b"), Probe.tool("c"));
+        Instant fault = t(1, 0, 30);
+        schedule(registry, T0, t(1, 30, 0), at -> Probe.at(at).tools(at.isBefore(fault) ? full : partial));
+
+        assertThat(events()).containsExactly("drift.detected P3 PT1H1M0.1S", "incident.opened P2 tools_missing PT1H1M20.3S");
+    }
+
     // ---- nothing wrong ----------------------------------------------------------------------
 
     @Test
@@ -343,6 +456,24 @@ abstract class ReplayScenarios {
 
     private void record(MonitorConfig m, Probe p) {
         replay().record(m, p);
+    }
+
+    /**
+     * Probes {@code m} from {@code from} until {@code to} as {@code serve} schedules them: after each
+     * recorded probe, the next comes when {@link ProbeRunner#nextDelay} says (a probe on the interval
+     * keeps its place on the timeline; a retry is counted from the probe's end), and each probe is
+     * what {@code server} answers at its start.
+     */
+    private void schedule(MonitorConfig m, Instant from, Instant to, Function<Instant, Probe> server) {
+        Instant planned = from;
+        while (planned.isBefore(to)) {
+            Probe p = server.apply(planned);
+            ResultRecorder.Recorded r = replay().record(m, p);
+            Duration delay = ProbeRunner.nextDelay(m, p.result(), r);
+            Instant finished = Instant.ofEpochMilli(p.finishedAt());
+            Instant onTimeline = planned.plus(m.interval());
+            planned = !delay.equals(m.interval()) ? finished.plus(delay) : onTimeline.isAfter(finished) ? onTimeline : finished;
+        }
     }
 
     static String offset(Long at) {

@@ -86,4 +86,30 @@ class ConfigReloadTest {
             }
         }
     }
+
+    @Test
+    void aFileThatDoesNotLoadMakesHealthDegradedWithItsErrorUntilItIsFixed() throws Exception {
+        Path dir = ServeFixture.tempDir("reload-health");
+        Path file = dir.resolve("mcpwatch.yaml");
+        try (FixtureServer mcp = FixtureServer.http(ScriptedMcp.legacy())) {
+            String good = "monitors:\n  - id: alpha\n    url: %s\n".formatted(mcp.url("/mcp"));
+            Files.writeString(file, good);
+            try (ServeFixture serve = ServeFixture.startWatching(dir, file)) {
+                assertThat(serve.status("/health")).isEqualTo(200);
+                assertThat(serve.get("/health").path("status").asString()).isEqualTo("ok");
+
+                Files.writeString(file, "monitors:\n  - id: alpha\n    url: not a url\n");
+                // The README's rule: degraded answers 503, with what is wrong.
+                await("health degraded", Duration.ofSeconds(10), () -> serve.status("/health") == 503);
+                JsonNode health = serve.get("/health");
+                assertThat(health.path("status").asString()).isEqualTo("degraded");
+                assertThat(health.path("config").path("lastError").asString()).contains("monitors[0].url");
+
+                Files.writeString(file, good.replace("id: alpha", "id: alpha\n    name: Alpha"));
+                await("health ok again once the file loads", Duration.ofSeconds(10), () -> serve.status("/health") == 200);
+                assertThat(serve.get("/health").path("status").asString()).isEqualTo("ok");
+                assertThat(serve.get("/health").path("config").path("lastError").isString()).as("no error any more").isFalse();
+            }
+        }
+    }
 }

@@ -7,7 +7,10 @@ import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.ModernMcp;
 import dev.mcpwatch.testkit.ScriptedMcp;
 import dev.mcpwatch.testkit.SdkServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The 2026-07-28 era: no handshake, {@code server/discover}, {@code _meta} and mirrored headers on
@@ -134,5 +137,130 @@ class ModernEraProbeTest {
             assertThat(redetected.era()).isEqualTo(Era.LEGACY);
             assertThat(redetected.eraDetected()).isTrue();
         }
+    }
+
+    // ---- version negotiation ----------------------------------------------------------------
+
+    @Test
+    void aRefusedVersionIsRetriedOnceWithTheBestVersionTheServerNames() {
+        ModernMcp mcp = ModernMcp.modernOnly().refusingFirst(1);
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp")).build());
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.era()).isEqualTo(Era.MODERN);
+            assertThat(mcp.methodsSeen()).containsExactly("server/discover", "server/discover", "tools/list");
+            assertThat(mcp.requests()).extracting(m -> m.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion")
+                    .stringValue()).containsOnly("2026-07-28");
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheVersionItListsIsCalledInconsistentNotUnsupported() {
+        ModernMcp mcp = ModernMcp.modernOnly().refusingFirst(5);
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp")).build());
+
+            assertThat(r.reason()).isEqualTo(Reason.PROTOCOL_VERSION_UNSUPPORTED);
+            assertThat(r.failure().message()).isEqualTo("Server refused protocol version 2026-07-28 again after naming 2026-07-28 as "
+                    + "supported (server supports 2026-07-28); its version check is inconsistent");
+            assertThat(mcp.methodsSeen()).containsExactly("server/discover", "server/discover");
+        }
+    }
+
+    // ---- x-mcp-header -----------------------------------------------------------------------
+
+    @Test
+    void aToolWithAnInvalidXMcpHeaderIsNotCalledAndCountsAsMissing() {
+        ObjectNode bad = ScriptedMcp.tool("bad_header", "data");
+        ((ObjectNode) bad.at("/inputSchema/properties/data")).put("type", "number").put("x-mcp-header", "Data");
+        ModernMcp mcp = ModernMcp.modernOnly().withTool(bad);
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult called = prober.probe(ProbeSpec.http(server.url("/mcp"))
+                    .toolCall(new ProbeSpec.ToolCall("bad_header", Json.MAPPER.readTree("{\"data\": 1}"), null)).build());
+            ProbeResult required = prober.probe(ProbeSpec.http(server.url("/mcp"))
+                    .expect(new ProbeSpec.Expectations(1, java.util.Set.of("bad_header"))).build());
+
+            assertThat(called.reason()).isEqualTo(Reason.TOOLS_MISSING);
+            assertThat(called.failure().message()).contains("`bad_header` is listed with an invalid x-mcp-header")
+                    .contains("only string, integer and boolean are allowed");
+            assertThat(mcp.methodsSeen()).doesNotContain("tools/call");
+            assertThat(required.reason()).isEqualTo(Reason.TOOLS_MISSING);
+            assertThat(required.tools().names()).contains("bad_header"); // the stored list is what the server serves
+            assertThat(required.warnings()).anyMatch(w -> w.contains("rejected by conforming clients") && w.contains("bad_header"));
+        }
+    }
+
+    // ---- input_required (multi-round tool results) --------------------------------------------
+
+    @Test
+    void aHealthCallAskingForInputIsAConfigurationProblemNotAnOutage() {
+        ModernMcp mcp = ModernMcp.modernOnly().answering("search", params -> inputRequired("opaque-1"));
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp"))
+                    .toolCall(new ProbeSpec.ToolCall("search", Json.MAPPER.readTree("{\"query\": \"x\"}"), null)).build());
+
+            assertThat(r.healthy()).isTrue();
+            assertThat(r.toolCall().ok()).isFalse();
+            assertThat(r.toolCall().unanswered()).isTrue();
+            assertThat(r.toolCall().text()).contains("asks for input (input_required: `confirm` (elicitation/create: Proceed?))")
+                    .contains("Configure input_responses");
+            assertThat(r.warnings()).anyMatch(w -> w.contains("a monitor configuration problem, not an outage"));
+            assertThat(mcp.methodsSeen()).containsExactly("server/discover", "tools/list", "tools/call"); // no retry without answers
+        }
+    }
+
+    @Test
+    void configuredInputResponsesAreSentBackWithTheRequestStateUnchangedAndANewId() {
+        ModernMcp mcp = ModernMcp.modernOnly().answering("search", params -> params.has("inputResponses")
+                ? textResult("found 2") : inputRequired("{\"nonce\":\"n-1\"}"));
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            JsonNode answers = Json.MAPPER.readTree("{\"confirm\": {\"action\": \"accept\", \"content\": {\"ok\": true}}}");
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp"))
+                    .toolCall(new ProbeSpec.ToolCall("search", Json.MAPPER.readTree("{\"query\": \"x\"}"), "found", answers)).build());
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.toolCall().assertionPassed()).isTrue();
+            List<JsonNode> calls = mcp.requests().stream().filter(m -> m.path("method").stringValue("").equals("tools/call")).toList();
+            assertThat(calls).hasSize(2);
+            assertThat(calls.get(0).path("params").has("requestState")).isFalse();
+            assertThat(calls.get(1).path("params").path("requestState").stringValue()).isEqualTo("{\"nonce\":\"n-1\"}");
+            assertThat(calls.get(1).path("params").path("inputResponses")).isEqualTo(answers);
+            assertThat(calls.get(1).path("id")).isNotEqualTo(calls.get(0).path("id"));
+            // The answer is an elicitation result, so the retry (and only the retry) declares elicitation.
+            assertThat(calls.get(1).at("/params/_meta/io.modelcontextprotocol~1clientCapabilities").has("elicitation")).isTrue();
+            assertThat(calls.get(0).at("/params/_meta/io.modelcontextprotocol~1clientCapabilities").isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatKeepsAskingIsAnsweredAtMostThreeTimes() {
+        ModernMcp mcp = ModernMcp.modernOnly().answering("search", params -> inputRequired("again"));
+        try (FixtureServer server = FixtureServer.http(mcp)) {
+            JsonNode answers = Json.MAPPER.readTree("{\"confirm\": {\"action\": \"accept\"}}");
+            ProbeResult r = prober.probe(ProbeSpec.http(server.url("/mcp"))
+                    .toolCall(new ProbeSpec.ToolCall("search", Json.MAPPER.readTree("{\"query\": \"x\"}"), null, answers)).build());
+
+            assertThat(r.toolCall().unanswered()).isTrue();
+            assertThat(r.toolCall().text()).contains("kept asking for input after 3 rounds");
+            assertThat(mcp.methodsSeen().stream().filter("tools/call"::equals)).hasSize(4);
+        }
+    }
+
+    private static ObjectNode inputRequired(String state) {
+        ObjectNode r = Json.object();
+        r.put("resultType", "input_required");
+        ObjectNode confirm = r.putObject("inputRequests").putObject("confirm");
+        confirm.put("method", "elicitation/create");
+        confirm.putObject("params").put("message", "Proceed?");
+        r.put("requestState", state);
+        return r;
+    }
+
+    private static ObjectNode textResult(String text) {
+        ObjectNode r = Json.object();
+        r.put("resultType", "complete");
+        r.putArray("content").addObject().put("type", "text").put("text", text);
+        return r;
     }
 }

@@ -50,6 +50,34 @@ class TlsProbeTest {
     }
 
     @Test
+    void redirectFromHttpsToCleartextIsAnInsecureRedirectNotAHealthyProbe() {
+        try (FixtureServer cleartext = FixtureServer.http(ScriptedMcp.legacy());
+                FixtureServer secure = FixtureServer.https(Certificates.serverContext(certs.valid()), http -> {
+                    http.setHeader("Location", cleartext.url("/mcp?key=from-the-redirect"));
+                    http.empty(307);
+                })) {
+            ProbeSpec spec = ProbeSpec.http(secure.url("/mcp")).trust(certs.root.certificate()).header("Authorization", "Bearer s3cret")
+                    .build();
+
+            ProbeResult r = prober.probe(spec);
+
+            assertThat(r.failure()).extracting(Failure::reason, Failure::layer, Failure::phase)
+                    .containsExactly(Reason.INSECURE_REDIRECT, Layer.TLS, Phase.DISCOVER);
+            assertThat(r.failure().message()).isEqualTo("https endpoint redirected discover to cleartext " + cleartext.url("/mcp")
+                    + "?key=(redacted) (HTTP 307); mcpwatch does not follow a downgrade unless the monitor sets allow_insecure_redirect");
+            assertThat(cleartext.requests()).as("nothing went over cleartext").isEmpty();
+
+            ProbeResult allowed = prober.probe(spec.toBuilder().allowInsecureRedirect(true).build());
+
+            assertThat(allowed.failure()).isNull();
+            assertThat(allowed.warnings()).anyMatch(w -> w.startsWith("followed a redirect from https to cleartext "
+                    + cleartext.url("/mcp") + "?key=(redacted) (allow_insecure_redirect)"));
+            assertThat(cleartext.requests()).isNotEmpty().allSatisfy(req -> assertThat(req.header("Authorization"))
+                    .as("credentials stay with their origin").isNull());
+        }
+    }
+
+    @Test
     void expiredCertificateIsCertExpired() {
         HeldCertificate leaf = certs.expired();
         try (FixtureServer server = FixtureServer.https(Certificates.serverContext(leaf), ScriptedMcp.legacy())) {

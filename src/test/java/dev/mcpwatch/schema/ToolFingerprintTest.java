@@ -112,6 +112,28 @@ class ToolFingerprintTest {
         assertThat(print).matches("[0-9a-f]{64}").isNotEqualTo(ToolFingerprint.of(lessHuge));
     }
 
+    @Test
+    void jsonSchema2020KeywordsAreKeptAsWrittenAndCountNoRefIsFollowed() {
+        String withRefs = """
+                {"name":"lookup","inputSchema":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+                 "$defs":{"id":{"$anchor":"uid","type":"string","pattern":"^[a-z0-9-]+$"}},
+                 "properties":{"id":{"$ref":"#/$defs/id"},"profile":{"$ref":"https://schemas.example.com/profile.json"}},
+                 "allOf":[{"if":{"required":["id"]},"then":{"properties":{"id":{"minLength":1}}}}],"additionalProperties":false}}""";
+        JsonNode tool = json(withRefs);
+
+        String canonical = CanonicalJson.write(tool);
+
+        assertThat(canonical).contains("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\"")
+                .contains("\"$defs\":{\"id\":{\"$anchor\":\"uid\",\"pattern\":\"^[a-z0-9-]+$\",\"type\":\"string\"}}")
+                .contains("\"$ref\":\"#/$defs/id\"").contains("\"$ref\":\"https://schemas.example.com/profile.json\"")
+                .contains("\"additionalProperties\":false").contains("\"if\":{\"required\":[\"id\"]}");
+        // Each keyword is part of the fingerprint: changing only $schema, a $defs entry or a $ref target is a schema change.
+        String print = ToolFingerprint.of(tool);
+        assertThat(ToolFingerprint.of(json(withRefs.replace("2020-12", "2019-09")))).isNotEqualTo(print);
+        assertThat(ToolFingerprint.of(json(withRefs.replace("^[a-z0-9-]+$", "^[a-z]+$")))).isNotEqualTo(print);
+        assertThat(ToolFingerprint.of(json(withRefs.replace("profile.json", "profile-v2.json")))).isNotEqualTo(print);
+    }
+
     private static JsonNode json(String text) {
         return Json.MAPPER.readTree(text);
     }

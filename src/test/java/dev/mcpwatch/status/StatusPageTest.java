@@ -39,6 +39,10 @@ class StatusPageTest {
               - slug: public
                 title: "Acme <script>document.title='pwned'</script> status"
                 monitors: [weather, search]
+              - slug: core
+                title: Core services
+                monitors: [weather, search]
+                critical: [weather]
             """;
     private static final long DAY = Resolution.DAY.millis();
 
@@ -59,14 +63,15 @@ class StatusPageTest {
     }
 
     @Test
-    void aConfirmedP1PostsInvestigatingAtOnceAndTheHeadlineSaysMajorOutage() throws Exception {
+    void aConfirmedP1PostsInvestigatingAtOnceAndOneMonitorDownOfTwoIsAPartialOutage() throws Exception {
         healthy("search", now - 60_000);
         long incident = outage("weather", now - 120_000);
 
         var page = web.client().get("/status/public");
 
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("Major outage</p>", "Weather API: major outage", "Ongoing",
+        assertThat(page.body()).contains("<p class=\"headline state-partial-outage\" role=\"status\"><span class=\"dot\" aria-hidden=\"true\">"
+                + "</span>Partial outage</p>", "<span class=\"pill state-outage\">Major outage</span>", "Weather API: major outage", "Ongoing",
                 "<strong class=\"update-investigating\">Investigating</strong> — We are investigating an outage of Weather API.");
         var updates = json("/api/incidents/" + incident + "/updates");
         assertThat(updates.path("items")).singleElement().satisfies(u -> {
@@ -76,12 +81,24 @@ class StatusPageTest {
         });
         JsonNode status = json("/status/public/status.json");
         assertThat(status.path("state").asString()).isEqualTo("outage");
+        assertThat(status.path("headlineState").asString()).isEqualTo("partial-outage");
         assertThat(status.path("monitors")).extracting(m -> m.path("id").asString() + "=" + m.path("state").asString())
                 .containsExactly("weather=outage", "search=operational");
     }
 
     @Test
-    void aP2OutageIsAPartialOutageAndGetsNoAutomaticUpdate() throws Exception {
+    void everyMonitorDownOrEveryCriticalOneIsAMajorOutage() throws Exception {
+        outage("weather", now - 120_000);
+        healthy("search", now - 60_000);
+        assertThat(json("/status/core/status.json").path("headline").asString()).as("weather is marked critical").isEqualTo("Major outage");
+        assertThat(json("/status/public/status.json").path("headline").asString()).isEqualTo("Partial outage");
+
+        outage("search", now - 50_000); // a new incident drops the cached pages
+        assertThat(json("/status/public/status.json").path("headline").asString()).as("both down").isEqualTo("Major outage");
+    }
+
+    @Test
+    void aP2IsDegradedPerformanceAndGetsNoAutomaticUpdate() throws Exception {
         for (int i = 0; i < 3; i++) {
             web.record("weather", Results.failed(Instant.ofEpochMilli(now - 60_000 + i * 10_000L), Reason.TOOL_CALL_ERROR, Phase.TOOL_CALL,
                     "get_forecast returned isError"));
@@ -89,9 +106,10 @@ class StatusPageTest {
 
         JsonNode status = json("/status/public/status.json");
 
-        assertThat(status.path("headline").asString()).isEqualTo("Partial outage");
+        assertThat(status.path("headline").asString()).isEqualTo("Degraded performance");
+        assertThat(status.path("monitors").get(0).path("stateText").asString()).isEqualTo("Degraded performance");
         assertThat(status.path("incidents")).singleElement().satisfies(i -> {
-            assertThat(i.path("impact").asString()).isEqualTo("Partial outage");
+            assertThat(i.path("impact").asString()).isEqualTo("Degraded performance");
             assertThat(i.path("updates")).isEmpty();
         });
     }
@@ -217,6 +235,100 @@ class StatusPageTest {
                 .isEqualTo("<b>latency: 42 ms");
         var badPeriod = visitor.get("/badge/search/uptime.svg?period=1y");
         assertThat(badPeriod.status()).isEqualTo(400);
+    }
+
+    @Test
+    void uptimeSaysSinceWhenLessThanNinetyDaysOfDataExistAndTodaysOngoingOutageIsNotUnderFifteenMinutes() throws Exception {
+        long tenDaysAgo = Resolution.DAY.bucketStart(now) - 10 * DAY;
+        healthy("weather", tenDaysAgo + 3_600_000);
+        healthy("search", tenDaysAgo + 3_600_000);
+        outage("weather", now - 120_000); // two minutes ago, still down
+
+        JsonNode weather = json("/status/public/status.json").path("monitors").get(0);
+        String page = web.client().get("/status/public").body();
+
+        assertThat(weather.path("uptimeSince").asLong()).isEqualTo(tenDaysAgo);
+        assertThat(page).contains("<dt>Uptime (since " + dev.mcpwatch.web.Fmt.day(tenDaysAgo) + ")</dt>").doesNotContain("Uptime (90 days)");
+        JsonNode today = weather.path("days").get(89);
+        assertThat(today.path("level").asString()).as("an ongoing outage is not 'under 15 min'").isEqualTo("ongoing");
+        assertThat(today.path("label").asString()).endsWith("of downtime so far, ongoing");
+        assertThat(page).contains("<span class=\"key lvl-ongoing\"></span>ongoing");
+    }
+
+    @Test
+    void anAuthWalledMonitorSaysAuthenticationRequiredNotAnOutage() throws Exception {
+        healthy("search", now - 60_000);
+        for (int i = 0; i < 3; i++) {
+            web.record("weather", Results.failed(Instant.ofEpochMilli(now - 60_000 + i * 10_000L), Reason.AUTH_REQUIRED, Phase.INITIALIZE,
+                    "HTTP 401 with a Bearer challenge"));
+        }
+
+        JsonNode status = json("/status/public/status.json");
+        assertThat(status.path("monitors").get(0).path("state").asString()).isEqualTo("auth-walled");
+        assertThat(status.path("monitors").get(0).path("stateText").asString()).isEqualTo("Authentication required");
+        assertThat(status.path("headline").asString()).isNotIn("Major outage", "Partial outage");
+        assertThat(json("/api/monitors/weather").path("status").asString()).isEqualTo("auth-walled");
+        assertThat(web.client().get("/badge/weather/status.svg").body()).contains("authentication required");
+    }
+
+    @Test
+    void aMonitorInsideAMaintenanceWindowIsUnderMaintenanceWithNoAutomaticPostAndTheWindowsAreListed() throws Exception {
+        web.close();
+        Instant from = Instant.ofEpochMilli(now).minusSeconds(3600);
+        Instant to = Instant.ofEpochMilli(now).plusSeconds(3600);
+        Instant later = Instant.ofEpochMilli(now).plusSeconds(2 * 86_400);
+        web = WebFixture.start(dir.resolve("maintenance"), YAML + """
+                alerting:
+                  maintenance:
+                    - {name: upgrade, monitors: [weather], from: "%s", to: "%s"}
+                    - {name: search-migration, monitors: [search], from: "%s", to: "%s"}
+                """.formatted(from, to, later, later.plusSeconds(7200)));
+        healthy("search", now - 60_000);
+        long incident = outage("weather", now - 120_000);
+
+        JsonNode status = json("/status/public/status.json");
+        String page = web.client().get("/status/public").body();
+
+        assertThat(json("/api/incidents/" + incident + "/updates").path("items")).as("no automatic 'investigating'").isEmpty();
+        assertThat(status.path("monitors").get(0).path("state").asString()).isEqualTo("maintenance");
+        assertThat(status.path("monitors").get(0).path("stateText").asString()).isEqualTo("Under maintenance");
+        assertThat(status.path("headline").asString()).isEqualTo("Under maintenance");
+        assertThat(status.path("incidents")).as("an outage inside the window is the maintenance, not an incident").isEmpty();
+        assertThat(status.path("maintenance")).extracting(m -> m.path("monitorNames").get(0).asString() + " " + m.path("inProgress").asBoolean()
+                + " " + m.path("startsAt").asLong() + "-" + m.path("endsAt").asLong()).containsExactly(
+                "Weather API true " + from.toEpochMilli() + "-" + to.toEpochMilli(),
+                "Search false " + later.toEpochMilli() + "-" + later.plusSeconds(7200).toEpochMilli());
+        assertThat(page).contains("<span class=\"pill state-maintenance\">Under maintenance</span>", "<strong>In progress</strong> — Weather API",
+                "<strong>Scheduled</strong> — Search").doesNotContain("upgrade", "search-migration");
+    }
+
+    @Test
+    void badgesThatCannotBeMadeAreUnknownSvgBadgesWithTheRightStatus() throws Exception {
+        healthy("search", now - 30_000);
+        var visitor = web.client();
+
+        for (String path : List.of("/badge/nobody/status.svg", "/badge/internal/uptime.svg", "/badge/nobody/latency.svg")) {
+            var r = visitor.get(path);
+            assertThat(r.status()).as(path).isEqualTo(404);
+            assertThat(r.header("Content-Type")).as(path).startsWith("image/svg+xml");
+            assertThat(xml(r.body()).getDocumentElement().getAttribute("aria-label")).as(path).endsWith(": unknown");
+        }
+        var badPeriod = visitor.get("/badge/search/uptime.svg?period=1y");
+        assertThat(badPeriod.status()).isEqualTo(400);
+        assertThat(badPeriod.header("Content-Type")).startsWith("image/svg+xml");
+        assertThat(xml(badPeriod.body()).getDocumentElement().getAttribute("aria-label")).isEqualTo("uptime: unknown");
+    }
+
+    @Test
+    void aJsonEndpointAnswersItsErrorsInJson() throws Exception {
+        var visitor = web.client();
+        for (String path : List.of("/status/public/monitors/internal", "/status/public/monitors/nobody", "/status/nope/monitors/weather",
+                "/status/nope/status.json")) {
+            var r = visitor.get(path);
+            assertThat(r.status()).as(path).isEqualTo(404);
+            assertThat(r.header("Content-Type")).as(path).startsWith("application/json");
+            assertThat(Json.MAPPER.readTree(r.body()).path("error").asString()).as(path).isNotBlank();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium driven through its chromedriver, both installed by {@code .ci/run}
+ * Debian's headless Chromium driven through its chromedriver, both installed by {@code ./test}
  * ({@code apt-get install chromium chromium-driver}). Never downloaded: a missing browser fails the
  * test with the command that installs it, it does not skip.
  */
@@ -22,7 +22,7 @@ public final class Chromium {
         for (Path p : new Path[] {BROWSER, DRIVER}) {
             if (!Files.isExecutable(p)) {
                 throw new AssertionError(p + " is missing: the browser tests need Debian's Chromium and its driver. "
-                        + "Install them with: apt-get install -y chromium chromium-driver (.ci/run does)");
+                        + "Install them with: apt-get install -y chromium chromium-driver (./test does, as root)");
             }
         }
         ChromeOptions options = new ChromeOptions();

@@ -2,6 +2,7 @@ package dev.mcpwatch.testkit;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Json;
@@ -23,9 +24,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Weeks of history for the browser tests and the screenshots, written through the real recorder
- * into the database a {@link WebFixture} will then open: healthy probes with varying latency, a tool
- * list that changed five days ago, two past incidents, and an outage that started two hours ago.
+ * Weeks of history for the browser tests and the screenshots, written through the real recorder and
+ * detector into the database a {@link WebFixture} will then open: healthy probes with varying
+ * latency, a tool list that changed five days ago (a schema drift nobody acknowledged yet), two past
+ * incidents, and an outage that started two hours ago.
  */
 public final class DemoData {
     private static final long HOUR = 3_600_000L;
@@ -55,6 +57,7 @@ public final class DemoData {
             Events events = new Events();
             events.listen(new StatusUpdates(() -> { })); // the automatic "investigating" of the P1, as serve posts it
             ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, events);
+            recorder.assessWith(new Detector(db.dialect(), events)); // baselines, the drift, warnings, as serve judges them
             MonitorConfig weather = find(monitors, "weather");
             MonitorConfig search = find(monitors, "search");
             MonitorConfig files = find(monitors, "files");
@@ -73,7 +76,10 @@ public final class DemoData {
                 all.add(new Pending(weather, Results.healthy(Instant.ofEpochMilli(t), 80 + 50 * random.nextDouble(), v2)));
                 all.add(new Pending(search, Results.healthy(Instant.ofEpochMilli(t + 60_000), 130 + 90 * random.nextDouble(), searchTools)));
             }
-            outage(all, weather, now - 12 * DAY - 5 * HOUR, 47 * 60_000, v1);
+            // Twelve days ago, early in the UTC day (an outage that crossed midnight would split its minutes over two bars) and
+            // half an hour after one of the 3-hourly healthy probes above, so that none falls inside it.
+            long twelveDaysAgo = now - now % DAY - 12 * DAY;
+            outage(all, weather, twelveDaysAgo + now % (3 * HOUR) + 30 * 60_000 + 123, 47 * 60_000, v1);
             outage(all, search, now - 33 * DAY, 3 * HOUR, searchTools);
             for (int i = 0; i < 3; i++) {
                 all.add(new Pending(files, Results.failed(Instant.ofEpochMilli(now - 2 * HOUR + i * 10_000L), Reason.CONNECTION_REFUSED,

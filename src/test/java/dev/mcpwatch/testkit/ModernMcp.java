@@ -26,6 +26,9 @@ public final class ModernMcp implements FixtureServer.Handler {
     private final boolean dualEra;
     private final List<ObjectNode> tools = new ArrayList<>();
     private final List<String> methodsSeen = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, java.util.function.Function<JsonNode, ObjectNode>> toolResults = new ConcurrentHashMap<>();
+    private volatile int refusalsLeft;
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
 
     private ModernMcp(List<String> supported, boolean dualEra) {
@@ -56,6 +59,29 @@ public final class ModernMcp implements FixtureServer.Handler {
         return List.copyOf(methodsSeen);
     }
 
+    /** Every JSON-RPC request received, in order. */
+    public List<JsonNode> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Lists one more tool. */
+    public ModernMcp withTool(ObjectNode tool) {
+        tools.add(tool);
+        return this;
+    }
+
+    /** Answers tools/call of {@code tool} with what {@code result} makes of the request's params. */
+    public ModernMcp answering(String tool, java.util.function.Function<JsonNode, ObjectNode> result) {
+        toolResults.put(tool, result);
+        return this;
+    }
+
+    /** Refuses the first {@code times} requests with -32022 although it supports their version (a confused version check). */
+    public ModernMcp refusingFirst(int times) {
+        refusalsLeft = times;
+        return this;
+    }
+
     /** Headers (lower-case names) of the last request with this method. */
     public Map<String, String> lastHeaders(String method) {
         Map<String, String> out = new java.util.HashMap<>();
@@ -80,6 +106,7 @@ public final class ModernMcp implements FixtureServer.Handler {
         }
         String method = msg.get("method").stringValue();
         methodsSeen.add(method);
+        requests.add(msg);
         for (String h : List.of("MCP-Protocol-Version", "Mcp-Method", "Mcp-Name", "Mcp-Param-Region", "Mcp-Session-Id")) {
             String v = http.header(h);
             if (v != null) {
@@ -97,7 +124,7 @@ public final class ModernMcp implements FixtureServer.Handler {
             http.json(400, ScriptedMcp.error(msg, -32020, "Header mismatch: " + mismatch));
             return;
         }
-        if (!supported.contains(version)) {
+        if (!supported.contains(version) || (refusalsLeft > 0 && refusalsLeft-- > 0)) {
             ObjectNode err = ScriptedMcp.error(msg, -32022, "Unsupported protocol version");
             ObjectNode data = ((ObjectNode) err.get("error")).putObject("data");
             ArrayNode s = data.putArray("supported");
@@ -128,6 +155,11 @@ public final class ModernMcp implements FixtureServer.Handler {
                 http.json(200, ScriptedMcp.result(msg, r));
             }
             case "tools/call" -> {
+                var custom = toolResults.get(msg.path("params").path("name").stringValue(""));
+                if (custom != null) {
+                    http.json(200, ScriptedMcp.result(msg, custom.apply(msg.get("params"))));
+                    return;
+                }
                 ObjectNode r = complete();
                 r.putArray("content").addObject().put("type", "text").put("text", "rows: 3");
                 http.json(200, ScriptedMcp.result(msg, r));

@@ -54,6 +54,11 @@ public final class ServeProcess implements AutoCloseable {
         throw new IllegalStateException("serve did not answer on port " + port + " within 60 s: " + Files.readString(log));
     }
 
+    /** The output (stdout and stderr) of the latest start. */
+    public Path log() {
+        return dir.resolve("serve-" + starts + ".log");
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

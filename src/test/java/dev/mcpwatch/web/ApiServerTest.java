@@ -377,7 +377,7 @@ class ApiServerTest {
                 Arguments.of("/api/monitors?limit=ten", "limit must be a number, got 'ten'"),
                 Arguments.of("/api/monitors?cursor=" + encode("not*a*cursor"),
                         "cursor is not one this API gave out; pass next_cursor from the previous page"),
-                Arguments.of("/api/monitors?status=broken", "status must be one of unknown, up, suspect, down; got 'broken'"),
+                Arguments.of("/api/monitors?status=broken", "status must be one of unknown, up, suspect, down, auth-walled; got 'broken'"),
                 Arguments.of("/api/monitors/api/results?from=yesterday",
                         "from must be epoch milliseconds or an ISO-8601 time like 2026-11-21T10:00:00Z, got 'yesterday'"),
                 Arguments.of("/api/monitors/api/results?to=" + encode("2026-13-01T00:00:00Z"),

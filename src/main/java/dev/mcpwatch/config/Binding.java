@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class Binding {
     static final JsonMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            // A record is its components: helpers such as isPostgres() are not settings.
+            // A record is its components: methods such as isPostgres() are not settings.
             .changeDefaultVisibility(v -> v.withGetterVisibility(Visibility.NONE).withIsGetterVisibility(Visibility.NONE)
                     .withFieldVisibility(Visibility.ANY))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)

@@ -5,9 +5,9 @@ import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.canary.Canaries;
 import dev.mcpwatch.canary.CanaryRoutes;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.ConfigWatcher;
-import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.ConfigWatcher;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.dashboard.DashboardRoutes;
 import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
@@ -84,7 +84,7 @@ public final class App implements AutoCloseable {
         Prober prober = new Prober(eras);
         OAuthClients oauth = oauthClients(db, clock);
         ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauth, clock);
-        this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, name -> current.web().allowsApiEnv(name), incidents,
+        this.monitors = new MonitorsInForce(db, config.monitors(), ConfigLoader::readMonitor, System::getenv, name -> current.web().allowsApiEnv(name), incidents,
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);

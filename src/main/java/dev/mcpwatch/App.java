@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the clock, the database, the incident
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
- * monitor events before anything can produce one), the API, the dashboard and status pages, and the
- * configuration watcher that reloads monitors and alerting without a restart. It wires; the parts
- * decide.
+ * monitor events before anything can produce one), the continuous canaries, the API, the dashboard
+ * and status pages, and the configuration watcher that reloads monitors, alerting and canaries
+ * without a restart. It wires; the parts decide.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -94,7 +94,7 @@ public final class App implements AutoCloseable {
         scheduling.onDatabaseBack(monitors::store);
         monitors.onChange(scheduling::apply);
         this.canaries = new Canaries(db, monitors.registry()::get, m -> m.toProbeSpec(oauth), prober::probe, events, clock);
-        loadCanaries(List.of());
+        loadCanaries(config.canaries());
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload, clock);
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
@@ -167,6 +167,7 @@ public final class App implements AutoCloseable {
         return canaries;
     }
 
+    /** The file's canaries joined with the API's; at a reload, known ones keep their stage and their window. */
     private void loadCanaries(List<dev.mcpwatch.canary.CanarySettings> file) {
         try {
             canaries.load(file);
@@ -216,6 +217,11 @@ public final class App implements AutoCloseable {
         current = next;
         alerting.reload(next.alerting());
         monitors.reload(next.monitors());
+        try {
+            canaries.load(next.canaries());
+        } catch (SQLException e) {
+            log.warn("the canaries were not reloaded: {}", db.describeWriteFailure(e));
+        }
     }
 
     private static String nodeName(McpwatchConfig config) {

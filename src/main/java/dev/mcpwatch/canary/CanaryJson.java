@@ -59,7 +59,7 @@ final class CanaryJson {
             throw new IllegalArgumentException("a canary is a JSON object: {\"id\", \"stable\", \"canary\"} or {\"id\", \"monitor\", \"split\"}");
         }
         try {
-            return MAPPER.treeToValue(node, CanarySettings.class);
+            return MAPPER.treeToValue(node, CanarySettings.class).validated();
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown field '" + e.getPropertyName() + "'; a canary has id, stable, canary, monitor, split "
                     + "(header, stable, canary), stage, started_at, interval, allow_breaking, severity");

@@ -2,6 +2,7 @@ package dev.mcpwatch.canary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.SdkServer;
 import dev.mcpwatch.testkit.ServeFixture;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import dev.mcpwatch.probe.Json;
 
 /**
  * Continuous canaries in a real {@code serve}: two real MCP servers (the official Java SDK) as the
@@ -209,6 +209,54 @@ class CanariesInServeTest {
                 rounds(serve, clock, 1);
                 assertThat(serve.get("/api/canaries/ghost").path("reasons").get(0).asString())
                         .isEqualTo("monitor 'gone' of canary 'ghost' is not defined; no round runs until it is");
+            }
+        }
+    }
+
+    @Test
+    void aCanaryOfTheConfigurationKeepsARecordedPromotionUntilTheFileSaysAnotherStage() throws Exception {
+        try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0)); SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
+            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            String file = """
+                    canaries:
+                      - id: search
+                        stable: search-stable
+                        canary: search-canary
+                        stage: 25
+                        started_at: 2026-11-21T09:00:00Z
+                    """;
+            try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, file))) {
+                String token = serve.apiToken();
+                JsonNode fromFile = serve.get("/api/canaries/search");
+                assertThat(fromFile.path("source").asString()).isEqualTo("file");
+                assertThat(fromFile.path("stage").asInt()).isEqualTo(25);
+                assertThat(fromFile.path("started_at").asString()).isEqualTo("2026-11-21T09:00:00Z");
+                assertThat(fromFile.path("next_stage_at").asString()).isEqualTo("2026-11-21T10:00:00Z");
+
+                clock.advance(Duration.ofMinutes(1));
+                assertThat(post(serve, "/api/canaries/search/stage", "{\"stage\": 50}", token).json().path("stage").asInt()).isEqualTo(50);
+                CanarySettings same = new CanarySettings("search", "search-stable", "search-canary", null, null, 25,
+                        Instant.parse("2026-11-21T09:00:00Z"), null, null, null);
+                serve.app().canaries().load(List.of(same));
+                assertThat(serve.get("/api/canaries/search").path("stage").asInt()).as("a reload of the same file keeps the promotion")
+                        .isEqualTo(50);
+
+                clock.advance(Duration.ofMinutes(1));
+                serve.app().canaries().load(List.of(new CanarySettings("search", "search-stable", "search-canary", null, null, 100,
+                        Instant.parse("2026-11-21T09:00:00Z"), null, null, null)));
+                JsonNode promotedInFile = serve.get("/api/canaries/search");
+                assertThat(promotedInFile.path("stage").asInt()).as("a new stage in the file applies").isEqualTo(100);
+                assertThat(promotedInFile.path("stage_started_at").asString()).isEqualTo("2026-11-21T10:02:00Z");
+                assertThat(serve.app().canaries().stages("search")).extracting(st -> st.stage() + " by " + st.by())
+                        .containsExactly("25 by file", "50 by api", "100 by file");
+
+                var delete = HTTP.send(HttpRequest.newBuilder(URI.create(serve.base() + "/api/canaries/search"))
+                        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(delete.statusCode()).isEqualTo(409);
+                assertThat(delete.body()).contains("defined in the configuration file; remove it there");
+
+                serve.app().canaries().load(List.of());
+                assertThat(serve.status("/api/canaries/search")).as("removed from the file, gone").isEqualTo(404);
             }
         }
     }

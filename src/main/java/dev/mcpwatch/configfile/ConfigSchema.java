@@ -167,7 +167,9 @@ public final class ConfigSchema {
         properties.putObject("status_pages").put("type", "array").put("description", "public status pages, without login, at /status/{slug}")
                 .putObject("items").put("$ref", "#/$defs/status_page");
         defs.set("canary", hoist(parse(CanarySettings.SCHEMA), defs));
-        properties.putObject("canaries").put("type", "array").put("errorMessage", "must be a list of canaries")
+        ObjectNode canaries = properties.putObject("canaries");
+        canaries.putArray("type").add("array").add("null"); // "canaries:" with every item commented out
+        canaries.put("errorMessage", "must be a list of canaries")
                 .put("description", "continuous canaries: a stable and a canary monitor compared round after round (docs/canary.md)")
                 .putObject("items").put("$ref", "#/$defs/canary");
         root.set("$defs", defs);

@@ -7,6 +7,7 @@ import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.Problem;
 import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.testkit.Examples;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,19 @@ class CanaryConfigTest {
                         Severity.P1),
                 new CanarySettings("search-split", null, null, "search", new CanarySettings.Split("X-Server-Version", "1.4.2", "1.5.0"), 25,
                         Instant.parse("2026-11-21T10:00:00Z"), Duration.ofSeconds(30), true, Severity.P2));
+    }
+
+    @Test
+    void theExamplesCanariesLoadAsTheirCommentsSay() throws Exception {
+        assertThat(new ConfigLoader(k -> null).load(Examples.CONFIG).canaries()).as("all commented out in the shipped file").isEmpty();
+
+        McpwatchConfig config = new ConfigLoader(k -> null).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
+
+        assertThat(config.canaries()).containsExactly(
+                new CanarySettings("weather-v2", "weather", "weather-canary", null, null, 5, Instant.parse("2026-11-21T10:00:00Z"),
+                        Duration.ofSeconds(10), false, Severity.P1),
+                new CanarySettings("search-split", null, null, "search", new CanarySettings.Split("X-Server-Version", "1.4.2", "1.5.0"),
+                        5, null, Duration.ofSeconds(10), false, Severity.P1));
     }
 
     @Test

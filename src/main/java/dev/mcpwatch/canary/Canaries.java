@@ -7,6 +7,8 @@ import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
+import dev.mcpwatch.probe.Transport;
+import dev.mcpwatch.probe.Urls;
 import dev.mcpwatch.store.CanaryStore;
 import dev.mcpwatch.store.Database;
 import java.sql.Connection;
@@ -140,9 +142,9 @@ public final class Canaries implements AutoCloseable {
                         : s.startedAt().toEpochMilli(), now);
             });
             refresh();
+            log.info("canary {} added through the API: {}", s.id(), describe(s));
+            return answer(s.id()); // before any round can run: the answer to the request that added it
         }
-        log.info("canary {} added through the API: {}", s.id(), describe(s));
-        return answer(s.id());
     }
 
     /** Removes a canary the API added; the file's are removed from the file. */
@@ -294,8 +296,10 @@ public final class Canaries implements AutoCloseable {
         comparison.round(targets, h);
         h.round();
         Instant now = clock.instant();
-        Verdict verdict = Analysis.evaluate(new Analysis.Inputs(h, THRESHOLDS, now, s.interval(), s.allowBreaking(), targets.stableTarget(),
-                targets.canaryTarget(), s.split() == null ? null : s.split().toHeaderSplit(), null));
+        // The answer goes to deploy tooling and the dashboard: a URL's query values and user info stay out of it, as for monitors.
+        Verdict verdict = Analysis.evaluate(new Analysis.Inputs(h, THRESHOLDS, now, s.interval(), s.allowBreaking(),
+                shown(ms.getFirst(), targets.stableTarget()), shown(ms.getLast(), targets.canaryTarget()),
+                s.split() == null ? null : s.split().toHeaderSplit(), null));
         r.verdict = verdict;
         try {
             db.transaction(c -> {
@@ -355,6 +359,10 @@ public final class Canaries implements AutoCloseable {
     static String describe(CanarySettings s) {
         return s.split() != null ? "monitor " + s.monitor() + " split by " + s.split().header() + ": stable " + s.split().stable()
                 + ", canary " + s.split().canary() : "stable " + s.stable() + ", canary " + s.canary();
+    }
+
+    private static String shown(MonitorConfig m, String target) {
+        return m.transport() == Transport.STDIO ? "stdio" : Urls.redact(target);
     }
 
     /** The whole probe's time of the side's sample of this round, when it had one and it succeeded. */

@@ -223,27 +223,27 @@ class CanariesInServeTest {
                         stable: search-stable
                         canary: search-canary
                         stage: 25
-                        started_at: 2026-11-21T09:00:00Z
+                        started_at: 2026-11-21T09:10:00Z
                     """;
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, file))) {
                 String token = serve.apiToken();
                 JsonNode fromFile = serve.get("/api/canaries/search");
                 assertThat(fromFile.path("source").asString()).isEqualTo("file");
                 assertThat(fromFile.path("stage").asInt()).isEqualTo(25);
-                assertThat(fromFile.path("started_at").asString()).isEqualTo("2026-11-21T09:00:00Z");
-                assertThat(fromFile.path("next_stage_at").asString()).isEqualTo("2026-11-21T10:00:00Z");
+                assertThat(fromFile.path("started_at").asString()).isEqualTo("2026-11-21T09:10:00Z");
+                assertThat(fromFile.path("next_stage_at").asString()).isEqualTo("2026-11-21T10:10:00Z");
 
                 clock.advance(Duration.ofMinutes(1));
                 assertThat(post(serve, "/api/canaries/search/stage", "{\"stage\": 50}", token).json().path("stage").asInt()).isEqualTo(50);
                 CanarySettings same = new CanarySettings("search", "search-stable", "search-canary", null, null, 25,
-                        Instant.parse("2026-11-21T09:00:00Z"), null, null, null);
+                        Instant.parse("2026-11-21T09:10:00Z"), null, null, null);
                 serve.app().canaries().load(List.of(same));
                 assertThat(serve.get("/api/canaries/search").path("stage").asInt()).as("a reload of the same file keeps the promotion")
                         .isEqualTo(50);
 
                 clock.advance(Duration.ofMinutes(1));
                 serve.app().canaries().load(List.of(new CanarySettings("search", "search-stable", "search-canary", null, null, 100,
-                        Instant.parse("2026-11-21T09:00:00Z"), null, null, null)));
+                        Instant.parse("2026-11-21T09:10:00Z"), null, null, null)));
                 JsonNode promotedInFile = serve.get("/api/canaries/search");
                 assertThat(promotedInFile.path("stage").asInt()).as("a new stage in the file applies").isEqualTo(100);
                 assertThat(promotedInFile.path("stage_started_at").asString()).isEqualTo("2026-11-21T10:02:00Z");
@@ -257,6 +257,30 @@ class CanariesInServeTest {
 
                 serve.app().canaries().load(List.of());
                 assertThat(serve.status("/api/canaries/search")).as("removed from the file, gone").isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void theAnswerAndThePageShowNoSecretOfTheMonitorsUrls() throws Exception {
+        try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0)); SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
+            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            String yaml = """
+                    monitors:
+                      - id: search-stable
+                        url: %s?key=s3cret-stable
+                      - id: search-canary
+                        url: %s?key=s3cret-canary
+                    """.formatted(stable.url(), canary.url());
+            try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), yaml)) {
+                String token = serve.apiToken();
+                post(serve, "/api/canaries", "{\"id\": \"search\", \"stable\": \"search-stable\", \"canary\": \"search-canary\"}", token);
+                rounds(serve, clock, 2);
+
+                JsonNode answer = serve.get("/api/canaries/search");
+                assertThat(answer.path("analysis").path("canary").path("target").asString()).isEqualTo(canary.url() + "?key=(redacted)");
+                assertThat(answer.toString()).doesNotContain("s3cret");
+                assertThat(get(serve, "/canaries/search", token).body()).doesNotContain("s3cret");
             }
         }
     }
@@ -275,11 +299,19 @@ class CanariesInServeTest {
                 %s""".formatted(stable.url(), canary.url(), more);
     }
 
-    /** Runs {@code n} rounds, moving the clock one interval after each. */
+    /** Runs {@code n} rounds, moving the clock one interval (15 s) after each. */
     static void rounds(ServeFixture serve, TestClock clock, int n) {
+        rounds(serve, clock, n, ROUND);
+    }
+
+    /**
+     * Runs {@code n} rounds, moving the clock {@code interval} after each. serve's own loop may run a
+     * due round first; either way each interval gets one round.
+     */
+    static void rounds(ServeFixture serve, TestClock clock, int n, Duration interval) {
         for (int i = 0; i < n; i++) {
             serve.app().canaries().runDue();
-            clock.advance(ROUND);
+            clock.advance(interval);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.mcpwatch.canary;
 
 import dev.mcpwatch.auth.AccessControl;
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.schema.SchemaChange;
 import dev.mcpwatch.store.CanaryStore;
 import dev.mcpwatch.web.Frame;
+import dev.mcpwatch.web.Params;
 import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,12 +71,12 @@ public final class CanaryRoutes implements Routes {
     }
 
     private void add(Context ctx) throws SQLException {
-        CanarySettings s = CanaryJson.read(body(ctx));
+        CanarySettings s = CanaryJson.read(Params.jsonObject(ctx));
         ctx.status(201).json(canaries.add(s));
     }
 
     private void stage(Context ctx) throws SQLException {
-        JsonNode body = body(ctx);
+        JsonNode body = Params.jsonObject(ctx);
         JsonNode stage = body.get("stage");
         if (stage == null || !stage.canConvertToInt() || !stage.isIntegralNumber()) {
             throw new IllegalArgumentException("the body must say the stage now in force, as a percent of traffic: {\"stage\": 25} "
@@ -130,17 +129,5 @@ public final class CanaryRoutes implements Routes {
 
     private static Double percent(Double share) {
         return share == null ? null : share * 100;
-    }
-
-    private static JsonNode body(Context ctx) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
-            if (!node.isObject()) {
-                throw new IllegalArgumentException("the body must be a JSON object");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("the body is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.probe.Urls;
 import dev.mcpwatch.store.CanaryStore;
 import dev.mcpwatch.store.Database;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -81,12 +82,16 @@ public final class Canaries implements AutoCloseable {
     private static final class Running {
         final CanarySettings settings;
         final History history = new History(THRESHOLDS.window());
+        /** Real traffic, read once a round, or null. */
+        final PrometheusSource traffic;
         Instant nextAt;
         volatile Verdict verdict;
         volatile String problem;
 
         Running(CanarySettings settings) {
             this.settings = settings;
+            this.traffic = settings.prometheus() == null ? null : new PrometheusSource(URI.create(settings.prometheus().url()),
+                    PrometheusSource.Queries.GUIDE, settings.stableLabel(), settings.canaryLabel(), Duration.ofSeconds(10));
         }
     }
 
@@ -299,7 +304,7 @@ public final class Canaries implements AutoCloseable {
         // The answer goes to deploy tooling and the dashboard: a URL's query values and user info stay out of it, as for monitors.
         Verdict verdict = Analysis.evaluate(new Analysis.Inputs(h, THRESHOLDS, now, s.interval(), s.allowBreaking(),
                 shown(ms.getFirst(), targets.stableTarget()), shown(ms.getLast(), targets.canaryTarget()),
-                s.split() == null ? null : s.split().toHeaderSplit(), null));
+                s.split() == null ? null : s.split().toHeaderSplit(), r.traffic == null ? null : r.traffic.read(THRESHOLDS.window())));
         r.verdict = verdict;
         try {
             db.transaction(c -> {
@@ -425,7 +430,17 @@ public final class Canaries implements AutoCloseable {
             }
         }
         running.keySet().removeIf(id -> !now.containsKey(id));
-        now.forEach((id, s) -> running.compute(id, (k, old) -> old != null && old.settings.equals(s) ? old : new Running(s)));
+        now.forEach((id, s) -> {
+            Running old = running.get(id);
+            if (old == null || !old.settings.equals(s)) {
+                try {
+                    running.put(id, new Running(s));
+                } catch (IllegalArgumentException e) {
+                    running.remove(id);
+                    log.warn("canary {} cannot run: {}", id, e.getMessage());
+                }
+            }
+        });
     }
 
     private CanaryStore.CanaryRow require(Connection c, String id) throws SQLException {

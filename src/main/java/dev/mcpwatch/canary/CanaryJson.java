@@ -62,7 +62,7 @@ final class CanaryJson {
             return MAPPER.treeToValue(node, CanarySettings.class).validated();
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown field '" + e.getPropertyName() + "'; a canary has id, stable, canary, monitor, split "
-                    + "(header, stable, canary), stage, started_at, interval, allow_breaking, severity");
+                    + "(header, stable, canary), stage, started_at, interval, allow_breaking, severity, prometheus (url, stable_version, canary_version)");
         } catch (JacksonException e) {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t instanceof IllegalArgumentException iae) {

@@ -17,9 +17,10 @@ import java.util.Map;
  *
  * @param interval how often a round probes both sides (default 10 s)
  * @param allowBreaking breaking tool-surface changes are acknowledged for this deploy
+ * @param prometheus where real traffic is read (the guide's metrics by {@code version}), or null
  */
 public record CanarySettings(String id, String stable, String canary, String monitor, Split split, Integer stage, Instant startedAt,
-        Duration interval, Boolean allowBreaking, Severity severity) {
+        Duration interval, Boolean allowBreaking, Severity severity, Prometheus prometheus) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -54,7 +55,17 @@ public record CanarySettings(String id, String stable, String canary, String mon
                 "interval": {"$ref": "#/$defs/duration", "description": "how often a round probes both sides (1s to 1h)", "default": "10s"},
                 "allow_breaking": {"$ref": "#/$defs/boolean", "description": "true acknowledges breaking tool-surface changes for this deploy", "default": false},
                 "severity": {"enum": ["P1", "P2", "P3"], "errorMessage": "must be P1, P2 or P3",
-                  "description": "the severity of the canary.rollback alert, routed like any other", "default": "P1"}
+                  "description": "the severity of the canary.rollback alert, routed like any other", "default": "P1"},
+                "prometheus": {
+                  "type": "object", "additionalProperties": false, "required": ["url"],
+                  "x-missing": "needs the url of a Prometheus server",
+                  "description": "also judge real traffic: the servers' mcp_tool_call_errors_total and mcp_tool_call_duration_seconds in this Prometheus, by their version label",
+                  "properties": {
+                    "url": {"$ref": "#/$defs/text", "description": "the Prometheus server, e.g. http://prometheus:9090 (user info is sent as basic auth, never shown)"},
+                    "stable_version": {"$ref": "#/$defs/text", "description": "the stable's version label (default: the split's stable value, else stable)"},
+                    "canary_version": {"$ref": "#/$defs/text", "description": "the canary's version label (default: the split's canary value, else canary)"}
+                  }
+                }
               }
             }
             """;
@@ -65,6 +76,9 @@ public record CanarySettings(String id, String stable, String canary, String mon
             return new HeaderSplit(header, stable, canary);
         }
     }
+
+    /** Where real traffic is read, and each side's {@code version} label there (defaults in {@link #stableLabel}, {@link #canaryLabel}). */
+    public record Prometheus(String url, String stableVersion, String canaryVersion) {}
 
     public CanarySettings {
         stage = stage == null ? Stage.FIVE.percent() : stage;
@@ -104,6 +118,10 @@ public record CanarySettings(String id, String stable, String canary, String mon
         } catch (IllegalArgumentException e) {
             out.add(Map.entry("stage", e.getMessage()));
         }
+        if (prometheus != null && (prometheus.url() == null || !prometheus.url().matches("(?i)https?://[^/?#\\s]+.*"))) {
+            out.add(Map.entry("prometheus", name + ": prometheus needs the http(s) URL of a Prometheus server, got "
+                    + (prometheus.url() == null ? "none" : "'" + dev.mcpwatch.probe.Urls.redact(prometheus.url()) + "'")));
+        }
         if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
             out.add(Map.entry("interval", name + ": the interval must be between 1s and 1h, got " + Analysis.words(interval)));
         }
@@ -122,6 +140,16 @@ public record CanarySettings(String id, String stable, String canary, String mon
     /** The monitors this canary probes. */
     public List<String> monitors() {
         return monitor != null ? List.of(monitor) : List.of(stable, canary);
+    }
+
+    /** The stable's {@code version} label in Prometheus. */
+    String stableLabel() {
+        return prometheus != null && prometheus.stableVersion() != null ? prometheus.stableVersion() : split != null ? split.stable() : "stable";
+    }
+
+    /** The canary's {@code version} label in Prometheus. */
+    String canaryLabel() {
+        return prometheus != null && prometheus.canaryVersion() != null ? prometheus.canaryVersion() : split != null ? split.canary() : "canary";
     }
 
     /** The monitor a rollback alert is about: the canary's, or the one URL's. */

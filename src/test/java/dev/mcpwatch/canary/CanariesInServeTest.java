@@ -31,7 +31,7 @@ class CanariesInServeTest {
     void equalServersArePromotedOnceTheFivePercentStageHeldThirtyMinutesAndAPromotionIsRecorded() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0), Deploys.status());
                 SdkServer canary = SdkServer.streamable(Deploys.lookup(0), Deploys.status())) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, ""))) {
                 String token = serve.apiToken();
                 Answer added = post(serve, "/api/canaries", "{\"id\": \"search\", \"stable\": \"search-stable\", \"canary\": "
@@ -39,7 +39,7 @@ class CanariesInServeTest {
                 assertThat(added.status()).as(added.body()).isEqualTo(201);
                 assertThat(added.json().path("verdict").asString()).isEqualTo("hold");
                 assertThat(added.json().path("stage").asInt()).isEqualTo(5);
-                assertThat(added.json().path("next_stage_at").asString()).isEqualTo("2026-11-21T10:30:00Z");
+                assertThat(added.json().path("next_stage_at").asString()).isEqualTo("2031-11-21T10:30:00Z");
                 assertThat(added.json().path("reasons").get(0).asString()).startsWith("no round yet");
 
                 rounds(serve, clock, 60); // 15 minutes
@@ -52,7 +52,7 @@ class CanariesInServeTest {
                 assertThat(ready.path("verdict").asString()).as(ready.toString()).isEqualTo("promote");
                 assertThat(ready.path("stage").asInt()).isEqualTo(5);
                 assertThat(ready.path("next_stage").asInt()).isEqualTo(25);
-                assertThat(ready.path("next_stage_at").asString()).isEqualTo("2026-11-21T10:30:00Z");
+                assertThat(ready.path("next_stage_at").asString()).isEqualTo("2031-11-21T10:30:00Z");
                 assertThat(ready.path("analysis").path("verdict").asString()).isEqualTo("promote");
                 assertThat(ready.path("analysis").path("canary").path("probes").asLong()).isEqualTo(121);
 
@@ -77,7 +77,7 @@ class CanariesInServeTest {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0), Deploys.status());
                 SdkServer canary = SdkServer.streamable(Deploys.lookupFailingEvery(1), Deploys.status());
                 Receiver pager = Receiver.start(); Receiver chat = Receiver.start()) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             String alerting = """
                     alerting:
                       channels:
@@ -127,7 +127,7 @@ class CanariesInServeTest {
     void aCanaryKilledMidRunIsRolledBackAtTheNextRound() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0), Deploys.status())) {
             SdkServer canary = SdkServer.streamable(Deploys.lookup(0), Deploys.status());
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (canary; ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, ""))) {
                 String token = serve.apiToken();
                 post(serve, "/api/canaries", "{\"id\": \"search\", \"stable\": \"search-stable\", \"canary\": \"search-canary\"}", token);
@@ -148,7 +148,7 @@ class CanariesInServeTest {
     void aCanaryThatDropsAToolIsRolledBackAndItsPageShowsBothSidesAndTheDiff() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0), Deploys.status());
                 SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, ""))) {
                 String token = serve.apiToken();
                 post(serve, "/api/canaries", "{\"id\": \"search\", \"stable\": \"search-stable\", \"canary\": \"search-canary\"}", token);
@@ -179,7 +179,7 @@ class CanariesInServeTest {
     @Test
     void badRequestsSayWhatToChange() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0)); SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, ""))) {
                 String token = serve.apiToken();
                 Answer both = post(serve, "/api/canaries", "{\"id\": \"x\", \"stable\": \"search-stable\"}", token);
@@ -216,37 +216,37 @@ class CanariesInServeTest {
     @Test
     void aCanaryOfTheConfigurationKeepsARecordedPromotionUntilTheFileSaysAnotherStage() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0)); SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             String file = """
                     canaries:
                       - id: search
                         stable: search-stable
                         canary: search-canary
                         stage: 25
-                        started_at: 2026-11-21T09:10:00Z
+                        started_at: 2031-11-21T09:10:00Z
                     """;
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-serve"), monitors(stable, canary, file))) {
                 String token = serve.apiToken();
                 JsonNode fromFile = serve.get("/api/canaries/search");
                 assertThat(fromFile.path("source").asString()).isEqualTo("file");
                 assertThat(fromFile.path("stage").asInt()).isEqualTo(25);
-                assertThat(fromFile.path("started_at").asString()).isEqualTo("2026-11-21T09:10:00Z");
-                assertThat(fromFile.path("next_stage_at").asString()).isEqualTo("2026-11-21T10:10:00Z");
+                assertThat(fromFile.path("started_at").asString()).isEqualTo("2031-11-21T09:10:00Z");
+                assertThat(fromFile.path("next_stage_at").asString()).isEqualTo("2031-11-21T10:10:00Z");
 
                 clock.advance(Duration.ofMinutes(1));
                 assertThat(post(serve, "/api/canaries/search/stage", "{\"stage\": 50}", token).json().path("stage").asInt()).isEqualTo(50);
                 CanarySettings same = new CanarySettings("search", "search-stable", "search-canary", null, null, 25,
-                        Instant.parse("2026-11-21T09:10:00Z"), null, null, null);
+                        Instant.parse("2031-11-21T09:10:00Z"), null, null, null, null);
                 serve.app().canaries().load(List.of(same));
                 assertThat(serve.get("/api/canaries/search").path("stage").asInt()).as("a reload of the same file keeps the promotion")
                         .isEqualTo(50);
 
                 clock.advance(Duration.ofMinutes(1));
                 serve.app().canaries().load(List.of(new CanarySettings("search", "search-stable", "search-canary", null, null, 100,
-                        Instant.parse("2026-11-21T09:10:00Z"), null, null, null)));
+                        Instant.parse("2031-11-21T09:10:00Z"), null, null, null, null)));
                 JsonNode promotedInFile = serve.get("/api/canaries/search");
                 assertThat(promotedInFile.path("stage").asInt()).as("a new stage in the file applies").isEqualTo(100);
-                assertThat(promotedInFile.path("stage_started_at").asString()).isEqualTo("2026-11-21T10:02:00Z");
+                assertThat(promotedInFile.path("stage_started_at").asString()).isEqualTo("2031-11-21T10:02:00Z");
                 assertThat(serve.app().canaries().stages("search")).extracting(st -> st.stage() + " by " + st.by())
                         .containsExactly("25 by file", "50 by api", "100 by file");
 
@@ -264,7 +264,7 @@ class CanariesInServeTest {
     @Test
     void theAnswerAndThePageShowNoSecretOfTheMonitorsUrls() throws Exception {
         try (SdkServer stable = SdkServer.streamable(Deploys.lookup(0)); SdkServer canary = SdkServer.streamable(Deploys.lookup(0))) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             String yaml = """
                     monitors:
                       - id: search-stable

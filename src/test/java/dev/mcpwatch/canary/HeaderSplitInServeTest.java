@@ -29,7 +29,7 @@ class HeaderSplitInServeTest {
         try (SdkServer stable = SdkServer.stateless(SdkServer.Options.version(STABLE), Deploys.lookup(0), Deploys.status());
                 SdkServer canary = SdkServer.stateless(SdkServer.Options.version(CANARY), Deploys.lookup(0), Deploys.status());
                 NginxProxy nginx = NginxProxy.splitting(hostPort(stable), hostPort(canary), 50)) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-split"), monitor(nginx))) {
                 String token = serve.apiToken();
                 var added = post(serve, "/api/canaries", split("search"), token);
@@ -55,7 +55,7 @@ class HeaderSplitInServeTest {
         try (SdkServer stable = SdkServer.stateless(SdkServer.Options.version(STABLE), Deploys.lookup(0), Deploys.status());
                 SdkServer canary = SdkServer.stateless(SdkServer.Options.version(CANARY), Deploys.lookupFailingEvery(1), Deploys.status());
                 NginxProxy nginx = NginxProxy.splitting(hostPort(stable), hostPort(canary), 50)) {
-            TestClock clock = TestClock.at("2026-11-21T10:00:00Z");
+            TestClock clock = TestClock.at("2031-11-21T10:00:00Z");
             try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-split"), monitor(nginx))) {
                 String token = serve.apiToken();
                 post(serve, "/api/canaries", split("search"), token);

@@ -10,6 +10,7 @@ import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.testkit.Cli;
 import dev.mcpwatch.testkit.PrometheusServer;
 import dev.mcpwatch.testkit.SdkServer;
+import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.TestClock;
 import dev.mcpwatch.testkit.ToolMetrics;
 import java.io.IOException;
@@ -178,6 +179,40 @@ class RealTrafficTest {
     }
 
     // ---- comparing ---------------------------------------------------------------------------
+
+    @Test
+    void aContinuousCanaryInServeReadsTheSameTrafficAndIsRolledBackForIt() throws Exception {
+        TestClock clock = TestClock.at("2031-11-21T10:00:00Z"); // ahead of the wall clock: serve's scheduler never probes the monitors
+        String yaml = """
+                monitors:
+                  - id: search-stable
+                    url: %s
+                    expect:
+                      call: {tool: status}
+                  - id: search-canary
+                    url: %s
+                    expect:
+                      call: {tool: status}
+                """.formatted(stable.url(), failing.url());
+        try (ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("canary-traffic"), yaml)) {
+            String token = serve.apiToken();
+            var added = CanariesInServeTest.post(serve, "/api/canaries", """
+                    {"id": "search", "stable": "search-stable", "canary": "search-canary",
+                     "prometheus": {"url": "%s", "stable_version": "%s", "canary_version": "1.5.0-failing"}}
+                    """.formatted(prometheus.url(), STABLE), token);
+            assertThat(added.status()).as(added.body()).isEqualTo(201);
+
+            CanariesInServeTest.rounds(serve, clock, 2);
+
+            var answer = serve.get("/api/canaries/search");
+            assertThat(answer.path("verdict").asString()).as(answer.toString()).isEqualTo("rollback");
+            var traffic = CanariesInServeTest.rule(answer, "traffic_error_rate");
+            assertThat(traffic.path("status").asString()).isEqualTo("tripped");
+            assertThat(traffic.path("canary").path("count").asLong()).isBetween((long) (CALLS / 4 * 0.9), (long) (CALLS / 4 * 1.3));
+            assertThat(answer.path("analysis").path("canary").path("errors").asLong()).as("mcpwatch's own probes saw nothing wrong").isZero();
+            assertThat(answer.path("reasons").get(0).asString()).startsWith("real-traffic error rate:");
+        }
+    }
 
     private Verdict compare(SdkServer canary, String canaryVersion) throws InterruptedException {
         TestClock clock = TestClock.at("2026-11-21T10:00:00Z");

@@ -39,13 +39,15 @@ class CanaryConfigTest {
                     interval: 30s
                     allow_breaking: true
                     severity: P2
+                    prometheus: {url: http://prometheus.internal:9090}
                 """, "canaries.yaml");
 
         assertThat(config.canaries()).containsExactly(
                 new CanarySettings("search-v2", "search-stable", "search-canary", null, null, 5, null, Duration.ofSeconds(10), false,
-                        Severity.P1),
+                        Severity.P1, null),
                 new CanarySettings("search-split", null, null, "search", new CanarySettings.Split("X-Server-Version", "1.4.2", "1.5.0"), 25,
-                        Instant.parse("2026-11-21T10:00:00Z"), Duration.ofSeconds(30), true, Severity.P2));
+                        Instant.parse("2026-11-21T10:00:00Z"), Duration.ofSeconds(30), true, Severity.P2,
+                        new CanarySettings.Prometheus("http://prometheus.internal:9090", null, null)));
     }
 
     @Test
@@ -56,9 +58,9 @@ class CanaryConfigTest {
 
         assertThat(config.canaries()).containsExactly(
                 new CanarySettings("weather-v2", "weather", "weather-canary", null, null, 5, Instant.parse("2026-11-21T10:00:00Z"),
-                        Duration.ofSeconds(10), false, Severity.P1),
+                        Duration.ofSeconds(10), false, Severity.P1, null),
                 new CanarySettings("search-split", null, null, "search", new CanarySettings.Split("X-Server-Version", "1.4.2", "1.5.0"),
-                        5, null, Duration.ofSeconds(10), false, Severity.P1));
+                        5, null, Duration.ofSeconds(10), false, Severity.P1, new CanarySettings.Prometheus("http://prometheus:9090", null, null)));
     }
 
     @Test
@@ -89,6 +91,10 @@ class CanaryConfigTest {
                   - id: f
                     stable: search-stable
                     canary: search-stable
+                  - id: g
+                    stable: search-stable
+                    canary: search-canary
+                    prometheus: {url: prometheus:9090}
                 """, "canaries.yaml"));
 
         assertThat(e.problems()).extracting(Problem::toString).containsExactly(
@@ -98,8 +104,9 @@ class CanaryConfigTest {
                 "canaries.yaml: canaries[2].interval: canary 'c': the interval must be between 1s and 1h, got 500ms",
                 "canaries.yaml: canaries[3].split: stable and canary must have different values of X-Server-Version, both are 'v1'",
                 "canaries.yaml: canaries[4].intervall: unknown setting (did you mean interval?); allowed here: allow_breaking, canary, id, "
-                        + "interval, monitor, severity, split, stable, stage, started_at",
+                        + "interval, monitor, prometheus, severity, split, stable, stage, started_at",
                 "canaries.yaml: canaries[5].id: duplicate canary id 'a' (also at canaries.yaml canaries[0])",
-                "canaries.yaml: canaries[6].canary: canary 'f': stable and canary are the same monitor 'search-stable'");
+                "canaries.yaml: canaries[6].canary: canary 'f': stable and canary are the same monitor 'search-stable'",
+                "canaries.yaml: canaries[7].prometheus: canary 'g': prometheus needs the http(s) URL of a Prometheus server, got 'prometheus:9090'");
     }
 }

@@ -52,11 +52,13 @@ class ConfigSchemaTest {
 
         JsonNode canary = ConfigSchema.parse(CanarySettings.SCHEMA);
         JsonNode written = Binding.tree(new CanarySettings("c", "a", "b", "m", new CanarySettings.Split("X-V", "1", "2"), 5, Instant.EPOCH,
-                Duration.ofSeconds(10), true, Severity.P1));
+                Duration.ofSeconds(10), true, Severity.P1, new CanarySettings.Prometheus("http://prometheus:9090", "1", "2")));
         assertThat(new TreeSet<>(written.propertyNames())).as("the keys of a canary's record")
                 .isEqualTo(new TreeSet<>(canary.path("properties").propertyNames()));
         assertThat(new TreeSet<>(written.path("split").propertyNames())).as("the keys of its split")
                 .isEqualTo(new TreeSet<>(canary.path("properties").path("split").path("properties").propertyNames()));
+        assertThat(new TreeSet<>(written.path("prometheus").propertyNames())).as("the keys of its prometheus")
+                .isEqualTo(new TreeSet<>(canary.path("properties").path("prometheus").path("properties").propertyNames()));
     }
 
     @Test

@@ -38,8 +38,9 @@ class CanaryCommandTest {
                     .containsPattern("  canary   " + canary.url() + " · sdk-fixture 2.1.0-test · ([0-9]+) probes, 0 failed · 2 tools\n")
                     .containsPattern("(?m)^  rule +stable +canary +threshold +result$")
                     .containsPattern("(?m)^  reachable +([0-9]+) of \\1 reached +([0-9]+) of \\2 reached +any probe that cannot connect → roll back +pass$")
-                    .containsPattern("(?m)^  error rate +0/1[0-5] probes \\(0\\.0 %\\) +0/1[0-5] probes \\(0\\.0 %\\) +> 2× the stable's over 3s, p < 0\\.01 +pass$")
-                    .containsPattern("(?m)^  p99 tools_list +[0-9.]+ ms p99, [0-9.]+ ms p50 \\(1[0-5]\\) +[0-9.]+ ms p99.* pass$")
+                    // About 15 probes a side in the 3 s window (200 ms rounds); a late round followed by one on time can fit a 16th.
+                    .containsPattern("(?m)^  error rate +0/1[0-9] probes \\(0\\.0 %\\) +0/1[0-9] probes \\(0\\.0 %\\) +> 2× the stable's over 3s, p < 0\\.01 +pass$")
+                    .containsPattern("(?m)^  p99 tools_list +[0-9.]+ ms p99, [0-9.]+ ms p50 \\(1[0-9]\\) +[0-9.]+ ms p99.* pass$")
                     .containsPattern("(?m)^  p99 tool_call .* pass$")
                     .containsPattern("(?m)^  schema errors +0/([0-9]+) calls \\(0\\.0 %\\) +0/([0-9]+) calls \\(0\\.0 %\\) .* pass$")
                     .containsPattern("(?m)^  tool surface +2 tools +2 tools, 0 changed .* pass$")

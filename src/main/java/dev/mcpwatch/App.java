@@ -3,6 +3,8 @@ package dev.mcpwatch;
 import dev.mcpwatch.alert.Alerting;
 import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
+import dev.mcpwatch.canary.Canaries;
+import dev.mcpwatch.canary.CanaryRoutes;
 import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.configfile.ConfigWatcher;
 import dev.mcpwatch.configfile.McpwatchConfig;
@@ -36,6 +38,7 @@ import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.WebServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the clock, the database, the incident
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
- * monitor events before anything can produce one), the API, the dashboard and status pages, and the
- * configuration watcher that reloads monitors and alerting without a restart. It wires; the parts
- * decide.
+ * monitor events before anything can produce one), the continuous canaries, the API, the dashboard
+ * and status pages, and the configuration watcher that reloads monitors, alerting and canaries
+ * without a restart. It wires; the parts decide.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -63,6 +66,7 @@ public final class App implements AutoCloseable {
     private final Scheduling scheduling;
     private final WebServer web;
     private final Alerting alerting;
+    private final Canaries canaries;
     private final ConfigWatcher watcher;
     private AuthService auth;
     private volatile McpwatchConfig current;
@@ -78,7 +82,8 @@ public final class App implements AutoCloseable {
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
-        ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db, clock), clock);
+        OAuthClients oauth = oauthClients(db, clock);
+        ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauth, clock);
         this.monitors = new MonitorsInForce(db, config.monitors(), ConfigLoader::readMonitor, System::getenv, name -> current.web().allowsApiEnv(name), incidents,
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
@@ -88,10 +93,12 @@ public final class App implements AutoCloseable {
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
         monitors.onChange(scheduling::apply);
+        this.canaries = new Canaries(db, monitors.registry()::get, m -> m.toProbeSpec(oauth), prober::probe, events, clock);
+        loadCanaries(config.canaries());
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload, clock);
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
-                new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
+                new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes(), new CanaryRoutes(canaries, clock)));
         routes.addAll(pages(config));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
@@ -101,6 +108,7 @@ public final class App implements AutoCloseable {
         }
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
         scheduling.start();
+        canaries.start();
         if (watcher != null) {
             watcher.start();
         }
@@ -155,6 +163,19 @@ public final class App implements AutoCloseable {
         return alerting;
     }
 
+    public Canaries canaries() {
+        return canaries;
+    }
+
+    /** The file's canaries joined with the API's; at a reload, known ones keep their stage and their window. */
+    private void loadCanaries(List<dev.mcpwatch.canary.CanarySettings> file) {
+        try {
+            canaries.load(file);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the canaries: " + db.describeWriteFailure(e), e);
+        }
+    }
+
     /** The URL links in alerts start with: server.public_url, else this API's own address. */
     private String publicUrl() {
         String configured = initial.server().publicUrl();
@@ -196,6 +217,11 @@ public final class App implements AutoCloseable {
         current = next;
         alerting.reload(next.alerting());
         monitors.reload(next.monitors());
+        try {
+            canaries.load(next.canaries());
+        } catch (SQLException e) {
+            log.warn("the canaries were not reloaded: {}", db.describeWriteFailure(e));
+        }
     }
 
     private static String nodeName(McpwatchConfig config) {
@@ -215,6 +241,7 @@ public final class App implements AutoCloseable {
             watcher.close();
         }
         web.close();
+        canaries.close();
         scheduling.close();
         alerting.close();
         recorder.flush();

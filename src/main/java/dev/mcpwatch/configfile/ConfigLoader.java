@@ -1,6 +1,7 @@
 package dev.mcpwatch.configfile;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.EnvSubstitution;
@@ -93,6 +94,7 @@ public final class ConfigLoader {
         private final Map<String, Section> once = new HashMap<>();
         private final List<Section> monitorLists = new ArrayList<>();
         private final List<Section> pageLists = new ArrayList<>();
+        private final List<Section> canaryLists = new ArrayList<>();
 
         void add(String name, JsonNode parsed) {
             written.put(name, parsed);
@@ -118,6 +120,9 @@ public final class ConfigLoader {
             }
             if (doc.has("status_pages")) {
                 pageLists.add(new Section(problems, name, "status_pages", doc.get("status_pages")));
+            }
+            if (doc.has("canaries")) {
+                canaryLists.add(new Section(problems, name, "canaries", doc.get("canaries")));
             }
         }
 
@@ -189,10 +194,46 @@ public final class ConfigLoader {
             }
             AlertingConfig alerting = AlertingConfig.read(section("alerting"), seen.keySet());
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
+            List<CanarySettings> canaries = canaries();
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
-            return new McpwatchConfig(server, storage, list, source, alerting, web);
+            return new McpwatchConfig(server, storage, list, source, alerting, web, canaries);
+        }
+
+        /**
+         * Like a status page, a canary may name monitors the file does not define (monitors added from
+         * the dashboard); until they exist, its answer says which one is missing.
+         */
+        private List<CanarySettings> canaries() {
+            List<CanarySettings> out = new ArrayList<>();
+            Map<String, String> seen = new HashMap<>();
+            for (Section canaryList : canaryLists) {
+                for (Section at : canaryList.items()) {
+                    CanarySettings canary = at.bind(CanarySettings.class);
+                    if (canary == null || at.failed()) {
+                        continue;
+                    }
+                    boolean ok = true;
+                    for (Map.Entry<String, String> p : canary.problems()) {
+                        Section place = at.at(p.getKey());
+                        if (!place.failed() && !at.failed()) {
+                            place.problem(p.getValue());
+                        }
+                        ok = false;
+                    }
+                    if (!ok) {
+                        continue;
+                    }
+                    String earlier = seen.putIfAbsent(canary.id(), at.file() + " " + at.path());
+                    if (earlier != null) {
+                        at.at("id").problem("duplicate canary id '" + canary.id() + "' (also at " + earlier + ")");
+                    } else {
+                        out.add(canary);
+                    }
+                }
+            }
+            return out;
         }
 
         /**

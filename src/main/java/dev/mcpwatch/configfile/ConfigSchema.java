@@ -7,6 +7,7 @@ import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.ServerSettings;
@@ -115,7 +116,7 @@ public final class ConfigSchema {
     private static final String ROOT = """
             {
               "title": "mcpwatch configuration",
-              "description": "One file, or a folder of them (monitors and status pages add up; every other section is written once). ${ENV} and ${ENV:-default} are replaced anywhere.",
+              "description": "One file, or a folder of them (monitors, status pages and canaries add up; every other section is written once). ${ENV} and ${ENV:-default} are replaced anywhere.",
               "type": "object", "additionalProperties": false,
               "errorMessage": "must be a mapping with server, storage, defaults and monitors"
             }
@@ -165,6 +166,12 @@ public final class ConfigSchema {
         properties.set("web", hoist(WebSettings.BLOCK.schema(), defs));
         properties.putObject("status_pages").put("type", "array").put("description", "public status pages, without login, at /status/{slug}")
                 .putObject("items").put("$ref", "#/$defs/status_page");
+        defs.set("canary", hoist(parse(CanarySettings.SCHEMA), defs));
+        ObjectNode canaries = properties.putObject("canaries");
+        canaries.putArray("type").add("array").add("null"); // "canaries:" with every item commented out
+        canaries.put("errorMessage", "must be a list of canaries")
+                .put("description", "continuous canaries: a stable and a canary monitor compared round after round (docs/canary.md)")
+                .putObject("items").put("$ref", "#/$defs/canary");
         root.set("$defs", defs);
         return root;
     }

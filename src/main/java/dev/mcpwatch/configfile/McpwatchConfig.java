@@ -1,6 +1,7 @@
 package dev.mcpwatch.configfile;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
@@ -8,14 +9,21 @@ import dev.mcpwatch.config.WebSettings;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors, alerting and the dashboard's settings. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings and the canaries. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting, WebSettings web) {
+        AlertingConfig alerting, WebSettings web, List<CanarySettings> canaries) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
         alerting = alerting == null ? AlertingConfig.NONE : alerting;
         web = web == null ? WebSettings.DEFAULT : web;
+        canaries = canaries == null ? List.of() : List.copyOf(canaries);
+    }
+
+    /** Without canaries. */
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
+            AlertingConfig alerting, WebSettings web) {
+        this(server, storage, monitors, source, alerting, web, List.of());
     }
 
     /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
@@ -39,7 +47,7 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
 
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
-        return new McpwatchConfig(server, storage, monitors, source, alerting, next);
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

@@ -1,5 +1,6 @@
 package dev.mcpwatch.probe;
 
+import dev.mcpwatch.schema.SchemaValidation;
 import dev.mcpwatch.schema.ToolFingerprint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -409,13 +410,14 @@ final class Conversation {
             JsonRpc.RpcReply reply = channel.call(Phase.TOOL_CALL, request, dialect.headers("tools/call", call.name(), paramHeaders),
                     spec.timeouts().step());
             if (reply.isError()) {
-                rec.toolCall(new ToolCallOutcome(call.name(), false, false, reply.error().describe(), null));
+                rec.toolCall(new ToolCallOutcome(call.name(), false, false, reply.error().describe(), null, null, reply.error().code(),
+                        null));
                 throw new ProbeFailure(Reason.TOOL_CALL_ERROR, Phase.TOOL_CALL, "tools/call `" + call.name() + "` failed: "
                         + reply.error().describe(), reply.httpStatus());
             }
             JsonNode result = reply.result();
             if (!"input_required".equals(result.path("resultType").stringValue(null))) {
-                checkToolResult(call, result);
+                checkToolResult(call, tool, result);
                 return;
             }
             JsonNode requests = result.path("inputRequests");
@@ -489,7 +491,7 @@ final class Conversation {
         }
     }
 
-    private void checkToolResult(ProbeSpec.ToolCall call, JsonNode result) {
+    private void checkToolResult(ProbeSpec.ToolCall call, ToolSnapshot tool, JsonNode result) {
         String text = resultText(result);
         boolean isError = result.path("isError").asBoolean(false);
         if (isError) {
@@ -498,10 +500,36 @@ final class Conversation {
                     + Text.clip(text, 200));
         }
         Boolean passed = call.expectContains() == null ? null : text.contains(call.expectContains());
-        rec.toolCall(new ToolCallOutcome(call.name(), !Boolean.FALSE.equals(passed), false, Text.clip(text, 500), passed));
+        String schemaError = spec.checkOutputSchemas() ? outputSchemaError(tool, result) : null;
+        rec.toolCall(new ToolCallOutcome(call.name(), !Boolean.FALSE.equals(passed), false, Text.clip(text, 500), passed, null, null,
+                schemaError));
         if (Boolean.FALSE.equals(passed)) {
             throw new ProbeFailure(Reason.TOOL_CALL_ASSERTION_FAILED, Phase.TOOL_CALL, "Tool `" + call.name()
                     + "` result does not contain '" + Text.clip(call.expectContains(), 60) + "' (got: '" + Text.clip(text, 120) + "')");
+        }
+    }
+
+    /**
+     * How a successful result fails its tool's {@code outputSchema}, or null: a tool that declares one
+     * must return {@code structuredContent} conforming to it (MCP 2025-06-18 on), and a client that
+     * validates, as the SDKs do, turns anything else into an error for the agent.
+     */
+    private String outputSchemaError(ToolSnapshot tool, JsonNode result) {
+        JsonNode schema = tool == null ? null : tool.definition().get("outputSchema");
+        if (schema == null || schema.isNull()) {
+            return null;
+        }
+        JsonNode structured = result.get("structuredContent");
+        if (structured == null || structured.isNull()) {
+            return "tool `" + tool.name() + "` declares an outputSchema but returned no structuredContent";
+        }
+        try {
+            String problems = SchemaValidation.problems(schema, structured);
+            return problems == null ? null : Text.clip("structuredContent of `" + tool.name() + "` does not match its outputSchema: "
+                    + problems, 300);
+        } catch (IllegalArgumentException e) {
+            rec.warn(Text.clip("the outputSchema of `" + tool.name() + "` could not be checked: " + e.getMessage(), 200));
+            return null;
         }
     }
 

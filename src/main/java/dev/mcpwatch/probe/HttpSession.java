@@ -161,6 +161,9 @@ final class HttpSession implements AutoCloseable {
                         + Text.printable(badLength, 40) + "' is not a length", code);
             }
             if (!isRedirect(response.code())) {
+                if (spec.servedByHeader() != null) {
+                    timer.servedBy(response.header(spec.servedByHeader()));
+                }
                 return new Exchange(call, response, tracker, endNanos);
             }
             String location = response.header("Location");

@@ -19,6 +19,12 @@ import tools.jackson.databind.JsonNode;
  * <p>Header values are the real values (environment variables already substituted); they are sent
  * to the server and never appear in a {@link ProbeResult}. An {@link Authorizer} obtains credentials
  * (OAuth) during the probe and keeps them between probes of its monitor.
+ *
+ * <p>Two settings serve canary analysis: {@code servedByHeader} names a response header whose value
+ * each step records (which version behind a proxy answered it), and {@code checkOutputSchemas}
+ * checks each health call's structured result against the tool's {@code outputSchema}. The check
+ * runs the server's own schema (its patterns included), so it is made only when asked, for the
+ * operator's own servers under comparison, not on every monitor's probe.
  */
 public record ProbeSpec(
         URI url,
@@ -32,7 +38,9 @@ public record ProbeSpec(
         List<ToolCall> toolCalls,
         List<X509Certificate> trustedCertificates,
         Authorizer authorizer,
-        boolean allowInsecureRedirect) {
+        boolean allowInsecureRedirect,
+        String servedByHeader,
+        boolean checkOutputSchemas) {
 
     public ProbeSpec {
         Objects.requireNonNull(transport, "transport");
@@ -65,19 +73,22 @@ public record ProbeSpec(
         expect = expect == null ? Expectations.DEFAULT : expect;
         toolCalls = List.copyOf(toolCalls == null ? List.of() : toolCalls);
         trustedCertificates = List.copyOf(trustedCertificates == null ? List.of() : trustedCertificates);
+        if (servedByHeader != null && !servedByHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+            throw new IllegalArgumentException("'" + Text.printable(servedByHeader, 60) + "' is not an HTTP header name");
+        }
     }
 
     /** The spec with at most one health-check call, as it was before several could be configured. */
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, ToolCall toolCall, List<X509Certificate> trustedCertificates) {
         this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCall == null ? List.of() : List.of(toolCall),
-                trustedCertificates, null, false);
+                trustedCertificates, null, false, null, false);
     }
 
     /** The spec without credentials of its own (configured headers only). */
     public ProbeSpec(URI url, Stdio stdio, Transport transport, String revision, Map<String, String> headers, Timeouts timeouts,
             Limits limits, Expectations expect, List<ToolCall> toolCalls, List<X509Certificate> trustedCertificates) {
-        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null, false);
+        this(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trustedCertificates, null, false, null, false);
     }
 
     /** The first (with one configured, the only) health-check call, or null. */
@@ -123,6 +134,8 @@ public record ProbeSpec(
         b.trusted.addAll(trustedCertificates);
         b.authorizer = authorizer;
         b.allowInsecureRedirect = allowInsecureRedirect;
+        b.servedByHeader = servedByHeader;
+        b.checkOutputSchemas = checkOutputSchemas;
         return b;
     }
 
@@ -234,6 +247,8 @@ public record ProbeSpec(
         private final List<X509Certificate> trusted = new ArrayList<>();
         private Authorizer authorizer;
         private boolean allowInsecureRedirect;
+        private String servedByHeader;
+        private boolean checkOutputSchemas;
 
         private Builder(URI url, Stdio stdio, Transport transport) {
             this.url = url;
@@ -318,9 +333,21 @@ public record ProbeSpec(
             return this;
         }
 
+        /** Record the value of this response header on every step (canary analysis behind one URL: which version answered). */
+        public Builder servedByHeader(String name) {
+            this.servedByHeader = name;
+            return this;
+        }
+
+        /** Check every health call's structured result against the tool's outputSchema (canary analysis). */
+        public Builder checkOutputSchemas(boolean check) {
+            this.checkOutputSchemas = check;
+            return this;
+        }
+
         public ProbeSpec build() {
             return new ProbeSpec(url, stdio, transport, revision, headers, timeouts, limits, expect, toolCalls, trusted, authorizer,
-                    allowInsecureRedirect);
+                    allowInsecureRedirect, servedByHeader, checkOutputSchemas);
         }
     }
 }

@@ -151,7 +151,7 @@ final class Recorder {
         double total = Math.max(0, ms((workEndNanos == 0 ? System.nanoTime() : workEndNanos) - startNanos) - origin);
         List<PhaseTiming> fromFirstAction = origin == 0 ? timings : timings.stream()
                 .map(t -> new PhaseTiming(t.phase(), round(t.startMs() - origin), t.durationMs(), t.firstByteMs(), t.httpStatus(),
-                        t.contentType(), t.serverMs()))
+                        t.contentType(), t.serverMs(), t.servedBy()))
                 .toList();
         Instant started = startedAt.plusNanos(Math.round(origin * 1_000_000));
         return new ProbeResult(target, transport, started, failure == null, failure, round(total), fromFirstAction, era,
@@ -174,6 +174,7 @@ final class Recorder {
         private final long start;
         private long firstByte;
         private boolean finished;
+        private String servedBy;
 
         private StepTimer(Phase phase, long start) {
             this.phase = phase;
@@ -190,6 +191,13 @@ final class Recorder {
             }
         }
 
+        /** The value of the spec's served-by header on this step's response; the last response of the step counts. */
+        void servedBy(String value) {
+            if (value != null) {
+                servedBy = Text.printable(value, 100);
+            }
+        }
+
         void finish(Integer httpStatus, String contentType, Double serverMs) {
             long end = System.nanoTime();
             synchronized (Recorder.this) {
@@ -199,7 +207,7 @@ final class Recorder {
                 finished = true;
                 Double fb = firstByte == 0 ? null : ms(firstByte - start);
                 timings.add(new PhaseTiming(phase, msSinceStart(start), ms(end - start), fb, httpStatus, contentType,
-                        serverMs));
+                        serverMs, servedBy));
             }
         }
     }

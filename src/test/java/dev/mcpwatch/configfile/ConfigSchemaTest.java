@@ -5,12 +5,16 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.mcpwatch.alert.channel.Channels;
+import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
+import dev.mcpwatch.incident.Severity;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +49,16 @@ class ConfigSchemaTest {
         Set<String> bound = keys(WebSettings.BLOCK);
         bound.remove("status_pages");
         assertThat(web).as("status pages are a section of their own").isEqualTo(bound);
+
+        JsonNode canary = ConfigSchema.parse(CanarySettings.SCHEMA);
+        JsonNode written = Binding.tree(new CanarySettings("c", "a", "b", "m", new CanarySettings.Split("X-V", "1", "2"), 5, Instant.EPOCH,
+                Duration.ofSeconds(10), true, Severity.P1, new CanarySettings.Prometheus("http://prometheus:9090", "1", "2")));
+        assertThat(new TreeSet<>(written.propertyNames())).as("the keys of a canary's record")
+                .isEqualTo(new TreeSet<>(canary.path("properties").propertyNames()));
+        assertThat(new TreeSet<>(written.path("split").propertyNames())).as("the keys of its split")
+                .isEqualTo(new TreeSet<>(canary.path("properties").path("split").path("properties").propertyNames()));
+        assertThat(new TreeSet<>(written.path("prometheus").propertyNames())).as("the keys of its prometheus")
+                .isEqualTo(new TreeSet<>(canary.path("properties").path("prometheus").path("properties").propertyNames()));
     }
 
     @Test

@@ -496,7 +496,8 @@ class HostileServerTest {
     }
 
     private static long awaitPid(Path pidFile) throws Exception {
-        for (int i = 0; i < 100 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+        // Up to 10 s: on a loaded machine (two cores, several builds) the detached shell can take seconds to write it.
+        for (int i = 0; i < 500 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
             Thread.sleep(20);
         }
         return Long.parseLong(Files.readString(pidFile).strip());

@@ -1,5 +1,7 @@
 package dev.mcpwatch.testkit;
 
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -7,11 +9,17 @@ import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportPro
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -29,11 +37,37 @@ public final class SdkServer implements AutoCloseable {
     /** A tool the server offers: its definition and what a call returns. */
     public record Tool(McpSchema.Tool definition, Function<Map<String, Object>, McpSchema.CallToolResult> handler) {}
 
+    /**
+     * How a server presents itself beyond its tools, as a versioned deployment does in the canary
+     * guide: {@code version} is its serverInfo version and the value of its {@code X-Server-Version}
+     * response header; {@code metrics}, when given, counts every tool call and serves them at
+     * {@code /metrics} in the Prometheus text format.
+     */
+    public record Options(String version, ToolMetrics metrics, boolean checksOwnSchemas) {
+        public static final Options PLAIN = new Options(null, null, true);
+
+        public static Options version(String version) {
+            return new Options(version, null, true);
+        }
+
+        /**
+         * A server that does not check its own tools against their schemas (the SDK does by
+         * default): what a hand-written server, or one whose SDK does not validate, sends as is.
+         */
+        public static Options uncheckedSchemas() {
+            return new Options(null, null, false);
+        }
+    }
+
     private final Server jetty;
     private final String url;
     private final AutoCloseable mcp;
 
     private SdkServer(HttpServlet servlet, String path, AutoCloseable mcp) {
+        this(servlet, path, mcp, Options.PLAIN);
+    }
+
+    private SdkServer(HttpServlet servlet, String path, AutoCloseable mcp, Options options) {
         try {
             jetty = new Server();
             ServerConnector connector = new ServerConnector(jetty);
@@ -44,6 +78,23 @@ public final class SdkServer implements AutoCloseable {
             ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/*");
+            if (options.version() != null) {
+                String version = options.version();
+                context.addFilter(new FilterHolder((Filter) (request, response, chain) -> {
+                    ((HttpServletResponse) response).setHeader("X-Server-Version", version);
+                    chain.doFilter(request, response);
+                }), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+            if (options.metrics() != null) {
+                ToolMetrics metrics = options.metrics();
+                context.addServlet(new ServletHolder(new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
+                        resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
+                        resp.getWriter().write(metrics.exposition());
+                    }
+                }), "/metrics");
+            }
             jetty.setHandler(context);
             jetty.start();
             url = "http://127.0.0.1:" + connector.getLocalPort() + path;
@@ -66,13 +117,62 @@ public final class SdkServer implements AutoCloseable {
 
     /** Stateless streamable HTTP: no session, every request stands alone. */
     public static SdkServer stateless(Tool... tools) {
+        return stateless(Options.PLAIN, tools);
+    }
+
+    /** Stateless streamable HTTP, presented as {@code options} say (a version header, metrics). */
+    public static SdkServer stateless(Options options, Tool... tools) {
         var transport = HttpServletStatelessServerTransport.builder().messageEndpoint("/mcp").build();
         var server = McpServer.sync(transport)
-                .serverInfo(NAME, VERSION)
+                .serverInfo(NAME, options.version() == null ? VERSION : options.version())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(Arrays.stream(tools).map(SdkServer::statelessTool).toList())
+                .tools(Arrays.stream(tools).map(t -> metered(t, options)).map(SdkServer::statelessTool).toList())
                 .build();
-        return new SdkServer(transport, "/mcp", server::close);
+        return new SdkServer(transport, "/mcp", server::close, options);
+    }
+
+    /** Streamable HTTP with sessions, presented as {@code options} say (a version header, metrics). */
+    public static SdkServer streamable(Options options, Tool... tools) {
+        var transport = HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
+        var spec = McpServer.sync(transport);
+        if (!options.checksOwnSchemas()) {
+            spec.jsonSchemaValidator(ACCEPT_ALL).validateToolInputs(false);
+        }
+        var server = spec
+                .serverInfo(NAME, options.version() == null ? VERSION : options.version())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(Arrays.stream(tools).map(t -> metered(t, options)).map(SdkServer::sessionTool).toList())
+                .build();
+        return new SdkServer(transport, "/mcp", server::close, options);
+    }
+
+    private static final JsonSchemaValidator ACCEPT_ALL = new JsonSchemaValidator() {
+        @Override
+        public ValidationResponse validate(Map<String, Object> schema, Object value) {
+            return ValidationResponse.asValid(null);
+        }
+    };
+
+    /** The tool, counted into the options' metrics when there are any. */
+    private static Tool metered(Tool t, Options options) {
+        ToolMetrics metrics = options.metrics();
+        if (metrics == null) {
+            return t;
+        }
+        String name = t.definition().name();
+        metrics.declare(name);
+        return new Tool(t.definition(), args -> {
+            long start = System.nanoTime();
+            McpSchema.CallToolResult result;
+            try {
+                result = t.handler().apply(args);
+            } catch (RuntimeException e) {
+                metrics.observe(name, "exception", (System.nanoTime() - start) / 1e9);
+                throw e;
+            }
+            metrics.observe(name, Boolean.TRUE.equals(result.isError()) ? "tool_error" : null, (System.nanoTime() - start) / 1e9);
+            return result;
+        });
     }
 
     /** The deprecated HTTP+SSE transport: GET /sse for the stream, POST to the endpoint it names. */

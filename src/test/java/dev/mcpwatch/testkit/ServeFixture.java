@@ -41,7 +41,8 @@ public final class ServeFixture implements AutoCloseable {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
             McpwatchConfig c = config(dir, fast);
-            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null), dir,
+            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
+                    loaded.canaries()), null), dir,
                     fast);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -58,7 +59,8 @@ public final class ServeFixture implements AutoCloseable {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             McpwatchConfig c = config(dir, loaded.monitors());
-            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null, clock),
+            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
+                    loaded.canaries()), null, clock),
                     dir, loaded.monitors());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -1,20 +1,20 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Result;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.OutboxStore;
-import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Params;
+import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +37,20 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * Nothing here shows a secret: channels are listed by name and type, payloads are not echoed.
  */
-final class AlertRoutes implements ApiRoutes {
+final class AlertRoutes implements Routes {
     private final Alerting alerting;
     private final Database db;
     private final OutboxStore outbox;
+    private final Incidents lifecycle;
+    private final InstantSource clock;
     private final IncidentStore incidents = new IncidentStore();
 
-    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox) {
+    AlertRoutes(Alerting alerting, Database db, OutboxStore outbox, Incidents lifecycle, InstantSource clock) {
         this.alerting = alerting;
         this.db = db;
         this.outbox = outbox;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
     }
 
     @Override
@@ -76,14 +80,14 @@ final class AlertRoutes implements ApiRoutes {
                 via = "cli";
             }
         }
-        Acknowledger.Ack ack = alerting.acknowledger().acknowledge(id, by, via);
-        if (ack.outcome() == Acknowledger.Outcome.RESOLVED) {
+        Incidents.Ack ack = lifecycle.acknowledge(id, by, via);
+        if (ack.outcome() == Incidents.AckOutcome.RESOLVED) {
             ctx.status(409).json(Map.of("error", "incident " + id + " is resolved; there is nothing to acknowledge"));
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
-        out.put("outcome", ack.outcome() == Acknowledger.Outcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
+        out.put("outcome", ack.outcome() == Incidents.AckOutcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
         out.put("acknowledgedAt", ack.incident().acknowledgedAt());
         out.put("status", ack.incident().status());
         ctx.json(out);
@@ -106,13 +110,11 @@ final class AlertRoutes implements ApiRoutes {
         if (status != null && !List.of("pending", "held", "delivered", "failed", "cancelled").contains(status)) {
             throw new IllegalArgumentException("status must be pending, held, delivered, failed or cancelled; got '" + status + "'");
         }
-        int limit = limit(ctx);
-        Long before = cursor(ctx);
+        int limit = Params.limit(ctx);
+        Long before = Params.idCursor(ctx);
         List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.page(c, status, before, limit + 1));
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> out = Params.page(rows, limit, r -> Long.toString(r.id()));
         out.put("items", describe(rows.size() > limit ? rows.subList(0, limit) : rows));
-        out.put("next_cursor", rows.size() > limit ? Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Long.toString(rows.get(limit - 1).id()).getBytes(StandardCharsets.UTF_8)) : null);
         ctx.json(out);
     }
 
@@ -187,12 +189,12 @@ final class AlertRoutes implements ApiRoutes {
         if (v == null) {
             return;
         }
-        IncidentRow inc = db.read(c -> incidents.get(c, v.incidentId()));
+        Incident inc = db.read(c -> incidents.get(c, v.incidentId()));
         if (inc == null) {
             page(ctx, 404, new AckPage("No such incident", null, "error", "Incident " + v.incidentId() + " does not exist (any more).", now()));
             return;
         }
-        String outcome = !"open".equals(inc.status()) ? "resolved" : inc.acknowledgedAt() != null ? "already" : "ask";
+        String outcome = !inc.open() ? "resolved" : inc.acknowledgedAt() != null ? "already" : "ask";
         page(ctx, 200, new AckPage("Acknowledge incident " + inc.id() + "?", inc, outcome, null, now()));
     }
 
@@ -202,9 +204,9 @@ final class AlertRoutes implements ApiRoutes {
             return;
         }
         String by = ctx.formParam("by");
-        Acknowledger.Ack ack;
+        Incidents.Ack ack;
         try {
-            ack = alerting.acknowledger().acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
+            ack = lifecycle.acknowledge(v.incidentId(), by == null || by.isBlank() ? "ack link" : by, "link");
         } catch (NoSuchElementException e) {
             page(ctx, 404, new AckPage("No such incident", null, "error", "Incident " + v.incidentId() + " does not exist (any more).", now()));
             return;
@@ -214,7 +216,7 @@ final class AlertRoutes implements ApiRoutes {
             case ALREADY_ACKNOWLEDGED -> "already";
             case RESOLVED -> "resolved";
         };
-        page(ctx, ack.outcome() == Acknowledger.Outcome.RESOLVED ? 409 : 200, new AckPage("Incident " + v.incidentId(), ack.incident(),
+        page(ctx, ack.outcome() == Incidents.AckOutcome.RESOLVED ? 409 : 200, new AckPage("Incident " + v.incidentId(), ack.incident(),
                 outcome, null, now()));
     }
 
@@ -226,15 +228,15 @@ final class AlertRoutes implements ApiRoutes {
             return null;
         }
         try {
-            return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), System.currentTimeMillis());
+            return new AckLinks(settings.secret()).verify(ctx.pathParam("token"), clock.millis());
         } catch (AckLinks.Invalid e) {
             page(ctx, 403, new AckPage("Cannot acknowledge", null, "error", e.getMessage() + ".", now()));
             return null;
         }
     }
 
-    private static long now() {
-        return System.currentTimeMillis();
+    private long now() {
+        return clock.millis();
     }
 
     private static void page(Context ctx, int status, AckPage page) {
@@ -250,34 +252,6 @@ final class AlertRoutes implements ApiRoutes {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("incident id must be a number, got '" + ctx.pathParam("id") + "'");
-        }
-    }
-
-    private static int limit(Context ctx) {
-        String v = ctx.queryParam("limit");
-        if (v == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1 || n > 500) {
-                throw new IllegalArgumentException("limit must be between 1 and 500, got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number, got '" + v + "'");
-        }
-    }
-
-    private static Long cursor(Context ctx) {
-        String v = ctx.queryParam("cursor");
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
     }
 }

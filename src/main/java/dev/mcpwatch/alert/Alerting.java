@@ -1,18 +1,21 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.alert.channel.Attempt;
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
-import dev.mcpwatch.web.ApiRoutes;
+import dev.mcpwatch.web.Routes;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.NoSuchElementException;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,39 +46,53 @@ public final class Alerting implements AutoCloseable {
     private final Escalator escalator;
     private final Holds holds;
     private final DigestSender digests;
-    private final Acknowledger acknowledger;
+    private final Incidents incidents;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-alerting").factory());
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final InstantSource clock;
+    private volatile boolean started;
     private volatile AlertingConfig config;
     private volatile boolean claimsReleased;
     private volatile String lastFailure;
     private long lastPrune;
 
-    private Alerting(AlertingConfig config, Database db, Events events, MonitorRegistry registry, String node, Supplier<String> publicBase) {
+    private Alerting(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, InstantSource clock) {
         this.config = config;
         this.db = db;
+        this.clock = clock;
         this.outbox = new OutboxStore(db.dialect());
         this.payloads = new Payloads(publicBase, () -> this.config.ack());
-        OutboxWriter writer = new OutboxWriter(this::config, registry, payloads, outbox, this::wake);
-        this.worker = new DeliveryWorker(db, outbox, this::config, node, node + "/" + UUID.randomUUID(), this::wake);
-        this.escalator = new Escalator(db, this::config, registry, payloads, writer);
-        this.holds = new Holds(db, this::config, registry, outbox);
-        this.digests = new DigestSender(db, this::config, payloads, writer);
-        this.acknowledger = new Acknowledger(db, events);
+        OutboxWriter writer = new OutboxWriter(this::config, registry, payloads, outbox, this::wake, clock);
+        this.worker = new DeliveryWorker(db, outbox, incidents, this::config, node, node + "/" + UUID.randomUUID(), this::wake, clock);
+        this.escalator = new Escalator(db, this::config, registry, payloads, writer, clock);
+        this.holds = new Holds(db, this::config, registry, outbox, clock);
+        this.digests = new DigestSender(db, this::config, payloads, writer, clock);
+        this.incidents = incidents;
         events.listen(writer);
     }
 
     /**
      * Starts alerting for {@code node} (a name stable across restarts, so that a restarted node takes
      * back at once the deliveries it had in flight when it died). {@code publicBase} is the URL that
-     * links in alerts start with.
+     * links in alerts start with. Acknowledgements and notifications go through {@code incidents};
+     * every step that waits for a time (a backoff, an escalation delay, a window's end, a digest's
+     * period) reads it from {@code clock}.
      */
-    public static Alerting start(AlertingConfig config, Database db, Events events, MonitorRegistry registry, String node,
-            Supplier<String> publicBase) {
-        Alerting a = new Alerting(config, db, events, registry, node, publicBase);
-        a.describe();
+    public static Alerting start(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, InstantSource clock) {
+        Alerting a = unstarted(config, db, events, registry, incidents, node, publicBase, clock);
+        a.started = true;
         a.loop.scheduleWithFixedDelay(a::round, 0, config.delivery().poll().toMillis(), TimeUnit.MILLISECONDS);
+        return a;
+    }
+
+    /** Alerting without its loop: a {@link #round} runs only when called (tests that move a clock by hand). */
+    static Alerting unstarted(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, InstantSource clock) {
+        Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase, clock);
+        a.describe();
         return a;
     }
 
@@ -90,12 +107,8 @@ public final class Alerting implements AutoCloseable {
         wake();
     }
 
-    public Acknowledger acknowledger() {
-        return acknowledger;
-    }
-
-    public ApiRoutes routes() {
-        return new AlertRoutes(this, db, outbox);
+    public Routes routes() {
+        return new AlertRoutes(this, db, outbox, incidents, clock);
     }
 
     /** Sends a test message to a channel now, bypassing the outbox, and says how it went. */
@@ -104,33 +117,33 @@ public final class Alerting implements AutoCloseable {
         if (channel == null) {
             throw new NoSuchElementException("no channel '" + channelName + "'; channels: " + String.join(", ", config.channels().keySet()));
         }
-        return test(channel, payloads, config.delivery().timeout());
+        return test(channel, payloads, config.delivery().timeout(), clock.millis());
     }
 
     /** Sends a test message to a channel of a configuration, without a server (for {@code mcpwatch alert test}). */
-    public static TestOutcome test(AlertingConfig config, String channelName, String publicBase) {
+    public static TestOutcome test(AlertingConfig config, String channelName, String publicBase, InstantSource clock) {
         Channel channel = config.channel(channelName);
         if (channel == null) {
             throw new NoSuchElementException("no channel '" + channelName + "'" + (config.channels().isEmpty() ? " (none configured)"
                     : "; channels: " + String.join(", ", config.channels().keySet())));
         }
-        return test(channel, new Payloads(() -> publicBase, config::ack), config.delivery().timeout());
+        return test(channel, new Payloads(() -> publicBase, config::ack), config.delivery().timeout(), clock.millis());
     }
 
-    private static TestOutcome test(Channel channel, Payloads payloads, Duration defaultTimeout) {
+    private static TestOutcome test(Channel channel, Payloads payloads, Duration defaultTimeout, long now) {
         if (!channel.enabled()) {
             throw new IllegalArgumentException("channel '" + channel.name() + "' is disabled: " + channel.disabledBecause());
         }
-        long now = System.currentTimeMillis();
         Alert alert = payloads.test(channel.name(), now);
         long t0 = System.nanoTime();
-        Result r = channel.send(alert, new Delivery(now, 1, channel.timeout() != null ? channel.timeout() : defaultTimeout, null));
+        Result r = channel.send(alert, new Attempt(now, 1, Instant.ofEpochMilli(now), channel.timeout() != null ? channel.timeout() : defaultTimeout,
+                null));
         return new TestOutcome(channel.type(), r, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Asks the loop to look for work soon (an alert was just written, or a delivery slot freed). */
     void wake() {
-        if (wakePending.compareAndSet(false, true)) {
+        if (started && wakePending.compareAndSet(false, true)) {
             try {
                 loop.schedule(() -> {
                     wakePending.set(false);
@@ -142,7 +155,8 @@ public final class Alerting implements AutoCloseable {
         }
     }
 
-    private void round() {
+    /** Releases, escalates, sends digests, delivers and prunes what is due now. */
+    void round() {
         if (config.isEmpty()) {
             return; // no channels: nothing is written, nothing to deliver (rows left from before wait for channels to return)
         }
@@ -168,7 +182,7 @@ public final class Alerting implements AutoCloseable {
 
     /** Once an hour: finished deliveries older than {@code delivery.keep_history}, in small batches. */
     private int prune() throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now - lastPrune < Duration.ofHours(1).toMillis()) {
             return 0;
         }

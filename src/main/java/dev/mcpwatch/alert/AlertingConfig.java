@@ -2,7 +2,7 @@ package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.config.Section;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

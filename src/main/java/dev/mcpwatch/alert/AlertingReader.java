@@ -3,7 +3,7 @@ package dev.mcpwatch.alert;
 import dev.mcpwatch.alert.channel.Channel;
 import dev.mcpwatch.alert.channel.Channels;
 import dev.mcpwatch.config.Section;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;

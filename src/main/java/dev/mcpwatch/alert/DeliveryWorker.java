@@ -1,16 +1,18 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.alert.channel.Attempt;
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.alert.channel.Delivery;
 import dev.mcpwatch.alert.channel.Result;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.OutboxStore;
 import dev.mcpwatch.store.OutboxStore.OutboxRow;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +45,7 @@ final class DeliveryWorker {
 
     private final Database db;
     private final OutboxStore outbox;
-    private final IncidentStore incidents = new IncidentStore();
+    private final Incidents incidents;
     private final Supplier<AlertingConfig> config;
     private final String node;
     private final String token;
@@ -52,14 +54,18 @@ final class DeliveryWorker {
     private final java.util.concurrent.ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-alert-watchdog").factory());
     private final Runnable freed;
+    private final InstantSource clock;
 
-    DeliveryWorker(Database db, OutboxStore outbox, Supplier<AlertingConfig> config, String node, String token, Runnable freed) {
+    DeliveryWorker(Database db, OutboxStore outbox, Incidents incidents, Supplier<AlertingConfig> config, String node, String token,
+            Runnable freed, InstantSource clock) {
         this.freed = freed;
         this.db = db;
         this.outbox = outbox;
+        this.incidents = incidents;
         this.config = config;
         this.node = node;
         this.token = token;
+        this.clock = clock;
     }
 
     /** Gives back what an earlier run of this node had claimed: it died with them, they are not in flight. */
@@ -78,7 +84,7 @@ final class DeliveryWorker {
     /** Claims and starts what is due now; returns how many deliveries it started. */
     int round() throws SQLException {
         AlertingConfig cfg = config.get();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         int started = 0;
         for (String name : db.read(c -> outbox.dueChannels(c, now))) {
             Channel channel = cfg.channel(name);
@@ -117,7 +123,7 @@ final class DeliveryWorker {
 
     private void deliver(OutboxRow row, Channel channel, AlertingConfig cfg) {
         int attempt = row.attempts() + 1;
-        long started = System.currentTimeMillis();
+        long started = clock.millis();
         long t0 = System.nanoTime();
         Result result;
         try {
@@ -127,7 +133,7 @@ final class DeliveryWorker {
             Thread self = Thread.currentThread();
             var stop = watchdog.schedule(self::interrupt, timeout.plus(HARD_DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
             try {
-                result = channel.send(alert, new Delivery(row.id(), attempt, timeout, thread));
+                result = channel.send(alert, new Attempt(row.id(), attempt, Instant.ofEpochMilli(started), timeout, thread));
             } finally {
                 stop.cancel(false);
                 if (Thread.interrupted()) {
@@ -148,7 +154,7 @@ final class DeliveryWorker {
     }
 
     private void record(OutboxRow row, int attempt, long started, long latency, Result r, AlertingConfig cfg) throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         String status;
         String error = r.error();
         long next = now;
@@ -175,9 +181,8 @@ final class DeliveryWorker {
             if (r.delivered() && r.threadId() != null) {
                 outbox.saveThread(c, row.channel(), row.dedupKey(), r.threadId(), now);
             }
-            if (r.delivered() && row.incidentId() != null && alerts(row.event()) && incidents.notified(c, row.incidentId(), now)) {
-                var detail = Json.object().put("channel", row.channel()).put("event", row.event()).put("delivery", row.id());
-                incidents.event(c, row.incidentId(), now, "notified", detail);
+            if (r.delivered() && row.incidentId() != null && alerts(row.event())) {
+                incidents.notified(c, row.incidentId(), row.channel(), row.event(), row.id(), now);
             }
             return null;
         });

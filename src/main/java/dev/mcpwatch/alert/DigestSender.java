@@ -6,6 +6,7 @@ import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.DigestStore;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,17 +26,19 @@ final class DigestSender {
     private final Payloads payloads;
     private final OutboxWriter writer;
     private final DigestStore digests = new DigestStore();
+    private final InstantSource clock;
 
-    DigestSender(Database db, Supplier<AlertingConfig> config, Payloads payloads, OutboxWriter writer) {
+    DigestSender(Database db, Supplier<AlertingConfig> config, Payloads payloads, OutboxWriter writer, InstantSource clock) {
         this.db = db;
         this.config = config;
         this.payloads = payloads;
         this.writer = writer;
+        this.clock = clock;
     }
 
     int round() throws SQLException {
         AlertingConfig cfg = config.get();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         int written = 0;
         for (Route route : cfg.routes()) {
             if (route.digest() == null) {

@@ -1,16 +1,17 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorRegistry;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.EscalationStore;
 import dev.mcpwatch.store.EscalationStore.EscalationRow;
 import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,20 +33,23 @@ final class Escalator {
     private final MonitorRegistry registry;
     private final Payloads payloads;
     private final OutboxWriter writer;
+    private final InstantSource clock;
     private final EscalationStore escalations = new EscalationStore();
     private final IncidentStore incidents = new IncidentStore();
 
-    Escalator(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxWriter writer) {
+    Escalator(Database db, Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxWriter writer,
+            InstantSource clock) {
         this.db = db;
         this.config = config;
         this.registry = registry;
         this.payloads = payloads;
         this.writer = writer;
+        this.clock = clock;
     }
 
     /** Takes every due step; returns how many outbox rows that wrote. */
     int round() throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         int written = 0;
         for (EscalationRow row : db.read(c -> escalations.due(c, now, 100))) {
             written += db.transaction(c -> step(c, row, now));
@@ -57,24 +61,24 @@ final class Escalator {
         AlertingConfig cfg = config.get();
         Route route = cfg.route(row.route());
         EscalationPolicy policy = cfg.policies().get(row.policy());
-        IncidentRow inc = incidents.get(c, row.incidentId());
+        Incident inc = incidents.get(c, row.incidentId());
         if (route == null || policy == null || inc == null) {
-            escalations.advance(c, row, row.stepsDone(), row.reminders(), EscalationStore.DONE, null);
+            escalations.advance(c, row, row.stepsDone(), row.reminders(), EscalationStore.State.DONE, null);
             return 0;
         }
-        if (!"open".equals(inc.status()) || inc.acknowledgedAt() != null) {
+        if (!inc.open() || inc.acknowledgedAt() != null) {
             escalations.advance(c, row, row.stepsDone(), row.reminders(),
-                    inc.acknowledgedAt() != null ? EscalationStore.ACKNOWLEDGED : EscalationStore.RESOLVED, null);
+                    inc.acknowledgedAt() != null ? EscalationStore.State.ACKNOWLEDGED : EscalationStore.State.RESOLVED, null);
             return 0;
         }
         MonitorInfo m = MonitorInfo.lookup(c, registry, inc.monitorId());
         MaintenanceWindow window = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(now));
         if (window != null) {
-            escalations.advance(c, row, row.stepsDone(), row.reminders(), EscalationStore.ACTIVE,
+            escalations.advance(c, row, row.stepsDone(), row.reminders(), EscalationStore.State.ACTIVE,
                     window.endOfOccurrence(Instant.ofEpochMilli(now)).toEpochMilli());
             return 0;
         }
-        Severity severity = Severity.fromWireName(row.severity());
+        Severity severity = row.severity();
         int steps = policy.steps().size();
         boolean reminder = row.stepsDone() >= steps;
         int stepsDone = reminder ? row.stepsDone() : row.stepsDone() + 1;
@@ -82,7 +86,7 @@ final class Escalator {
         List<String> channels = !reminder ? policy.steps().get(row.stepsDone()).channels()
                 : steps > 0 ? policy.steps().get(steps - 1).channels() : route.channels();
         Duration next = policy.nextDelay(stepsDone, reminders, severity);
-        boolean mine = escalations.advance(c, row, stepsDone, reminders, next == null ? EscalationStore.DONE : EscalationStore.ACTIVE,
+        boolean mine = escalations.advance(c, row, stepsDone, reminders, next == null ? EscalationStore.State.DONE : EscalationStore.State.ACTIVE,
                 next == null ? null : now + next.toMillis());
         if (!mine) {
             return 0; // another node took this step

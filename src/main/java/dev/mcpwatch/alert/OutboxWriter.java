@@ -2,20 +2,21 @@ package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.alert.channel.Channel;
-import dev.mcpwatch.monitor.EventListener;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.DigestStore;
 import dev.mcpwatch.store.EscalationStore;
 import dev.mcpwatch.store.IncidentStore;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.OutboxStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A bug here must not stop incidents from being recorded: a runtime error is logged and the event
  * goes unalerted, while a database error propagates and rolls back with the change.
  */
-final class OutboxWriter implements EventListener {
+final class OutboxWriter implements MonitorEvents.Listener {
     private static final Logger log = LoggerFactory.getLogger(OutboxWriter.class);
 
     private final Supplier<AlertingConfig> config;
@@ -54,13 +55,16 @@ final class OutboxWriter implements EventListener {
     private final DigestStore digests = new DigestStore();
     private final IncidentStore incidents = new IncidentStore();
     private final Runnable wake;
+    private final InstantSource clock;
 
-    OutboxWriter(Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxStore outbox, Runnable wake) {
+    OutboxWriter(Supplier<AlertingConfig> config, MonitorRegistry registry, Payloads payloads, OutboxStore outbox, Runnable wake,
+            InstantSource clock) {
         this.config = config;
         this.registry = registry;
         this.payloads = payloads;
         this.outbox = outbox;
         this.wake = wake;
+        this.clock = clock;
     }
 
     @Override
@@ -87,7 +91,7 @@ final class OutboxWriter implements EventListener {
     }
 
     private int opened(Connection c, AlertingConfig cfg, MonitorEvent.IncidentOpened o) throws SQLException {
-        IncidentRow inc = incidents.get(c, o.incidentId());
+        Incident inc = incidents.get(c, o.incidentId());
         MonitorInfo m = MonitorInfo.lookup(c, registry, o.monitorId());
         Alert alert = payloads.incident("incident.opened", inc, m, incidents.failingLocations(c, inc), o.at(), Payloads.Extra.NONE);
         boolean held = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(o.at())) != null;
@@ -95,12 +99,8 @@ final class OutboxWriter implements EventListener {
     }
 
     private int severityChanged(Connection c, AlertingConfig cfg, MonitorEvent.SeverityChanged s) throws SQLException {
-        IncidentRow stored = incidents.get(c, s.incidentId());
         // the event is the authority on the new severity, whether or not the row was updated first
-        IncidentRow inc = new IncidentRow(stored.id(), stored.monitorId(), stored.status(), stored.severity(), stored.reason(),
-                stored.layer(), stored.phase(), stored.message(), stored.onsetAt(), stored.detectedAt(), stored.notifiedAt(),
-                stored.acknowledgedAt(), stored.resolvedAt(), stored.resolution(), stored.failingProbes(), stored.firstResultId(),
-                stored.lastResultId(), s.to().wireName());
+        Incident inc = incidents.get(c, s.incidentId()).withSeverityNow(s.to());
         MonitorInfo m = MonitorInfo.lookup(c, registry, s.monitorId());
         Alert alert = payloads.incident("incident.severity_changed", inc, m, incidents.failingLocations(c, inc), s.at(),
                 new Payloads.Extra(s.from() == null ? null : s.from().wireName(), null, null, s.why()));
@@ -118,15 +118,15 @@ final class OutboxWriter implements EventListener {
     }
 
     private int notice(Connection c, AlertingConfig cfg, long incidentId, String event, long at, Payloads.Extra extra) throws SQLException {
-        IncidentRow inc = incidents.get(c, incidentId);
+        Incident inc = incidents.get(c, incidentId);
         if (inc == null) {
             return 0;
         }
         boolean resolved = event.equals("incident.resolved");
-        escalations.stop(c, incidentId, resolved ? EscalationStore.RESOLVED : EscalationStore.ACKNOWLEDGED);
+        escalations.stop(c, incidentId, resolved ? EscalationStore.State.RESOLVED : EscalationStore.State.ACKNOWLEDGED);
         Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, incidentId);
         int cancelled = outbox.cancelHeld(c, incidentId, (resolved ? "resolved" : "acknowledged") + " while a maintenance window held it",
-                System.currentTimeMillis());
+                clock.millis());
         if (cancelled > 0) {
             log.info("incident {} {} inside a maintenance window: {} held alerts cancelled", incidentId, resolved ? "resolved" : "acknowledged",
                     cancelled);
@@ -154,9 +154,9 @@ final class OutboxWriter implements EventListener {
     }
 
     /** Sends an alert along routes: into digests, to channels (each once), starting escalations. */
-    private int route(Connection c, AlertingConfig cfg, List<Route> routes, Alert alert, MonitorInfo m, IncidentRow inc, Severity severity,
+    private int route(Connection c, AlertingConfig cfg, List<Route> routes, Alert alert, MonitorInfo m, Incident inc, Severity severity,
             boolean held, Set<String> alreadyWritten) throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Set<String> done = new LinkedHashSet<>(alreadyWritten);
         int written = 0;
         for (Route r : routes) {
@@ -173,8 +173,8 @@ final class OutboxWriter implements EventListener {
                 EscalationPolicy policy = cfg.policies().get(r.escalation());
                 Duration first = policy == null ? null : policy.nextDelay(0, 0, severity);
                 if (first != null) {
-                    escalations.start(c, inc.id(), r.name(), policy.name(), severity.wireName(),
-                            held ? EscalationStore.HELD : EscalationStore.ACTIVE, held ? null : now + first.toMillis());
+                    escalations.start(c, inc.id(), r.name(), policy.name(), severity,
+                            held ? EscalationStore.State.HELD : EscalationStore.State.ACTIVE, held ? null : now + first.toMillis());
                 }
             }
         }
@@ -195,7 +195,7 @@ final class OutboxWriter implements EventListener {
             return 0;
         }
         outbox.insert(c, new OutboxStore.NewRow(incidentId, m == null ? null : m.id(), alert.event(), route, channelName, alert.dedupKey(),
-                Json.MAPPER.writeValueAsString(alert), held), System.currentTimeMillis());
+                Json.MAPPER.writeValueAsString(alert), held), clock.millis());
         return 1;
     }
 }

@@ -1,10 +1,10 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.probe.Phase;
-import dev.mcpwatch.probe.Reason;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
+import dev.mcpwatch.probe.Failure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,18 +31,18 @@ final class Payloads {
     }
 
     /** An incident event; {@code extra} carries what only some events have. */
-    Alert incident(String event, IncidentRow inc, MonitorInfo m, List<String> locations, long at, Extra extra) {
+    Alert incident(String event, Incident inc, MonitorInfo m, List<String> locations, long at, Extra extra) {
         String status = event.equals("incident.resolved") || inc.resolvedAt() != null ? "resolved"
                 : event.equals("incident.acknowledged") || inc.acknowledgedAt() != null ? "acknowledged" : "open";
         long end = inc.resolvedAt() != null ? inc.resolvedAt() : at;
-        Reason reason = Reason.fromWireName(inc.reason());
-        Phase phase = Phase.fromWireName(inc.phase());
-        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(reason, phase);
+        Failure f = inc.headline();
+        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(f.reason(), f.phase());
         String ackUrl = "open".equals(status) ? ackUrl(inc.id(), at) : null;
         // The severity in force (it may have risen since the incident was confirmed); a severity change says why in its message.
-        String message = extra.why() != null ? extra.why() : inc.message();
+        String message = extra.why() != null ? extra.why() : f.message();
         return new Alert(event, dedupKey(inc.id(), m.id()), inc.id(), status, summary(event, inc, m, extra, end), message,
-                monitor(m), inc.severityNow(), extra.previousSeverity(), new Alert.Failure(inc.layer(), inc.reason(), inc.phase(), inc.message()),
+                monitor(m), wireName(inc.severityNow()), extra.previousSeverity(),
+                new Alert.Failure(f.layer().wireName(), f.reason().wireName(), f.phase().wireName(), f.message()),
                 inc.failingProbes(), locations, iso(inc.onsetAt()), iso(inc.detectedAt()), iso(inc.acknowledgedAt()), iso(inc.resolvedAt()),
                 end - inc.onsetAt(), extra.acknowledgedBy(), inc.resolution(), extra.escalation(), runbook, dashboard(m.id()),
                 statusPage(m.id()), ackUrl, null, iso(at));
@@ -84,11 +84,12 @@ final class Payloads {
         }
     }
 
-    private String summary(String event, IncidentRow inc, MonitorInfo m, Extra extra, long end) {
+    private String summary(String event, Incident inc, MonitorInfo m, Extra extra, long end) {
         String tier = "[" + inc.severityNow() + "] " + m.name();
-        String what = "P1".equals(inc.severityNow()) ? "down" : "degraded";
+        String what = inc.severityNow() == Severity.P1 ? "down" : "degraded";
         return switch (event) {
-            case "incident.opened" -> tier + " is " + what + ": " + inc.reason() + " (" + inc.layer() + " layer)";
+            case "incident.opened" -> tier + " is " + what + ": " + inc.headline().reason().wireName() + " ("
+                    + inc.headline().layer().wireName() + " layer)";
             case "incident.escalated" -> extra.escalation() != null && extra.escalation().reminder() > 0
                     ? tier + " still " + what + ", unacknowledged (reminder " + extra.escalation().reminder() + ")"
                     : tier + " still " + what + ", unacknowledged: escalated"
@@ -131,6 +132,10 @@ final class Payloads {
     private String base() {
         String b = base.get();
         return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    }
+
+    private static String wireName(Severity s) {
+        return s == null ? null : s.wireName();
     }
 
     static String iso(Long ms) {

@@ -8,7 +8,7 @@ import dev.mcpwatch.probe.Reason;
  * runbook page ({@code /runbooks/{slug}} under {@code server.public_url}), linked from alerts unless
  * the monitor names its own {@code runbook_url}.
  */
-public final class Runbooks {
+final class Runbooks {
     public static final String CONNECTION_REFUSED = "connection-refused";
     public static final String HANDSHAKE_FAILURE = "handshake-failure";
     public static final String TIMEOUT = "timeout";

@@ -4,6 +4,7 @@ import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.store.AuthStore;
 import dev.mcpwatch.store.Database;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,13 +36,17 @@ public final class AuthService {
     private final Database db;
     private final Supplier<WebSettings> web;
     private final AuthStore store = new AuthStore();
-    private final LoginThrottle throttle = new LoginThrottle();
+    private final InstantSource clock;
+    private final LoginThrottle throttle;
     private volatile boolean passwordSet;
     private volatile String setupCode;
 
-    public AuthService(Database db, Supplier<WebSettings> web) {
+    /** {@code clock} ages sessions and tokens and times the login throttle. */
+    public AuthService(Database db, Supplier<WebSettings> web, InstantSource clock) {
         this.db = db;
         this.web = web;
+        this.clock = clock;
+        this.throttle = new LoginThrottle(clock);
     }
 
     /**
@@ -78,7 +83,7 @@ public final class AuthService {
             throw new IllegalArgumentException(weakness);
         }
         String hash = Passwords.hash(password);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         db.transaction(c -> {
             store.setPassword(c, user, hash, now);
             store.deleteSessions(c, user);
@@ -130,7 +135,7 @@ public final class AuthService {
             return new Login(null, refusal);
         }
         String cookie = Secrets.random();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         WebSettings w = web.get();
         var session = new AuthStore.Session(Secrets.sha256(cookie), user, Secrets.random(), now, now, now + w.sessionMax().toMillis());
         db.transaction(c -> {
@@ -148,7 +153,7 @@ public final class AuthService {
         }
         String hash = Secrets.sha256(cookie);
         AuthStore.Session s = db.read(c -> store.session(c, hash));
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (s == null || now > s.expiresAt() || now - s.lastSeenAt() > web.get().sessionIdle().toMillis()) {
             return null;
         }
@@ -180,7 +185,7 @@ public final class AuthService {
         if (t == null) {
             return null;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (t.lastUsedAt() == null || now - t.lastUsedAt() > 60_000) {
             db.transaction(c -> {
                 store.tokenUsed(c, t.id(), now);
@@ -196,13 +201,13 @@ public final class AuthService {
             throw new IllegalArgumentException("a token needs a name of 1 to 100 characters (what will use it)");
         }
         String token = TOKEN_PREFIX + Secrets.random();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         db.transaction(c -> store.createToken(c, name.strip(), Secrets.sha256(token), token.substring(0, 9), createdBy, now));
         return token;
     }
 
     public boolean revokeToken(long id) throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return db.transaction(c -> store.revokeToken(c, id, now));
     }
 

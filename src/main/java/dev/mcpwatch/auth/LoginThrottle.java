@@ -1,5 +1,6 @@
 package dev.mcpwatch.auth;
 
+import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,10 +15,15 @@ final class LoginThrottle {
     private record State(int failures, long lockedUntil) {}
 
     private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+    private final InstantSource clock;
+
+    LoginThrottle(InstantSource clock) {
+        this.clock = clock;
+    }
 
     String refusal(String user) {
         State s = states.get(user);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (s != null && s.lockedUntil() > now) {
             return "too many wrong passwords for this user; try again in " + ((s.lockedUntil() - now) / 1000 + 1) + " s";
         }
@@ -30,7 +36,7 @@ final class LoginThrottle {
         }
         states.compute(user, (k, s) -> {
             int failures = s == null ? 1 : s.failures() + 1;
-            return failures >= FAILURES ? new State(0, System.currentTimeMillis() + LOCK_MS) : new State(failures, 0);
+            return failures >= FAILURES ? new State(0, clock.millis() + LOCK_MS) : new State(failures, 0);
         });
     }
 

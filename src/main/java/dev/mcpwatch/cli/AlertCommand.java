@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,7 +82,7 @@ final class AlertCommand implements Runnable {
                     : "http://" + loaded.server().host() + ":" + loaded.server().port();
             Alerting.TestOutcome t;
             try {
-                t = Alerting.test(loaded.alerting(), channel, base);
+                t = Alerting.test(loaded.alerting(), channel, base, InstantSource.system());
             } catch (NoSuchElementException | IllegalArgumentException e) {
                 err.println("mcpwatch: " + e.getMessage());
                 return ExitCodes.USAGE;

@@ -13,6 +13,7 @@ import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.OAuthGrantStore;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ final class AuthCommand implements Runnable {
             }
             String key = System.getenv("MCPWATCH_OAUTH_KEY");
             try (Database db = Database.open(loaded.storage())) {
-                GrantStore grants = GrantStore.open(db, key);
+                GrantStore grants = GrantStore.open(new OAuthGrantStore(db), key);
                 PrintStream prompts = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
                         java.nio.charset.StandardCharsets.UTF_8);
                 OAuthClients clients = OAuthClients.interactive(InstantSource.system(), grants, System.getenv(), prompts, port, timeout);

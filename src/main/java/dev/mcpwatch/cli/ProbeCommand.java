@@ -15,6 +15,7 @@ import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.OAuthGrantStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -237,7 +238,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (m.oauth() != null && !m.oauth().isUnattended() && System.getenv("MCPWATCH_OAUTH_KEY") != null) {
             database = Database.open(loaded.storage());
             try {
-                grants = GrantStore.open(database, System.getenv("MCPWATCH_OAUTH_KEY"));
+                grants = GrantStore.open(new OAuthGrantStore(database), System.getenv("MCPWATCH_OAUTH_KEY"));
             } catch (OAuthException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }

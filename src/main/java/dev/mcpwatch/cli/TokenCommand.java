@@ -4,6 +4,7 @@ import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.web.Fmt;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +25,7 @@ final class TokenCommand implements Runnable {
     }
 
     static AuthService auth(Database db) {
-        return new AuthService(db, () -> WebSettings.DEFAULT);
+        return new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system());
     }
 
     @Command(name = "create", description = "Create a token and print it (the only time it is shown).", mixinStandardHelpOptions = true)

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +72,7 @@ final class UserCommand implements Runnable {
                 return ExitCodes.USAGE;
             }
             try (Database db = storage.open()) {
-                new AuthService(db, () -> WebSettings.DEFAULT).setPassword(user, password);
+                new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system()).setPassword(user, password);
             } catch (ConfigException e) {
                 err.println("mcpwatch: cannot read the configuration: " + e.getMessage() + "\n  (or name the database with --db JDBC_URL)");
                 return ExitCodes.USAGE;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +28,20 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Path source;
     private final ConfigLoader loader;
     private final Consumer<McpwatchConfig> onChange;
+    private final InstantSource clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-config-watch").factory());
     private String stamp;
     private volatile Status status;
 
-    public ConfigWatcher(Path source, ConfigLoader loader, Consumer<McpwatchConfig> onChange) {
+    /** {@code clock} dates the loads and errors it reports. */
+    public ConfigWatcher(Path source, ConfigLoader loader, Consumer<McpwatchConfig> onChange, InstantSource clock) {
         this.source = source;
         this.loader = loader;
         this.onChange = onChange;
+        this.clock = clock;
         this.stamp = stamp();
-        this.status = new Status(source.toString(), System.currentTimeMillis(), null, null);
+        this.status = new Status(source.toString(), clock.millis(), null, null);
     }
 
     public void start() {
@@ -58,16 +62,16 @@ public final class ConfigWatcher implements AutoCloseable {
         try {
             McpwatchConfig config = loader.load(source);
             onChange.accept(config);
-            status = new Status(source.toString(), System.currentTimeMillis(), null, null);
+            status = new Status(source.toString(), clock.millis(), null, null);
             log.info("configuration reloaded from {}: {} monitors", source, config.monitors().size());
             return true;
         } catch (ConfigException e) {
-            status = new Status(source.toString(), status.loadedAt(), e.getMessage(), System.currentTimeMillis());
+            status = new Status(source.toString(), status.loadedAt(), e.getMessage(), clock.millis());
             log.error("configuration in {} not reloaded; the previous one stays in force:\n  {}", source,
                     String.join("\n  ", e.problems().stream().map(Problem::toString).toList()));
             return false;
         } catch (RuntimeException e) {
-            status = new Status(source.toString(), status.loadedAt(), String.valueOf(e.getMessage()), System.currentTimeMillis());
+            status = new Status(source.toString(), status.loadedAt(), String.valueOf(e.getMessage()), clock.millis());
             log.error("configuration in {} not applied", source, e);
             return false;
         }

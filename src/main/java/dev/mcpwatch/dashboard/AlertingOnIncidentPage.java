@@ -1,7 +1,6 @@
 package dev.mcpwatch.dashboard;
 
-import dev.mcpwatch.alert.Acknowledger;
-import dev.mcpwatch.alert.Alerting;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OutboxStore;
 import java.util.ArrayList;
@@ -15,12 +14,12 @@ import java.util.Map;
  */
 final class AlertingOnIncidentPage implements IncidentAlerting {
     private final Database db;
-    private final Alerting alerting;
+    private final Incidents incidents;
     private final OutboxStore outbox;
 
-    AlertingOnIncidentPage(Database db, Alerting alerting) {
+    AlertingOnIncidentPage(Database db, Incidents incidents) {
         this.db = db;
-        this.alerting = alerting;
+        this.incidents = incidents;
         this.outbox = new OutboxStore(db.dialect());
     }
 
@@ -31,35 +30,35 @@ final class AlertingOnIncidentPage implements IncidentAlerting {
 
     @Override
     public void acknowledge(long incidentId, String by) throws Exception {
-        Acknowledger.Ack ack = alerting.acknowledger().acknowledge(incidentId, by, "dashboard");
-        if (ack.outcome() == Acknowledger.Outcome.RESOLVED) {
+        Incidents.Ack ack = incidents.acknowledge(incidentId, by, "dashboard");
+        if (ack.outcome() == Incidents.AckOutcome.RESOLVED) {
             throw new IllegalStateException("incident " + incidentId + " is resolved; there is nothing to acknowledge");
         }
     }
 
     @Override
-    public List<Delivery> deliveries(long incidentId) throws Exception {
+    public List<AttemptLine> deliveries(long incidentId) throws Exception {
         List<OutboxStore.OutboxRow> rows = db.read(c -> outbox.forIncident(c, incidentId));
         Map<Long, List<OutboxStore.AttemptRow>> attempts = db.read(c -> outbox.attempts(c, rows.stream().map(OutboxStore.OutboxRow::id).toList()));
-        List<Delivery> out = new ArrayList<>();
+        List<AttemptLine> out = new ArrayList<>();
         for (OutboxStore.OutboxRow row : rows) {
             List<OutboxStore.AttemptRow> tried = attempts.getOrDefault(row.id(), List.of());
             if (tried.isEmpty()) {
-                out.add(new Delivery(row.createdAt(), row.channel(), row.event(), row.status(), 0,
+                out.add(new AttemptLine(row.createdAt(), row.channel(), row.event(), row.status(), 0,
                         row.lastError() == null ? "not attempted yet" : row.lastError()));
             }
             for (OutboxStore.AttemptRow a : tried) {
                 String detail = (a.responseCode() == null ? "" : "HTTP " + a.responseCode() + ", ") + a.latencyMs() + " ms"
                         + (a.error() == null ? "" : ", " + a.error());
-                out.add(new Delivery(a.startedAt(), row.channel(), row.event(), a.outcome(), a.attempt(), detail));
+                out.add(new AttemptLine(a.startedAt(), row.channel(), row.event(), a.outcome(), a.attempt(), detail));
             }
         }
-        out.sort(java.util.Comparator.comparingLong(Delivery::at));
+        out.sort(java.util.Comparator.comparingLong(AttemptLine::at));
         return out;
     }
 
-    /** Wired in by {@code App}: the dashboard's incident page with alerting's acknowledgements and deliveries. */
-    static IncidentAlerting of(Database db, Alerting alerting) {
-        return new AlertingOnIncidentPage(db, alerting);
+    /** Wired in by {@code App}: the dashboard's incident page with acknowledgements and alerting's deliveries. */
+    static IncidentAlerting of(Database db, Incidents incidents) {
+        return new AlertingOnIncidentPage(db, incidents);
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What alerting (issue 4) adds to the incident page: acknowledging from the dashboard, and the
  * deliveries of the incident's alerts. Until alerting passes its own implementation to
- * {@link Dashboard} in {@code App}, {@link #NONE} hides the button and says deliveries are not
+ * {@link DashboardRoutes} in {@code App}, {@link #NONE} hides the button and says deliveries are not
  * recorded. Alerting's events on the timeline ({@code acknowledged}, {@code delivery},
  * {@code escalated}) show without this: the timeline renders every {@code incident_events} row.
  */
@@ -18,10 +18,10 @@ public interface IncidentAlerting {
     void acknowledge(long incidentId, String by) throws Exception;
 
     /** The delivery attempts of an incident's alerts, oldest first. */
-    List<Delivery> deliveries(long incidentId) throws Exception;
+    List<AttemptLine> deliveries(long incidentId) throws Exception;
 
     /** One delivery attempt, as the incident page lists it. */
-    record Delivery(long at, String channel, String event, String outcome, int attempt, String detail) {}
+    record AttemptLine(long at, String channel, String event, String outcome, int attempt, String detail) {}
 
     IncidentAlerting NONE = new IncidentAlerting() {
         @Override
@@ -35,7 +35,7 @@ public interface IncidentAlerting {
         }
 
         @Override
-        public List<Delivery> deliveries(long incidentId) {
+        public List<AttemptLine> deliveries(long incidentId) {
             return List.of();
         }
     };

@@ -1,5 +1,7 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -12,11 +14,11 @@ import java.util.NoSuchElementException;
 /** The incident page: the incident, its monitor, its whole timeline, severity changes, deliveries and public updates. */
 public final class IncidentDetail {
 
-    public record Page(Frame frame, IncidentStore.IncidentRow incident, String monitorName, List<TimelineEntry> timeline,
-            List<TimelineEntry> severityChanges, List<TimelineEntry> updates, List<IncidentAlerting.Delivery> deliveries,
+    public record Page(Frame frame, Incident incident, String monitorName, List<TimelineEntry> timeline,
+            List<TimelineEntry> severityChanges, List<TimelineEntry> updates, List<IncidentAlerting.AttemptLine> deliveries,
             String deliveriesError, boolean canAcknowledge, List<String> states, String error, long now) {}
 
-    public record ListPage(Frame frame, String status, List<IncidentStore.IncidentRow> incidents, String next, long now) {}
+    public record ListPage(Frame frame, String status, List<Incident> incidents, String next, long now) {}
 
     private final Database db;
     private final IncidentAlerting alerting;
@@ -35,7 +37,7 @@ public final class IncidentDetail {
         }
         var monitor = db.read(c -> monitors.get(c, incident.monitorId()));
         List<TimelineEntry> timeline = db.read(c -> incidents.events(c, id)).stream().map(TimelineEntry::of).toList();
-        List<IncidentAlerting.Delivery> deliveries = new ArrayList<>();
+        List<IncidentAlerting.AttemptLine> deliveries = new ArrayList<>();
         String deliveriesError = null;
         try {
             deliveries.addAll(alerting.deliveries(id));
@@ -45,12 +47,13 @@ public final class IncidentDetail {
         return new Page(frame, incident, monitor == null ? incident.monitorId() : monitor.name(), timeline,
                 timeline.stream().filter(t -> t.kind().equals("severity_changed") || t.kind().equals("opened")).toList(),
                 timeline.stream().filter(t -> t.kind().equals(dev.mcpwatch.status.StatusUpdates.KIND)).toList(), deliveries,
-                deliveriesError, alerting.canAcknowledge() && incident.acknowledgedAt() == null && "open".equals(incident.status()),
+                deliveriesError, alerting.canAcknowledge() && incident.acknowledgedAt() == null && incident.open(),
                 dev.mcpwatch.status.StatusUpdates.STATES, error, now);
     }
 
     public ListPage list(Frame frame, String status, Long before, long now) throws SQLException {
-        var page = db.read(c -> incidents.page(c, null, status, before, 51));
+        IncidentStatus only = status == null ? null : IncidentStatus.fromWireName(status);
+        var page = db.read(c -> incidents.page(c, null, only, before, 51));
         String next = page.size() > 50 ? Long.toString(page.get(49).id()) : null;
         return new ListPage(frame, status, page.size() > 50 ? page.subList(0, 50) : page, next, now);
     }

@@ -1,6 +1,8 @@
 package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.AuthInfo;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.TlsInfo;
@@ -51,7 +53,7 @@ public final class MonitorDetail {
     public record ToolVersion(long seenAt, int toolCount, String serverVersion, String fingerprint, boolean first,
             List<ToolDiffer.ToolChange> changes) {}
 
-    public record IncidentItem(IncidentStore.IncidentRow incident, List<TimelineEntry> timeline) {}
+    public record IncidentItem(Incident incident, List<TimelineEntry> timeline) {}
 
     public record FailedProbe(long at, String reason, String layer, String phase, String message, String raw) {}
 
@@ -70,7 +72,7 @@ public final class MonitorDetail {
      * @param auth what the last probe found behind an authentication wall (RFC 9728 metadata), or null
      * @param maintenanceUntil the end of the maintenance window holding the monitor's alerts now, or null
      */
-    public record Page(Frame frame, MonitorStore.MonitorRow monitor, String severity, String state, boolean editable, LastProbe last,
+    public record Page(Frame frame, MonitorStore.MonitorRow monitor, Severity severity, String state, boolean editable, LastProbe last,
             Range range, Charts.PhaseChart chart, List<DailyBars.Day> days, List<Window> windows, List<ToolRow> tools,
             List<ToolVersion> history, Drift drift, List<WarningStore.WarningRow> warnings, Certificate certificate, AuthInfo auth,
             Long maintenanceUntil, List<IncidentItem> incidents, List<FailedProbe> failures, long now) {}
@@ -103,7 +105,7 @@ public final class MonitorDetail {
             if (m == null) {
                 throw new NoSuchElementException("no monitor '" + id + "'");
             }
-            String severity = m.openIncidentId() == null ? null : incidents.severities(c, List.of(m.openIncidentId())).get(m.openIncidentId());
+            Severity severity = m.openIncidentId() == null ? null : incidents.severities(c, List.of(m.openIncidentId())).get(m.openIncidentId());
             long from = range.resolution().bucketStart(now - range.length().toMillis());
             var chart = Charts.phases(rollups.buckets(c, id, range.resolution(), from, now + 1), from,
                     range.resolution().bucketStart(now) + range.resolution().millis(), range.resolution().millis());

@@ -1,5 +1,6 @@
 package dev.mcpwatch.dashboard;
 
+import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.probe.Json;
 import io.javalin.http.Context;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -77,7 +78,7 @@ public final class Overview {
      * with an incident open, or "paused"; {@code maintenanceUntil} is set while a maintenance window
      * holds its alerts; {@code warnings} are its active P3 warnings.
      */
-    public record Row(String id, String name, String status, String state, boolean paused, String severity, String layer, String reason,
+    public record Row(String id, String name, String status, String state, boolean paused, Severity severity, String layer, String reason,
             String message, Long lastProbeAt, Double p50, Double p95, Double uptime24h, Double uptime7d, Double uptime90d,
             List<String> tags, String source, List<WarningStore.WarningRow> warnings, Long maintenanceUntil) {}
 
@@ -120,7 +121,7 @@ public final class Overview {
                 long[] week = sum(days.get(m.id()), today - 6 * Resolution.DAY.millis());
                 long[] ninety = sum(days.get(m.id()), Long.MIN_VALUE);
                 boolean failing = m.lastHealthy() != null && !m.lastHealthy();
-                String severity = m.openIncidentId() == null ? null : severities.get(m.openIncidentId());
+                Severity severity = m.openIncidentId() == null ? null : severities.get(m.openIncidentId());
                 out.add(new Row(m.id(), m.name(), m.status(), state(m, severity), m.paused(), severity,
                         failing ? m.lastLayer() : null, failing ? m.lastReason() : null, failing ? m.lastMessage() : null, m.lastProbeAt(),
                         s == null ? null : s.latency().quantile(0.5), s == null ? null : s.latency().quantile(0.95),
@@ -135,7 +136,7 @@ public final class Overview {
     }
 
     /** What a monitor's pill says. */
-    static String state(MonitorStore.MonitorRow m, String openSeverity) {
+    static String state(MonitorStore.MonitorRow m, Severity openSeverity) {
         if (m.paused()) {
             return "paused";
         }

@@ -1,6 +1,6 @@
 package dev.mcpwatch.dashboard;
 
-import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.incident.TimelineEvent;
 import dev.mcpwatch.web.Fmt;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  */
 public record TimelineEntry(long at, String kind, String headline, List<Map.Entry<String, String>> fields) {
 
-    public static TimelineEntry of(IncidentStore.EventRow e) {
+    public static TimelineEntry of(TimelineEvent e) {
         JsonNode d = e.detail();
         String headline = switch (e.kind()) {
             case "opened" -> "Incident opened (" + s(d, "severity") + "): " + s(d, "reason") + " in " + s(d, "phase");

@@ -1,7 +1,7 @@
 package dev.mcpwatch.detect;
 
 import dev.mcpwatch.config.DetectionSettings;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Authorizer;
 import dev.mcpwatch.probe.Json;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.mcpwatch.detect;
 
+import dev.mcpwatch.incident.Degradation;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.Assessment;
 import dev.mcpwatch.monitor.Assessor;
-import dev.mcpwatch.monitor.Degradation;
-import dev.mcpwatch.monitor.Events;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.RecordedProbe;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
@@ -47,15 +47,15 @@ public final class Detector implements Assessor {
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
 
     private final List<Rule> rules;
-    private final Events events;
+    private final MonitorEvents events;
     private final DetectionStore state = new DetectionStore();
     private final Context.Stores stores;
 
-    public Detector(Dialect dialect, Events events) {
+    public Detector(Dialect dialect, MonitorEvents events) {
         this(dialect, events, Rules.all());
     }
 
-    Detector(Dialect dialect, Events events, List<Rule> rules) {
+    Detector(Dialect dialect, MonitorEvents events, List<Rule> rules) {
         this.rules = List.copyOf(rules);
         this.events = events;
         this.stores = new Context.Stores(new RollupStore(dialect), new ToolCallStore(), new ToolListStore(), new SchemaStore(),

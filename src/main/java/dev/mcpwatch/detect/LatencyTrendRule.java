@@ -1,7 +1,7 @@
 package dev.mcpwatch.detect;
 
 import dev.mcpwatch.config.DetectionSettings;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.RollupStore;

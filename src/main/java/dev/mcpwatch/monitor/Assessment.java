@@ -1,5 +1,6 @@
 package dev.mcpwatch.monitor;
 
+import dev.mcpwatch.incident.Degradation;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 

@@ -1,11 +1,12 @@
 package dev.mcpwatch.monitor;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Something that happened to a monitor that people may need to hear about. Published inside the
- * transaction that records it (see {@link EventListener}), so an alert written to an outbox commits
+ * transaction that records it (see {@link MonitorEvents.Listener}), so an alert written to an outbox commits
  * or rolls back with the change it reports. The {@link #type} names are the alert payload's
  * {@code event} values (PRODUCT.md §3).
  */

@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.ProbeResult;
 
 /**

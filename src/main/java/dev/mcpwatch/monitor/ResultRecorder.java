@@ -1,26 +1,28 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.MonitorState;
+import dev.mcpwatch.incident.Observation;
+import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
 import dev.mcpwatch.store.StateStore;
 import dev.mcpwatch.store.ToolListStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
-import tools.jackson.databind.JsonNode;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records each probe result in one transaction with everything it changes: the raw result, its
  * rollups, the tool list it saw, the monitor's state machine, what detection judges of it (the
- * {@link Assessor}) and the incident it opens, changes or resolves ({@link IncidentCourse}).
+ * {@link Assessor}) and the incident it opens, changes or resolves (through {@link Incidents}).
  * A crash at any moment leaves either all of it or none, so no incident is ever lost or doubled.
  *
  * <p>When the database cannot be written (full disk, database down), results wait here in order —
@@ -45,10 +47,10 @@ public final class ResultRecorder {
     private final StateStore states;
     private final ResultStore results = new ResultStore();
     private final RollupStore rollups;
-    private final IncidentStore incidents = new IncidentStore();
     private final ToolListStore toolLists = new ToolListStore();
     private final List<TransitionHook> hooks = new CopyOnWriteArrayList<>();
-    private final Events events;
+    private final Incidents incidents;
+    private final InstantSource clock;
     private volatile Assessor assessor = Assessor.NONE;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object flushLock = new Object();
@@ -57,16 +59,18 @@ public final class ResultRecorder {
     private volatile Long unwritableSince;
     private String lastError;
 
-    public ResultRecorder(Database db, String location, int capacity, Events events) {
+    /** {@code clock} dates a write failure (for /health); probes are recorded at the times they carry. */
+    public ResultRecorder(Database db, String location, int capacity, Incidents incidents, InstantSource clock) {
         this.db = db;
-        this.events = events;
+        this.incidents = incidents;
+        this.clock = clock;
         this.location = location;
         this.capacity = capacity;
         this.states = new StateStore(db.dialect());
         this.rollups = new RollupStore(db.dialect());
     }
 
-    public void addHook(TransitionHook hook) {
+    void addHook(TransitionHook hook) {
         hooks.add(hook);
     }
 
@@ -155,54 +159,12 @@ public final class ResultRecorder {
         long resultId = results.insert(c, m.id(), location, r, listId);
         rollups.add(c, m.id(), r);
         Observation obs = new Observation(resultId, r.startedAt().toEpochMilli(), finishedAt, r.failure());
-        Transition t = IncidentTracker.apply(before, obs, m.failureThreshold(), m.successThreshold());
-        Long incidentId = before.openIncidentId();
-        Assessment assessment = assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t, incidentId));
-        IncidentStore.IncidentRow open = incidentId == null ? null : incidents.get(c, incidentId);
-        Severity openSeverity = open == null || !"open".equals(open.status()) ? null : Severity.fromWireName(open.severityNow());
-        IncidentCourse.Step step = IncidentCourse.decide(t, openSeverity, assessment.degradation(), finishedAt);
-        boolean stillOpen = openSeverity != null;
-        switch (step) {
-            case IncidentCourse.Open o -> {
-                incidentId = incidents.open(c, m.id(), o.asOpened(), o.severity(), resultId);
-                stillOpen = true;
-                events.publish(c, new MonitorEvent.IncidentOpened(m.id(), incidentId, o.severity(), o.failure(), o.onsetAt(), o.detectedAt(),
-                        o.failingProbes()));
-                log.warn("monitor {} is {} ({}): {} ({} layer, {}): {}", m.id(), o.outage() ? "DOWN" : "DEGRADED", o.severity().wireName(),
-                        o.failure().reason().wireName(), o.failure().layer().wireName(), o.failure().phase().wireName(), o.failure().message());
-            }
-            case IncidentCourse.TakeOver o -> {
-                incidents.takeOver(c, incidentId, o.outage(), openSeverity, o.severity(), resultId);
-                if (o.severity() != openSeverity) {
-                    events.publish(c, new MonitorEvent.SeverityChanged(m.id(), incidentId, openSeverity, o.severity(),
-                            "outage confirmed: " + o.outage().failure().message(), finishedAt));
-                }
-                log.warn("monitor {} is DOWN ({}), during its degradation incident {}: {}", m.id(), o.severity().wireName(), incidentId,
-                        o.outage().failure().message());
-            }
-            case IncidentCourse.Change ch -> {
-                incidents.change(c, incidentId, openSeverity, ch.severity(), ch.headline(), finishedAt, ch.why());
-                if (ch.severity() != openSeverity) {
-                    events.publish(c, new MonitorEvent.SeverityChanged(m.id(), incidentId, openSeverity, ch.severity(), ch.why(), finishedAt));
-                    log.info("monitor {}: incident {} is now {}: {}", m.id(), incidentId, ch.severity().wireName(), ch.why());
-                }
-            }
-            case IncidentCourse.Resolve res -> {
-                writeTimeline(c, incidentId, assessment, finishedAt);
-                incidents.resolve(c, incidentId, res.at(), res.resolution());
-                stillOpen = false;
-                events.publish(c, new MonitorEvent.IncidentResolved(m.id(), incidentId, res.resolution(), res.at()));
-                log.info("monitor {} recovered; incident {} resolved", m.id(), incidentId);
-            }
-            case IncidentCourse.Keep k -> { }
-        }
-        if (stillOpen && !(step instanceof IncidentCourse.Resolve)) {
-            writeTimeline(c, incidentId, assessment, finishedAt);
-        }
-        if (t.failedDuringIncident(obs) && incidentId != null && stillOpen) {
-            incidents.failedAgain(c, incidentId, resultId);
-        }
-        MonitorState next = t.next().withOpenIncident(stillOpen ? incidentId : null);
+        Transition t = before.after(obs, m.failureThreshold(), m.successThreshold());
+        Assessment assessment = assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t,
+                before.openIncidentId()));
+        Incidents.AfterProbe incident = incidents.afterProbe(c, m.id(), before.openIncidentId(), t, obs, assessment, resultId, finishedAt);
+        Long incidentId = incident.incidentId();
+        MonitorState next = t.next().withOpenIncident(incident.open() ? incidentId : null);
         if (listId != null) {
             toolLists.recordIfChanged(c, m.id(), previousList, listId, r.server() == null ? null : r.server().version(), finishedAt);
         }
@@ -211,15 +173,6 @@ public final class ResultRecorder {
             hook.onRecorded(c, m, r, resultId, t, incidentId);
         }
         return new Recorded(t, resultId, incidentId, assessment.confirming());
-    }
-
-    private void writeTimeline(Connection c, Long incidentId, Assessment assessment, long at) throws SQLException {
-        if (incidentId == null) {
-            return;
-        }
-        for (JsonNode note : assessment.timeline()) {
-            incidents.event(c, incidentId, at, "condition", note);
-        }
     }
 
     private void enqueue(Pending p) {
@@ -238,7 +191,7 @@ public final class ResultRecorder {
     private void markUnwritable(Exception e) {
         String why = db.describeWriteFailure(e);
         if (unwritableSince == null) {
-            unwritableSince = System.currentTimeMillis();
+            unwritableSince = clock.millis();
             log.error("database cannot be written ({}); results wait in memory (up to {}) and probing continues", why, capacity);
         }
         lastError = why;

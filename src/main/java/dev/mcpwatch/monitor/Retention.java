@@ -7,6 +7,7 @@ import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +26,18 @@ public final class Retention {
     private final StorageSettings storage;
     private final ResultStore results = new ResultStore();
     private final RollupStore rollups;
+    private final InstantSource clock;
 
-    public Retention(Database db, StorageSettings storage) {
+    public Retention(Database db, StorageSettings storage, InstantSource clock) {
         this.db = db;
         this.storage = storage;
         this.rollups = new RollupStore(db.dialect());
+        this.clock = clock;
     }
 
     /** One pass; returns the number of rows deleted. */
     public long run() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long deleted = 0;
         try {
             long rawCutoff = now - storage.rawRetention().toMillis();

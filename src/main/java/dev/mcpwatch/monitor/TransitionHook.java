@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.ProbeResult;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,7 +12,7 @@ import java.sql.SQLException;
  * itself, so a crash can never keep one without the other.
  */
 @FunctionalInterface
-public interface TransitionHook {
+interface TransitionHook {
     void onRecorded(Connection c, MonitorConfig monitor, ProbeResult result, long resultId, Transition transition, Long incidentId)
             throws SQLException;
 }

@@ -40,7 +40,7 @@ final class Conversation {
      * Opens the conversation in {@code era}, or detects the era when it is null: a modern
      * {@code server/discover} first, and the legacy handshake when the answer is not a modern one.
      */
-    Dialect open(Era era) {
+    RequestShape open(Era era) {
         if (era == Era.LEGACY) {
             return initialize(spec.revision() != null ? spec.revision() : Era.LEGACY.latestRevision(), false);
         }
@@ -53,7 +53,7 @@ final class Conversation {
      * How {@code server/discover} came out: a modern dialect, or (when detecting) the legacy revision
      * to open with instead, the best one the server named or else the newest mcpwatch speaks.
      */
-    private record Opening(Dialect dialect, String legacyRevision) {
+    private record Opening(RequestShape dialect, String legacyRevision) {
         static Opening legacy(String revision) {
             return new Opening(null, revision == null ? Era.LEGACY.latestRevision() : revision);
         }
@@ -61,7 +61,7 @@ final class Conversation {
 
     // ---- legacy era -------------------------------------------------------------------------
 
-    private Dialect initialize(String revision, boolean detected) {
+    private RequestShape initialize(String revision, boolean detected) {
         ObjectNode params = Json.object();
         params.put("protocolVersion", revision);
         params.putObject("capabilities");
@@ -100,7 +100,7 @@ final class Conversation {
             throw new ProbeFailure(Reason.PROTOCOL_VERSION_UNSUPPORTED, Phase.INITIALIZE, "Server chose protocol version "
                     + Text.clip(negotiated, 40) + "; mcpwatch speaks " + String.join(", ", Era.LEGACY_REVISIONS) + " in the initialize handshake");
         }
-        Dialect dialect = new Dialect.Legacy(negotiated);
+        RequestShape dialect = new RequestShape.Legacy(negotiated);
         channel.notify(Phase.INITIALIZED, JsonRpc.notification("notifications/initialized"),
                 dialect.headers("notifications/initialized", null, Map.of()), spec.timeouts().step());
         return dialect;
@@ -117,7 +117,7 @@ final class Conversation {
      * legacy handshake only when that best version is a legacy one.
      */
     private Opening discover(String version, boolean detecting, boolean mayRetry) {
-        Dialect.Modern modern = new Dialect.Modern(version);
+        RequestShape.Modern modern = new RequestShape.Modern(version);
         ObjectNode request = JsonRpc.request(nextId++, "server/discover", modern.params(Json.object()));
         Duration limit = spec.timeouts().initialize();
         if (detecting && stdio) {
@@ -221,7 +221,7 @@ final class Conversation {
     // ---- tools ------------------------------------------------------------------------------
 
     /** Lists every tool across pages and checks the list against the expectations. */
-    ToolList listTools(Dialect dialect) {
+    ToolList listTools(RequestShape dialect) {
         ProbeSpec.Expectations expect = spec.expect();
         if (!capabilities.has("tools")) {
             if (expect.minTools() > 0 || !expect.requiredTools().isEmpty()) {
@@ -345,7 +345,7 @@ final class Conversation {
      * all of them fail (nothing an agent needs works), and when some succeed it stays healthy with
      * each outcome recorded, so detection can tell a degraded server from a down one.
      */
-    void callTools(Dialect dialect, ToolList tools) {
+    void callTools(RequestShape dialect, ToolList tools) {
         List<ProbeSpec.ToolCall> calls = spec.toolCalls();
         if (calls.size() == 1) {
             callTool(dialect, tools, calls.getFirst());
@@ -375,7 +375,7 @@ final class Conversation {
     }
 
     /** Calls one health-check tool and checks its result. */
-    private void callTool(Dialect dialect, ToolList tools, ProbeSpec.ToolCall call) {
+    private void callTool(RequestShape dialect, ToolList tools, ProbeSpec.ToolCall call) {
         ToolSnapshot tool = tools == null ? null : tools.find(call.name());
         if (tools != null && tool == null) {
             throw new ProbeFailure(Reason.TOOLS_MISSING, Phase.TOOL_CALL, "Health-check tool `" + call.name()

@@ -43,7 +43,7 @@ public final class Prober {
             channel = channel(spec, rec, deadline);
             channel.open();
             Conversation conversation = new Conversation(spec, rec, channel);
-            Dialect dialect = conversation.open(startingEra(spec, remembered));
+            RequestShape dialect = conversation.open(startingEra(spec, remembered));
             if (spec.pinnedEra() == null && dialect.era() != remembered) {
                 eras.remember(memoryKey, dialect.era());
             }

@@ -49,7 +49,7 @@ final class ToolHeaders {
                 String text = value.isString() ? value.stringValue()
                         : value.isIntegralNumber() || value.isBoolean() ? value.asString() : null;
                 if (text != null) {
-                    out.put("Mcp-Param-" + name, Dialect.headerValue(text));
+                    out.put("Mcp-Param-" + name, RequestShape.headerValue(text));
                 }
             }
             collect(prop.getValue(), value, out, depth + 1);

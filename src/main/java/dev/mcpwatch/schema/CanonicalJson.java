@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * ({@code 1.0} and {@code 1} are the same number). Two documents that mean the same thing give the
  * same text, so their hashes can be compared.
  */
-public final class CanonicalJson {
+final class CanonicalJson {
     private CanonicalJson() {}
 
     public static String write(JsonNode node) {

@@ -3,6 +3,7 @@ package dev.mcpwatch.status;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,9 +28,14 @@ final class Cached {
     private record Entry(Answer answer, String etag, long at) {}
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final InstantSource clock;
+
+    Cached(InstantSource clock) {
+        this.clock = clock;
+    }
 
     void serve(Context ctx, String key, Renderer renderer) throws Exception {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Entry e = entries.get(key);
         if (e == null || now - e.at() > TTL_MS) {
             Answer a = renderer.render();

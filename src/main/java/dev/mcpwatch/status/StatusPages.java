@@ -3,6 +3,9 @@ package dev.mcpwatch.status;
 import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.config.WebSettings.StatusPageConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -147,11 +150,11 @@ public final class StatusPages {
         Map<String, List<RollupStore.DayCount>> counts = rollups.dailyCounts(c, ids, first, now + 1);
         Map<String, RollupStore.Summary> lastDay = rollups.summaries(c, ids, Resolution.HOUR, now - Duration.ofHours(24).toMillis(), now + 1);
         Map<String, RollupStore.Summary> ninety = rollups.summaries(c, ids, Resolution.DAY, first, now + 1);
-        Map<Long, String> severities = incidents.severities(c,
+        Map<Long, Severity> severities = incidents.severities(c,
                 rows.stream().map(MonitorStore.MonitorRow::openIncidentId).filter(java.util.Objects::nonNull).toList());
         List<MonitorView> out = new ArrayList<>();
         for (var row : rows) {
-            String severity = row.openIncidentId() == null ? null : severities.get(row.openIncidentId());
+            Severity severity = row.openIncidentId() == null ? null : severities.get(row.openIncidentId());
             String state = state(row, severity, inMaintenance(row, now));
             var day = lastDay.get(row.id());
             var tools = toolLists.history(c, row.id(), 1);
@@ -172,11 +175,11 @@ public final class StatusPages {
         Map<String, MonitorStore.MonitorRow> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.id(), r));
         var found = incidents.overlapping(c, List.copyOf(byId.keySet()), now - Duration.ofDays(DailyBars.DAYS).toMillis(), now + 1).stream()
-                .filter(i -> !"P3".equals(i.severity())) // warnings are internal (incident-response guide)
+                .filter(i -> i.severity() != Severity.P3) // warnings are internal (incident-response guide)
                 .filter(i -> !insideMaintenance(i, byId.get(i.monitorId()), now)) // maintenance, not an incident
                 .limit(MAX_INCIDENTS).toList();
         Map<Long, List<UpdateView>> updates = new HashMap<>();
-        for (var e : incidents.events(c, found.stream().map(IncidentStore.IncidentRow::id).toList(), StatusUpdates.KIND)) {
+        for (var e : incidents.events(c, found.stream().map(Incident::id).toList(), StatusUpdates.KIND)) {
             updates.computeIfAbsent(e.incidentId(), k -> new ArrayList<>())
                     .add(new UpdateView(e.detail().path("status").asString(), e.detail().path("message").asString(), e.at()));
         }
@@ -184,7 +187,7 @@ public final class StatusPages {
         for (var i : found) {
             // Newest first, in the order they were written (an automatic update carries the probe's time).
             List<UpdateView> u = new ArrayList<>(updates.getOrDefault(i.id(), List.of())).reversed();
-            boolean open = "open".equals(i.status());
+            boolean open = i.open();
             out.add(new IncidentView(i.id(), i.monitorId(), names.getOrDefault(i.monitorId(), i.monitorId()),
                     impact(i, open ? i.severityNow() : i.severity()), open, i.onsetAt(), i.resolvedAt(), u));
         }
@@ -218,7 +221,7 @@ public final class StatusPages {
      * An incident that was detected inside a window covering its monitor and that ended inside it (or
      * is open while the window still runs) is the maintenance's doing, not an incident of the page.
      */
-    private boolean insideMaintenance(IncidentStore.IncidentRow i, MonitorStore.MonitorRow row, long now) {
+    private boolean insideMaintenance(Incident i, MonitorStore.MonitorRow row, long now) {
         if (row == null) {
             return false;
         }
@@ -232,14 +235,14 @@ public final class StatusPages {
         return false;
     }
 
-    private static String impact(IncidentStore.IncidentRow i, String severity) {
-        if ("auth_required".equals(i.reason())) {
+    private static String impact(Incident i, Severity severity) {
+        if (i.headline().reason() == Reason.AUTH_REQUIRED) {
             return "Authentication required";
         }
-        return "P1".equals(severity) ? "Major outage" : "Degraded performance";
+        return severity == Severity.P1 ? "Major outage" : "Degraded performance";
     }
 
-    static String state(MonitorStore.MonitorRow row, String openSeverity, boolean inMaintenance) {
+    static String state(MonitorStore.MonitorRow row, Severity openSeverity, boolean inMaintenance) {
         if (row.paused()) {
             return "paused";
         }
@@ -249,8 +252,8 @@ public final class StatusPages {
         if ("auth-walled".equals(row.status())) {
             return "auth-walled";
         }
-        if (openSeverity != null && !"P3".equals(openSeverity)) {
-            return "P1".equals(openSeverity) ? "outage" : "degraded";
+        if (openSeverity != null && openSeverity != Severity.P3) {
+            return openSeverity == Severity.P1 ? "outage" : "degraded";
         }
         return "unknown".equals(row.status()) ? "unknown" : "operational";
     }

@@ -1,12 +1,13 @@
 package dev.mcpwatch.status;
 
 import dev.mcpwatch.probe.Json;
-import dev.mcpwatch.web.ApiRoutes;
 import dev.mcpwatch.web.Fmt;
+import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -15,7 +16,7 @@ import java.util.NoSuchElementException;
  * badges. Everything here is served without login, from {@link Cached}, and only for monitors that
  * some status page shows.
  */
-public final class StatusRoutes implements ApiRoutes {
+public final class StatusRoutes implements Routes {
     private static final Map<String, Duration> PERIODS = Map.of("24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d",
             Duration.ofDays(30), "90d", Duration.ofDays(90));
 
@@ -27,12 +28,15 @@ public final class StatusRoutes implements ApiRoutes {
 
     private final StatusPages pages;
     private final String publicUrl;
-    private final Cached cache = new Cached();
+    private final InstantSource clock;
+    private final Cached cache;
 
     /** {@code publicUrl} (server.public_url) makes absolute links in feeds; without it, the request's host is used. */
-    public StatusRoutes(StatusPages pages, String publicUrl) {
+    public StatusRoutes(StatusPages pages, String publicUrl, InstantSource clock) {
         this.pages = pages;
         this.publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/+$", "");
+        this.clock = clock;
+        this.cache = new Cached(clock);
     }
 
     /** Drops every cached answer: an update was posted, an incident opened or resolved. */
@@ -55,7 +59,7 @@ public final class StatusRoutes implements ApiRoutes {
         var page = pages.config(ctx.pathParam("slug"));
         Templates.htmlHeaders(ctx);
         cache.serve(ctx, ctx.path(), () -> {
-            var view = pages.view(page, System.currentTimeMillis());
+            var view = pages.view(page, clock.millis());
             String base = "/status/" + page.slug();
             return new Cached.Answer(Templates.render("status/page.jte", new PageHtml(view, base + "/feed.atom", base + "/status.json")),
                     "text/html; charset=utf-8", 200);
@@ -64,7 +68,7 @@ public final class StatusRoutes implements ApiRoutes {
 
     private void json(Context ctx) throws Exception {
         var page = pages.config(ctx.pathParam("slug"));
-        cache.serve(ctx, ctx.path(), () -> new Cached.Answer(Json.MAPPER.writeValueAsBytes(pages.view(page, System.currentTimeMillis())),
+        cache.serve(ctx, ctx.path(), () -> new Cached.Answer(Json.MAPPER.writeValueAsBytes(pages.view(page, clock.millis())),
                 "application/json", 200));
     }
 
@@ -72,7 +76,7 @@ public final class StatusRoutes implements ApiRoutes {
         var page = pages.config(ctx.pathParam("slug"));
         String base = base(ctx) + "/status/" + page.slug();
         cache.serve(ctx, base + "/feed.atom", () -> new Cached.Answer(
-                Templates.render("status/feed.jte", new Feed(pages.view(page, System.currentTimeMillis()), base, base + "/feed.atom")),
+                Templates.render("status/feed.jte", new Feed(pages.view(page, clock.millis()), base, base + "/feed.atom")),
                 "application/atom+xml; charset=utf-8", 200));
     }
 
@@ -83,7 +87,7 @@ public final class StatusRoutes implements ApiRoutes {
             throw new NoSuchElementException("status page '" + page.slug() + "' shows no monitor '" + id + "'");
         }
         cache.serve(ctx, ctx.path(), () -> {
-            var view = pages.monitor(id, System.currentTimeMillis());
+            var view = pages.monitor(id, clock.millis());
             if (view == null) {
                 return new Cached.Answer(Json.MAPPER.writeValueAsBytes(Map.of("error", "no monitor '" + id + "'")), "application/json", 404);
             }
@@ -97,7 +101,7 @@ public final class StatusRoutes implements ApiRoutes {
             return;
         }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
-            var view = pages.monitor(id, System.currentTimeMillis());
+            var view = pages.monitor(id, clock.millis());
             String state = view == null ? "unknown" : view.state();
             return svg(Badge.of(label(ctx, "status"), StatusPages.stateText(state).toLowerCase(java.util.Locale.ROOT), Badge.color(state)));
         });
@@ -115,7 +119,7 @@ public final class StatusRoutes implements ApiRoutes {
             return;
         }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
-            Double uptime = pages.uptime(id, window, System.currentTimeMillis());
+            Double uptime = pages.uptime(id, window, clock.millis());
             String color = Badge.color(uptime == null ? "unknown" : uptime >= 0.999 ? "good" : uptime >= 0.99 ? "fair" : "poor");
             return svg(Badge.of(label(ctx, "uptime " + period), Fmt.pct(uptime), color));
         });
@@ -127,7 +131,7 @@ public final class StatusRoutes implements ApiRoutes {
             return;
         }
         cache.serve(ctx, ctx.path() + "?" + ctx.queryString(), () -> {
-            var view = pages.monitor(id, System.currentTimeMillis());
+            var view = pages.monitor(id, clock.millis());
             Double p95 = view == null ? null : view.p95Ms();
             String color = Badge.color(p95 == null ? "unknown" : p95 < 500 ? "good" : p95 < 2000 ? "fair" : "poor");
             return svg(Badge.of(label(ctx, "p95 24h"), Fmt.ms(p95), color));

@@ -1,9 +1,10 @@
 package dev.mcpwatch.status;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
-import dev.mcpwatch.monitor.EventListener;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -22,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * update closes its public story. Not inside a maintenance window covering the monitor: the status
  * page says "Under maintenance" then, and an outage there is the maintenance's, not news.
  */
-public final class StatusUpdates implements EventListener {
+public final class StatusUpdates implements MonitorEvents.Listener {
     public static final String KIND = "status_update";
     public static final List<String> STATES = List.of("investigating", "identified", "monitoring", "resolved");
     public static final String AUTHOR = "mcpwatch";
@@ -32,16 +33,17 @@ public final class StatusUpdates implements EventListener {
     private final MonitorStore monitors = new MonitorStore();
     private final Runnable changed;
     private final Supplier<List<MaintenanceWindow>> maintenance;
+    private final Incidents lifecycle;
 
-    /** {@code changed} runs after an update is written (status pages drop their cached copy). */
-    public StatusUpdates(Runnable changed) {
-        this(changed, List::of);
-    }
-
-    /** The same, posting nothing automatically for a monitor inside one of the {@code maintenance} windows. */
-    public StatusUpdates(Runnable changed, Supplier<List<MaintenanceWindow>> maintenance) {
+    /**
+     * {@code changed} runs after an update is written (status pages drop their cached copy); nothing is
+     * posted automatically for a monitor inside one of the {@code maintenance} windows; updates go on
+     * the incident's timeline through {@code lifecycle}.
+     */
+    public StatusUpdates(Runnable changed, Supplier<List<MaintenanceWindow>> maintenance, Incidents lifecycle) {
         this.changed = changed;
         this.maintenance = maintenance;
+        this.lifecycle = lifecycle;
     }
 
     /** Writes an update; throws IllegalArgumentException with a sentence when status or message will not do. */
@@ -62,7 +64,7 @@ public final class StatusUpdates implements EventListener {
         detail.put("message", text);
         detail.put("author", author);
         detail.put("automatic", automatic);
-        incidents.event(c, incidentId, at, KIND, detail);
+        lifecycle.note(c, incidentId, at, KIND, detail);
         changed.run();
     }
 

@@ -1,10 +1,8 @@
 package dev.mcpwatch.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,131 +18,76 @@ public final class AuthStore {
     // ---- users --------------------------------------------------------------------------------
 
     public boolean anyUser(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1"); ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
+        return Sql.one(c, "SELECT 1 FROM users LIMIT 1", rs -> true) != null;
     }
 
     /** The stored password hash of a user, or null when there is no such user. */
     public String passwordHash(Connection c, String username) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM users WHERE username = ?")) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return Sql.one(c, "SELECT password_hash FROM users WHERE username = ?", rs -> rs.getString(1), username);
     }
 
     public void setPassword(Connection c, String username, String hash, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, "
-                + "updated_at = excluded.updated_at")) {
-            Sql.bindAll(ps, username, hash, now, now);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO users (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at", username,
+                hash, now, now);
     }
 
     // ---- sessions -----------------------------------------------------------------------------
 
     public void createSession(Connection c, Session s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (token_hash, username, csrf_token, created_at, last_seen_at, "
-                + "expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            Sql.bindAll(ps, s.tokenHash(), s.username(), s.csrfToken(), s.createdAt(), s.lastSeenAt(), s.expiresAt());
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO sessions (token_hash, username, csrf_token, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                s.tokenHash(), s.username(), s.csrfToken(), s.createdAt(), s.lastSeenAt(), s.expiresAt());
     }
 
     public Session session(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT token_hash, username, csrf_token, created_at, last_seen_at, expires_at "
-                + "FROM sessions WHERE token_hash = ?")) {
-            ps.setString(1, tokenHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Session(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6)) : null;
-            }
-        }
+        return Sql.one(c, "SELECT token_hash, username, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?",
+                rs -> new Session(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)), tokenHash);
     }
 
     public void touchSession(Connection c, String tokenHash, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")) {
-            Sql.bindAll(ps, now, tokenHash);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, tokenHash);
     }
 
     public void deleteSession(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE token_hash = ?")) {
-            ps.setString(1, tokenHash);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM sessions WHERE token_hash = ?", tokenHash);
     }
 
     /** Ends every session of a user (after a password change). */
     public void deleteSessions(Connection c, String username) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
-            ps.setString(1, username);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM sessions WHERE username = ?", username);
     }
 
     public int deleteExpiredSessions(Connection c, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE expires_at < ?")) {
-            ps.setLong(1, now);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, "DELETE FROM sessions WHERE expires_at < ?", now);
     }
 
     // ---- API tokens ---------------------------------------------------------------------------
 
     public long createToken(Connection c, String name, String tokenHash, String hint, String createdBy, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (name, token_hash, hint, created_by, created_at) "
-                + "VALUES (?, ?, ?, ?, ?) RETURNING id")) {
-            Sql.bindAll(ps, name, tokenHash, hint, createdBy, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Sql.one(c, "INSERT INTO api_tokens (name, token_hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                rs -> rs.getLong(1), name, tokenHash, hint, createdBy, now);
     }
 
     /** The live (not revoked) token with this hash, or null. */
     public Token liveToken(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at "
-                + "FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")) {
-            ps.setString(1, tokenHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? token(rs) : null;
-            }
-        }
+        return Sql.one(c, TOKEN + " WHERE token_hash = ? AND revoked_at IS NULL", AuthStore::token, tokenHash);
     }
 
     public void tokenUsed(Connection c, long id, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
-            Sql.bindAll(ps, now, id);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, id);
     }
 
     /** Revokes a token; false when there is no live token with this id. */
     public boolean revokeToken(Connection c, long id, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-            Sql.bindAll(ps, now, id);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, id) == 1;
     }
 
     /** Every token, live ones first, newest first. */
     public List<Token> tokens(Connection c) throws SQLException {
-        List<Token> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at "
-                + "FROM api_tokens ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, id DESC");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(token(rs));
-            }
-        }
-        return out;
+        return Sql.list(c, TOKEN + " ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, id DESC", AuthStore::token);
     }
+
+    private static final String TOKEN = "SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_tokens";
 
     private static Token token(ResultSet rs) throws SQLException {
         return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), Sql.longOrNull(rs, "last_used_at"),

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.postgresql.ds.PGSimpleDataSource;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * mcpwatch's database: SQLite in a file by default, PostgreSQL by JDBC URL. Migrates the schema on
@@ -24,37 +22,28 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writes;
     private final HikariDataSource reads;
     private final String url;
-    private final Path sqliteFolder;
+    private final Path dataFolder;
 
     private Database(Dialect dialect, HikariDataSource writes, HikariDataSource reads, String url) {
         this.dialect = dialect;
         this.writes = writes;
         this.reads = reads;
         this.url = url;
-        this.sqliteFolder = dialect == Dialect.SQLITE ? sqliteFolder(url) : null;
+        this.dataFolder = dialect.dataFolder(url);
     }
 
     /** Opens (creating the SQLite file and its folder if needed) and migrates to the current schema. */
     public static Database open(StorageSettings storage) {
         Dialect dialect = Dialect.of(storage.url());
-        DataSource plain = plainDataSource(storage, dialect);
         Flyway.configure()
-                .dataSource(plain)
+                .dataSource(dialect.dataSource(storage))
                 .placeholders(dialect.placeholders())
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        HikariDataSource writes;
-        HikariDataSource reads;
-        if (dialect == Dialect.SQLITE) {
-            writes = pool("mcpwatch-sqlite-write", plainDataSource(storage, dialect), 1);
-            // Readers are ordinary connections used only for reads (sqlite-jdbc refuses the read-only
-            // flag Hikari sets); WAL lets them read while the writer writes.
-            reads = pool("mcpwatch-sqlite-read", plainDataSource(storage, dialect), 4);
-        } else {
-            writes = pool("mcpwatch-postgres", plainDataSource(storage, dialect), 16);
-            reads = writes;
-        }
+        String name = "mcpwatch-" + dialect.name().toLowerCase(Locale.ROOT);
+        HikariDataSource writes = pool(name + "-write", dialect.dataSource(storage), dialect.writers());
+        HikariDataSource reads = dialect.readers() == 0 ? writes : pool(name + "-read", dialect.dataSource(storage), dialect.readers());
         return new Database(dialect, writes, reads, storage.url());
     }
 
@@ -105,18 +94,18 @@ public final class Database implements AutoCloseable {
         String message = String.valueOf(e.getMessage());
         Long free = freeBytes();
         if (free != null && free < 1024 * 1024) {
-            return "disk full: " + free + " bytes free for " + sqliteFolder + " (" + message + ")";
+            return "disk full: " + free + " bytes free for " + dataFolder + " (" + message + ")";
         }
         return message;
     }
 
     /** Bytes free for the SQLite data folder, or null for PostgreSQL. */
     public Long freeBytes() {
-        if (sqliteFolder == null) {
+        if (dataFolder == null) {
             return null;
         }
         try {
-            return Files.getFileStore(sqliteFolder).getUsableSpace();
+            return Files.getFileStore(dataFolder).getUsableSpace();
         } catch (IOException e) {
             return null;
         }
@@ -153,53 +142,5 @@ public final class Database implements AutoCloseable {
         // Start even when the database is down: the monitor keeps probing and buffers results.
         cfg.setInitializationFailTimeout(-1);
         return new HikariDataSource(cfg);
-    }
-
-    private static DataSource plainDataSource(StorageSettings storage, Dialect dialect) {
-        if (dialect == Dialect.SQLITE) {
-            createSqliteFolder(storage.url());
-            SQLiteConfig cfg = new SQLiteConfig();
-            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            cfg.setBusyTimeout(10_000);
-            SQLiteDataSource ds = new SQLiteDataSource(cfg);
-            ds.setUrl(storage.url());
-            return ds;
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(storage.url());
-        if (storage.username() != null) {
-            ds.setUser(storage.username());
-        }
-        if (storage.password() != null) {
-            ds.setPassword(storage.password());
-        }
-        ds.setConnectTimeout(5);
-        ds.setSocketTimeout(30);
-        return ds;
-    }
-
-    private static Path sqliteFolder(String url) {
-        String file = url.substring("jdbc:sqlite:".length());
-        int q = file.indexOf('?');
-        if (q >= 0) {
-            file = file.substring(0, q);
-        }
-        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
-            return null;
-        }
-        return Path.of(file).toAbsolutePath().getParent();
-    }
-
-    private static void createSqliteFolder(String url) {
-        Path parent = sqliteFolder(url);
-        if (parent == null) {
-            return;
-        }
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the data folder " + parent + ": " + e.getMessage(), e);
-        }
     }
 }

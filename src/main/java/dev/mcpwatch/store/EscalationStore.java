@@ -1,79 +1,67 @@
 package dev.mcpwatch.store;
 
+import dev.mcpwatch.incident.Severity;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Escalation state per incident and route. Moving a step is a conditional update on the state the
  * worker read, so with several nodes exactly one of them takes each step.
  */
 public final class EscalationStore {
-    public static final String ACTIVE = "active";
-    public static final String HELD = "held";
-    public static final String ACKNOWLEDGED = "acknowledged";
-    public static final String RESOLVED = "resolved";
-    public static final String DONE = "done";
 
-    public record EscalationRow(long incidentId, String route, String policy, String severity, int stepsDone, int reminders, String state,
+    /** Where an escalation stands: running, held by a maintenance window, or stopped for good (and why). */
+    public enum State {
+        ACTIVE, HELD, ACKNOWLEDGED, RESOLVED, DONE;
+
+        String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record EscalationRow(long incidentId, String route, String policy, Severity severity, int stepsDone, int reminders, State state,
             Long nextAt) {}
 
     /** Starts an incident's escalation on a route (once: a second start for the same route is ignored). */
-    public void start(Connection c, long incidentId, String route, String policy, String severity, String state, Long nextAt)
+    public void start(Connection c, long incidentId, String route, String policy, Severity severity, State state, Long nextAt)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_escalations (incident_id, route, policy, severity, steps_done, "
-                + "reminders, state, next_at) VALUES (?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (incident_id, route) DO NOTHING")) {
-            Sql.bindAll(ps, incidentId, route, policy, severity, state, nextAt);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO alert_escalations (incident_id, route, policy, severity, steps_done, reminders, state, next_at) "
+                + "VALUES (?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (incident_id, route) DO NOTHING", incidentId, route, policy,
+                severity.wireName(), state.wireName(), nextAt);
     }
 
     public List<EscalationRow> due(Connection c, long now, int limit) throws SQLException {
-        return list(c, "SELECT * FROM alert_escalations WHERE state = 'active' AND next_at <= ? ORDER BY next_at LIMIT ?", now, limit);
+        return Sql.list(c, "SELECT * FROM alert_escalations WHERE state = 'active' AND next_at <= ? ORDER BY next_at LIMIT ?",
+                EscalationStore::row, now, limit);
     }
 
     public List<EscalationRow> held(Connection c) throws SQLException {
-        return list(c, "SELECT * FROM alert_escalations WHERE state = 'held' ORDER BY incident_id");
+        return Sql.list(c, "SELECT * FROM alert_escalations WHERE state = 'held' ORDER BY incident_id", EscalationStore::row);
     }
 
     public List<EscalationRow> forIncident(Connection c, long incidentId) throws SQLException {
-        return list(c, "SELECT * FROM alert_escalations WHERE incident_id = ? ORDER BY route", incidentId);
+        return Sql.list(c, "SELECT * FROM alert_escalations WHERE incident_id = ? ORDER BY route", EscalationStore::row, incidentId);
     }
 
     /** Moves from the state read ({@code from}) to the next; false when another node moved it first. */
-    public boolean advance(Connection c, EscalationRow from, int stepsDone, int reminders, String state, Long nextAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_escalations SET steps_done = ?, reminders = ?, state = ?, next_at = ? "
-                + "WHERE incident_id = ? AND route = ? AND state = ? AND steps_done = ? AND reminders = ?")) {
-            Sql.bindAll(ps, stepsDone, reminders, state, nextAt, from.incidentId(), from.route(), from.state(), from.stepsDone(),
-                    from.reminders());
-            return ps.executeUpdate() == 1;
-        }
+    public boolean advance(Connection c, EscalationRow from, int stepsDone, int reminders, State state, Long nextAt) throws SQLException {
+        return Sql.update(c, "UPDATE alert_escalations SET steps_done = ?, reminders = ?, state = ?, next_at = ? "
+                + "WHERE incident_id = ? AND route = ? AND state = ? AND steps_done = ? AND reminders = ?", stepsDone, reminders,
+                state.wireName(), nextAt, from.incidentId(), from.route(), from.state().wireName(), from.stepsDone(), from.reminders()) == 1;
     }
 
     /** Stops an incident's escalations that are still running or held. */
-    public int stop(Connection c, long incidentId, String state) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_escalations SET state = ?, next_at = NULL "
-                + "WHERE incident_id = ? AND state IN ('active', 'held')")) {
-            Sql.bindAll(ps, state, incidentId);
-            return ps.executeUpdate();
-        }
+    public int stop(Connection c, long incidentId, State state) throws SQLException {
+        return Sql.update(c, "UPDATE alert_escalations SET state = ?, next_at = NULL WHERE incident_id = ? AND state IN ('active', 'held')",
+                state.wireName(), incidentId);
     }
 
-    private static List<EscalationRow> list(Connection c, String sql, Object... args) throws SQLException {
-        List<EscalationRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bindAll(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new EscalationRow(rs.getLong("incident_id"), rs.getString("route"), rs.getString("policy"),
-                            rs.getString("severity"), rs.getInt("steps_done"), rs.getInt("reminders"), rs.getString("state"),
-                            Sql.longOrNull(rs, "next_at")));
-                }
-            }
-        }
-        return out;
+    private static EscalationRow row(ResultSet rs) throws SQLException {
+        return new EscalationRow(rs.getLong("incident_id"), rs.getString("route"), rs.getString("policy"),
+                Severity.fromWireName(rs.getString("severity")), rs.getInt("steps_done"), rs.getInt("reminders"),
+                State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)), Sql.longOrNull(rs, "next_at"));
     }
 }

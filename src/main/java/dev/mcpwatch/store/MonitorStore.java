@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,12 +34,8 @@ public final class MonitorStore {
     /** Makes the stored file-owned monitors match {@code monitors}: insert, update, mark removed. */
     public SyncResult sync(Connection c, List<MonitorConfig> monitors, long now) throws SQLException {
         Map<String, String> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, config FROM monitors WHERE source = 'file' AND removed_at IS NULL");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                stored.put(rs.getString(1), rs.getString(2));
-            }
-        }
+        Sql.list(c, "SELECT id, config FROM monitors WHERE source = 'file' AND removed_at IS NULL", rs -> Map.entry(rs.getString(1),
+                rs.getString(2))).forEach(e -> stored.put(e.getKey(), e.getValue()));
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         String upsert = """
@@ -80,31 +77,20 @@ public final class MonitorStore {
      */
     public int redactStoredUrls(Connection c) throws SQLException {
         Map<String, String> targets = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, target FROM monitors WHERE transport <> 'stdio'");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String target = rs.getString(2);
-                if (!target.equals(Urls.redact(target))) {
-                    targets.put(rs.getString(1), target);
-                }
+        for (var m : Sql.list(c, "SELECT id, target FROM monitors WHERE transport <> 'stdio'", rs -> Map.entry(rs.getString(1),
+                rs.getString(2)))) {
+            if (!m.getValue().equals(Urls.redact(m.getValue()))) {
+                targets.put(m.getKey(), m.getValue());
             }
         }
         for (String id : targets.keySet()) {
             redactResults(c, id);
-            try (PreparedStatement read = c.prepareStatement("SELECT config FROM monitors WHERE id = ?");
-                    PreparedStatement write = c.prepareStatement("UPDATE monitors SET target = ?, config = ? WHERE id = ?")) {
-                read.setString(1, id);
-                ObjectNode config;
-                try (ResultSet rs = read.executeQuery()) {
-                    rs.next();
-                    config = (ObjectNode) Json.MAPPER.readTree(rs.getString(1));
-                }
-                if (config.path("url").isString()) {
-                    config.put("url", Urls.redact(config.get("url").stringValue()));
-                }
-                Sql.bindAll(write, Urls.redact(targets.get(id)), config.toString(), id);
-                write.executeUpdate();
+            ObjectNode config = Sql.one(c, "SELECT config FROM monitors WHERE id = ?", rs -> (ObjectNode) Json.MAPPER.readTree(rs.getString(1)),
+                    id);
+            if (config.path("url").isString()) {
+                config.put("url", Urls.redact(config.get("url").stringValue()));
             }
+            Sql.update(c, "UPDATE monitors SET target = ?, config = ? WHERE id = ?", Urls.redact(targets.get(id)), config.toString(), id);
         }
         return targets.size();
     }
@@ -137,25 +123,8 @@ public final class MonitorStore {
      * or carrying {@code tag}, or whose id or name contains {@code search}.
      */
     public List<MonitorRow> page(Connection c, String afterId, String status, String tag, String search, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder(SELECT + " WHERE m.removed_at IS NULL");
-        List<Object> args = new ArrayList<>();
-        if (afterId != null) {
-            sql.append(" AND m.id > ?");
-            args.add(afterId);
-        }
-        filter(sql, args, status, tag, search);
-        sql.append(" ORDER BY m.id LIMIT ?");
-        args.add(limit);
-        List<MonitorRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        Sql.Where where = filter(new Sql.Where().and("m.removed_at IS NULL").and("m.id > ?", afterId), status, tag, search);
+        return Sql.list(c, SELECT + where.sql() + " ORDER BY m.id LIMIT ?", MonitorStore::row, where.args(limit));
     }
 
     /** How the overview orders monitors. */
@@ -179,27 +148,17 @@ public final class MonitorStore {
     public List<Ranked> page(Connection c, Order order, After after, String status, String tag, String search, int limit)
             throws SQLException {
         String rank = order == Order.STATE ? RANK : "0";
-        StringBuilder sql = new StringBuilder("SELECT * FROM (" + SELECT.replace("SELECT m.id,", "SELECT " + rank + " AS sort_rank, "
-                + "LOWER(m.name) AS sort_name, m.id,") + " WHERE m.removed_at IS NULL");
-        List<Object> args = new ArrayList<>();
-        filter(sql, args, status, tag, search);
-        sql.append(") x");
+        Sql.Where inner = filter(new Sql.Where().and("m.removed_at IS NULL"), status, tag, search);
+        Sql.Where outer = new Sql.Where();
         if (after != null) {
-            sql.append(" WHERE sort_rank > ? OR (sort_rank = ? AND (sort_name > ? OR (sort_name = ? AND id > ?)))");
-            args.addAll(List.of(after.rank(), after.rank(), after.sortName(), after.sortName(), after.id()));
+            outer.and("(sort_rank > ? OR (sort_rank = ? AND (sort_name > ? OR (sort_name = ? AND id > ?))))", after.rank(), after.rank(),
+                    after.sortName(), after.sortName(), after.id());
         }
-        sql.append(" ORDER BY sort_rank, sort_name, id LIMIT ?");
-        args.add(limit);
-        List<Ranked> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Ranked(row(rs), rs.getInt("sort_rank"), rs.getString("sort_name")));
-                }
-            }
-        }
-        return out;
+        List<Object> args = new ArrayList<>(List.of(inner.args()));
+        args.addAll(List.of(outer.args(limit)));
+        return Sql.list(c, "SELECT * FROM (" + SELECT.replace("SELECT m.id,", "SELECT " + rank + " AS sort_rank, LOWER(m.name) AS sort_name, m.id,")
+                + inner.sql() + ") x" + outer.sql() + " ORDER BY sort_rank, sort_name, id LIMIT ?",
+                rs -> new Ranked(row(rs), rs.getInt("sort_rank"), rs.getString("sort_name")), args.toArray());
     }
 
     /** A monitor's place when trouble comes first (see {@link Order#STATE}). */
@@ -207,43 +166,25 @@ public final class MonitorStore {
             + "WHEN s.status = 'suspect' THEN 2 WHEN s.status = 'up' AND s.open_incident_id IS NOT NULL THEN 3 "
             + "WHEN s.status = 'up' THEN 4 ELSE 5 END";
 
-    private static void filter(StringBuilder sql, List<Object> args, String status, String tag, String search) {
-        if (status != null) {
-            sql.append(" AND COALESCE(s.status, 'unknown') = ?");
-            args.add(status);
-        }
-        if (tag != null) {
-            sql.append(" AND m.tags LIKE ? ESCAPE '\\'");
-            args.add("%," + likeLiteral(tag) + ",%");
-        }
-        if (search != null) {
-            sql.append(" AND (LOWER(m.id) LIKE ? ESCAPE '\\' OR LOWER(m.name) LIKE ? ESCAPE '\\')");
-            String like = "%" + likeLiteral(search.toLowerCase(java.util.Locale.ROOT)) + "%";
-            args.add(like);
-            args.add(like);
-        }
+    /** The filters of both pages: a status, a tag, an id or name containing {@code search}. */
+    private static Sql.Where filter(Sql.Where where, String status, String tag, String search) {
+        String like = search == null ? null : "%" + likeLiteral(search.toLowerCase(Locale.ROOT)) + "%";
+        return where.and("COALESCE(s.status, 'unknown') = ?", status)
+                .and("m.tags LIKE ? ESCAPE '\\'", tag == null ? null : "%," + likeLiteral(tag) + ",%")
+                .and("(LOWER(m.id) LIKE ? ESCAPE '\\' OR LOWER(m.name) LIKE ? ESCAPE '\\')", like, like);
     }
 
     /** One monitor, removed or not, or null. */
     public MonitorRow get(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE m.id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? row(rs) : null;
-            }
-        }
+        return Sql.one(c, SELECT + " WHERE m.id = ?", MonitorStore::row, id);
     }
 
     /** Counts of active monitors by status. */
     public Map<String, Long> countByStatus(Connection c) throws SQLException {
         Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(s.status, 'unknown'), COUNT(*) FROM monitors m "
-                + "LEFT JOIN monitor_state s ON s.monitor_id = m.id WHERE m.removed_at IS NULL GROUP BY COALESCE(s.status, 'unknown')");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
+        Sql.list(c, "SELECT COALESCE(s.status, 'unknown'), COUNT(*) FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id "
+                + "WHERE m.removed_at IS NULL GROUP BY COALESCE(s.status, 'unknown')", rs -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

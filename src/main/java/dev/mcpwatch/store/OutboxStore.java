@@ -1,10 +1,10 @@
 package dev.mcpwatch.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,32 +40,17 @@ public final class OutboxStore {
     }
 
     public long insert(Connection c, NewRow r, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        return Sql.one(c, """
                 INSERT INTO alert_outbox (incident_id, monitor_id, event, route, channel, dedup_key, payload, status, attempts,
                     next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id""")) {
-            Sql.bindAll(ps, r.incidentId(), r.monitorId(), r.event(), r.route(), r.channel(), r.dedupKey(), r.payload(),
-                    r.held() ? HELD : PENDING, now, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id""", rs -> rs.getLong(1), r.incidentId(), r.monitorId(), r.event(),
+                r.route(), r.channel(), r.dedupKey(), r.payload(), r.held() ? HELD : PENDING, now, now);
     }
 
     /** Channels that have rows due now (so the worker claims only for those). */
     public List<String> dueChannels(Connection c, long now) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT channel FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ?")) {
-            ps.setLong(1, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT DISTINCT channel FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ?", rs -> rs.getString(1),
+                now);
     }
 
     /**
@@ -76,9 +61,7 @@ public final class OutboxStore {
      */
     public List<OutboxRow> claim(Connection c, String channel, int limit, String node, String token, long now, long staleBefore)
             throws SQLException {
-        String lock = dialect == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "";
-        List<OutboxRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<OutboxRow> out = Sql.list(c, """
                 UPDATE alert_outbox SET claimed_by = ?, claim_token = ?, claimed_at = ?
                 WHERE id IN (
                     SELECT o.id FROM alert_outbox o
@@ -86,25 +69,16 @@ public final class OutboxStore {
                       AND (o.claimed_by IS NULL OR o.claimed_at < ?)
                       AND NOT EXISTS (SELECT 1 FROM alert_outbox p WHERE p.channel = o.channel AND p.dedup_key = o.dedup_key
                                       AND p.id < o.id AND p.status IN ('pending', 'held'))
-                    ORDER BY o.id LIMIT ?""" + lock + ")\nRETURNING *")) {
-            Sql.bindAll(ps, node, token, now, channel, now, staleBefore, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        out.sort(java.util.Comparator.comparingLong(OutboxRow::id));
+                    ORDER BY o.id LIMIT ?""" + dialect.skipLocked() + ")\nRETURNING *", OutboxStore::row, node, token, now, channel, now,
+                staleBefore, limit);
+        out.sort(Comparator.comparingLong(OutboxRow::id));
         return out;
     }
 
     /** Gives back the claims an earlier run of this node left (it was killed): they cannot be in flight. */
     public int releaseClaims(Connection c, String node, String currentToken) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_outbox SET claimed_by = NULL, claim_token = NULL, claimed_at = NULL "
-                + "WHERE claimed_by = ? AND claim_token <> ? AND status = 'pending'")) {
-            Sql.bindAll(ps, node, currentToken);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, "UPDATE alert_outbox SET claimed_by = NULL, claim_token = NULL, claimed_at = NULL "
+                + "WHERE claimed_by = ? AND claim_token <> ? AND status = 'pending'", node, currentToken);
     }
 
     /**
@@ -114,31 +88,22 @@ public final class OutboxStore {
     public boolean finish(Connection c, long id, String token, String status, int attempts, long nextAttemptAt, String error, long now)
             throws SQLException {
         boolean done = !status.equals(PENDING);
-        try (PreparedStatement ps = c.prepareStatement("""
+        return Sql.update(c, """
                 UPDATE alert_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?,
                     claimed_by = NULL, claim_token = NULL, claimed_at = NULL
-                WHERE id = ? AND claim_token = ?""")) {
-            Sql.bindAll(ps, status, attempts, nextAttemptAt, error, done ? now : null, id, token);
-            return ps.executeUpdate() == 1;
-        }
+                WHERE id = ? AND claim_token = ?""", status, attempts, nextAttemptAt, error, done ? now : null, id, token) == 1;
     }
 
     /** Ends a pending row without an attempt (its channel is gone from the configuration). */
     public void abandon(Connection c, long id, String token, String error, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_outbox SET status = 'failed', last_error = ?, finished_at = ?, "
-                + "claimed_by = NULL, claim_token = NULL, claimed_at = NULL WHERE id = ? AND claim_token = ?")) {
-            Sql.bindAll(ps, error, now, id, token);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "UPDATE alert_outbox SET status = 'failed', last_error = ?, finished_at = ?, "
+                + "claimed_by = NULL, claim_token = NULL, claimed_at = NULL WHERE id = ? AND claim_token = ?", error, now, id, token);
     }
 
     public void attempt(Connection c, long outboxId, int attempt, long startedAt, long latencyMs, String outcome, Integer responseCode,
             String error, String node) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_attempts (outbox_id, attempt, started_at, latency_ms, outcome, "
-                + "response_code, error, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Sql.bindAll(ps, outboxId, attempt, startedAt, latencyMs, outcome, responseCode, error, node);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO alert_attempts (outbox_id, attempt, started_at, latency_ms, outcome, response_code, error, node) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", outboxId, attempt, startedAt, latencyMs, outcome, responseCode, error, node);
     }
 
     /** A channel an incident was alerted on, by which route, and whether anything reached it or could (false: all still held). */
@@ -147,123 +112,57 @@ public final class OutboxStore {
     /** The channels an incident has been alerted on (opened, escalated, severity changed), in the order first alerted. */
     public Map<String, Alerted> alertedChannels(Connection c, long incidentId) throws SQLException {
         Map<String, Alerted> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT channel, route, status FROM alert_outbox WHERE incident_id = ? "
-                + "AND event IN ('incident.opened', 'incident.escalated', 'incident.severity_changed') AND status <> 'cancelled' ORDER BY id")) {
-            ps.setLong(1, incidentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Alerted a = new Alerted(rs.getString(2), !HELD.equals(rs.getString(3)));
-                    out.merge(rs.getString(1), a, (x, y) -> new Alerted(x.route(), x.live() || y.live()));
-                }
-            }
+        for (var row : Sql.list(c, "SELECT channel, route, status FROM alert_outbox WHERE incident_id = ? "
+                + "AND event IN ('incident.opened', 'incident.escalated', 'incident.severity_changed') AND status <> 'cancelled' ORDER BY id",
+                rs -> Map.entry(rs.getString(1), new Alerted(rs.getString(2), !HELD.equals(rs.getString(3)))), incidentId)) {
+            out.merge(row.getKey(), row.getValue(), (x, y) -> new Alerted(x.route(), x.live() || y.live()));
         }
         return out;
     }
 
     /** Cancels an incident's held rows (it resolved inside the maintenance window). */
     public int cancelHeld(Connection c, long incidentId, String why, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_outbox SET status = 'cancelled', last_error = ?, finished_at = ? "
-                + "WHERE incident_id = ? AND status = 'held'")) {
-            Sql.bindAll(ps, why, now, incidentId);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, "UPDATE alert_outbox SET status = 'cancelled', last_error = ?, finished_at = ? "
+                + "WHERE incident_id = ? AND status = 'held'", why, now, incidentId);
     }
 
     /** Makes held rows of one monitor (and one incident, or the rows of no incident) due now. */
     public int releaseHeld(Connection c, String monitorId, Long incidentId, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_outbox SET status = 'pending', next_attempt_at = ? "
-                + "WHERE status = 'held' AND monitor_id = ? AND " + (incidentId == null ? "incident_id IS NULL" : "incident_id = ?"))) {
-            if (incidentId == null) {
-                Sql.bindAll(ps, now, monitorId);
-            } else {
-                Sql.bindAll(ps, now, monitorId, incidentId);
-            }
-            return ps.executeUpdate();
-        }
+        String sql = "UPDATE alert_outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'held' AND monitor_id = ? AND ";
+        return incidentId == null ? Sql.update(c, sql + "incident_id IS NULL", now, monitorId)
+                : Sql.update(c, sql + "incident_id = ?", now, monitorId, incidentId);
     }
 
     /** The monitors that have held rows. */
     public List<String> heldMonitors(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT monitor_id FROM alert_outbox WHERE status = 'held'")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT DISTINCT monitor_id FROM alert_outbox WHERE status = 'held'", rs -> rs.getString(1));
     }
 
     /** The incidents (null for rows without one) with held rows for a monitor. */
     public List<Long> heldIncidents(Connection c, String monitorId) throws SQLException {
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT incident_id FROM alert_outbox WHERE status = 'held' AND monitor_id = ?")) {
-            ps.setString(1, monitorId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Sql.longOrNull(rs, "incident_id"));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT DISTINCT incident_id FROM alert_outbox WHERE status = 'held' AND monitor_id = ?",
+                rs -> Sql.longOrNull(rs, "incident_id"), monitorId);
     }
 
     public String thread(Connection c, String channel, String dedupKey) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT external_id FROM alert_threads WHERE channel = ? AND dedup_key = ?")) {
-            Sql.bindAll(ps, channel, dedupKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return Sql.one(c, "SELECT external_id FROM alert_threads WHERE channel = ? AND dedup_key = ?", rs -> rs.getString(1), channel,
+                dedupKey);
     }
 
     public void saveThread(Connection c, String channel, String dedupKey, String externalId, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_threads (channel, dedup_key, external_id, updated_at) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT (channel, dedup_key) DO UPDATE SET external_id = excluded.external_id, "
-                + "updated_at = excluded.updated_at")) {
-            Sql.bindAll(ps, channel, dedupKey, externalId, now);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO alert_threads (channel, dedup_key, external_id, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (channel, dedup_key) DO UPDATE SET external_id = excluded.external_id, updated_at = excluded.updated_at",
+                channel, dedupKey, externalId, now);
     }
 
     public List<OutboxRow> forIncident(Connection c, long incidentId) throws SQLException {
-        List<OutboxRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM alert_outbox WHERE incident_id = ? ORDER BY id")) {
-            ps.setLong(1, incidentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT * FROM alert_outbox WHERE incident_id = ? ORDER BY id", OutboxStore::row, incidentId);
     }
 
     /** Rows newest first, optionally of one status, before the cursor id. */
     public List<OutboxRow> page(Connection c, String status, Long beforeId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT * FROM alert_outbox WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (status != null) {
-            sql.append(" AND status = ?");
-            args.add(status);
-        }
-        if (beforeId != null) {
-            sql.append(" AND id < ?");
-            args.add(beforeId);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        args.add(limit);
-        List<OutboxRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        Sql.Where where = new Sql.Where().and("status = ?", status).and("id < ?", beforeId);
+        return Sql.list(c, "SELECT * FROM alert_outbox" + where.sql() + " ORDER BY id DESC LIMIT ?", OutboxStore::row, where.args(limit));
     }
 
     public Map<Long, List<AttemptRow>> attempts(Connection c, List<Long> outboxIds) throws SQLException {
@@ -271,17 +170,11 @@ public final class OutboxStore {
         if (outboxIds.isEmpty()) {
             return out;
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(outboxIds.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM alert_attempts WHERE outbox_id IN (" + marks + ") ORDER BY id")) {
-            Sql.bindAll(ps, outboxIds.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    AttemptRow a = new AttemptRow(rs.getLong("id"), rs.getLong("outbox_id"), rs.getInt("attempt"), rs.getLong("started_at"),
-                            rs.getLong("latency_ms"), rs.getString("outcome"), Sql.intOrNull(rs, "response_code"), rs.getString("error"),
-                            rs.getString("node"));
-                    out.computeIfAbsent(a.outboxId(), k -> new ArrayList<>()).add(a);
-                }
-            }
+        for (AttemptRow a : Sql.list(c, "SELECT * FROM alert_attempts WHERE outbox_id IN (" + Sql.marks(outboxIds.size()) + ") ORDER BY id",
+                rs -> new AttemptRow(rs.getLong("id"), rs.getLong("outbox_id"), rs.getInt("attempt"), rs.getLong("started_at"),
+                        rs.getLong("latency_ms"), rs.getString("outcome"), Sql.intOrNull(rs, "response_code"), rs.getString("error"),
+                        rs.getString("node")), outboxIds.toArray())) {
+            out.computeIfAbsent(a.outboxId(), k -> new ArrayList<>()).add(a);
         }
         return out;
     }
@@ -292,24 +185,10 @@ public final class OutboxStore {
      */
     public int prune(Connection c, long cutoff, int batch) throws SQLException {
         String old = "SELECT id FROM alert_outbox WHERE status IN ('delivered', 'failed', 'cancelled') AND created_at < ? ORDER BY id LIMIT ?";
-        int n = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_attempts WHERE outbox_id IN (" + old + ")")) {
-            Sql.bindAll(ps, cutoff, batch);
-            n += ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_outbox WHERE id IN (" + old + ")")) {
-            Sql.bindAll(ps, cutoff, batch);
-            n += ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_threads WHERE updated_at < ?")) {
-            Sql.bindAll(ps, cutoff);
-            n += ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_digest_items WHERE digest_id IS NOT NULL AND created_at < ?")) {
-            Sql.bindAll(ps, cutoff);
-            n += ps.executeUpdate();
-        }
-        return n;
+        return Sql.update(c, "DELETE FROM alert_attempts WHERE outbox_id IN (" + old + ")", cutoff, batch)
+                + Sql.update(c, "DELETE FROM alert_outbox WHERE id IN (" + old + ")", cutoff, batch)
+                + Sql.update(c, "DELETE FROM alert_threads WHERE updated_at < ?", cutoff)
+                + Sql.update(c, "DELETE FROM alert_digest_items WHERE digest_id IS NOT NULL AND created_at < ?", cutoff);
     }
 
     private static OutboxRow row(ResultSet rs) throws SQLException {

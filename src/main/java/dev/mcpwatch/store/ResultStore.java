@@ -4,7 +4,6 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ToolList;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,21 +25,15 @@ public final class ResultStore {
 
     public long insert(Connection c, String monitorId, String location, ProbeResult r, Long toolListId) throws SQLException {
         var f = r.failure();
-        try (PreparedStatement ps = c.prepareStatement("""
+        return Sql.one(c, """
                 INSERT INTO probe_results (monitor_id, started_at, location, healthy, reason, layer, phase, message, total_ms, era,
                     protocol_version, server_name, server_version, tool_count, tool_list_id, tls_not_after, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
-            Sql.bindAll(ps, monitorId, r.startedAt().toEpochMilli(), location, r.healthy(), f == null ? null : f.reason().wireName(),
-                    f == null ? null : f.layer().wireName(), f == null ? null : f.phase().wireName(), f == null ? null : f.message(),
-                    r.totalMs(), r.era() == null ? null : r.era().wireName(), r.protocolVersion(),
-                    r.server() == null ? null : r.server().name(), r.server() == null ? null : r.server().version(),
-                    r.tools() == null ? null : r.tools().count(), toolListId,
-                    r.tls() == null || r.tls().notAfter() == null ? null : r.tls().notAfter().toEpochMilli(), detail(r));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", rs -> rs.getLong(1), monitorId,
+                r.startedAt().toEpochMilli(), location, r.healthy(), f == null ? null : f.reason().wireName(),
+                f == null ? null : f.layer().wireName(), f == null ? null : f.phase().wireName(), f == null ? null : f.message(), r.totalMs(),
+                r.era() == null ? null : r.era().wireName(), r.protocolVersion(), r.server() == null ? null : r.server().name(),
+                r.server() == null ? null : r.server().version(), r.tools() == null ? null : r.tools().count(), toolListId,
+                r.tls() == null || r.tls().notAfter() == null ? null : r.tls().notAfter().toEpochMilli(), detail(r));
     }
 
     /** The result as JSON without the tool definitions (a summary of the list instead). */
@@ -72,57 +65,28 @@ public final class ResultStore {
             args.addAll(List.of(beforeStartedAt, beforeStartedAt, beforeId));
         }
         args.add(limit);
-        List<ResultRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE monitor_id = ? AND started_at >= ? "
-                + "AND started_at < ?" + cursor + " ORDER BY started_at DESC, id DESC LIMIT ?")) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT * FROM probe_results WHERE monitor_id = ? AND started_at >= ? AND started_at < ?" + cursor
+                + " ORDER BY started_at DESC, id DESC LIMIT ?", ResultStore::row, args.toArray());
     }
 
     /** The last failed probes of a monitor, newest first (raw results, so within raw retention). */
     public List<ResultRow> recentFailures(Connection c, String monitorId, int limit) throws SQLException {
-        List<ResultRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE monitor_id = ? AND healthy = ? "
-                + "ORDER BY started_at DESC, id DESC LIMIT ?")) {
-            Sql.bindAll(ps, monitorId, false, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT * FROM probe_results WHERE monitor_id = ? AND healthy = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                ResultStore::row, monitorId, false, limit);
     }
 
     public ResultRow get(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM probe_results WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? row(rs) : null;
-            }
-        }
+        return Sql.one(c, "SELECT * FROM probe_results WHERE id = ?", ResultStore::row, id);
     }
 
     /** Deletes up to {@code batch} results older than {@code cutoff}; returns how many went. */
     public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM probe_results WHERE id IN "
-                + "(SELECT id FROM probe_results WHERE started_at < ? ORDER BY started_at LIMIT ?)")) {
-            Sql.bindAll(ps, cutoff, batch);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? ORDER BY started_at "
+                + "LIMIT ?)", cutoff, batch);
     }
 
     public long count(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM probe_results"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.one(c, "SELECT COUNT(*) FROM probe_results", rs -> rs.getLong(1));
     }
 
     private static ResultRow row(ResultSet rs) throws SQLException {

@@ -4,10 +4,10 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.PhaseTiming;
 import dev.mcpwatch.probe.ProbeResult;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,22 +72,18 @@ public final class RollupStore {
         Map<String, Long> byReason = new TreeMap<>();
         LatencySketch latency = new LatencySketch();
         Map<String, double[]> phases = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
-                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ?")) {
-            Sql.bindAll(ps, monitorId, res.wireName(), res.bucketStart(from), to);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    probes += rs.getLong(1);
-                    failures += rs.getLong(2);
-                    readCounts(rs.getString(3)).forEach((k, v) -> byReason.merge(k, v, Long::sum));
-                    latency.merge(LatencySketch.fromJson(rs.getString(4)));
-                    readPhases(rs.getString(5)).forEach((k, v) -> {
-                        double[] sum = phases.computeIfAbsent(k, x -> new double[2]);
-                        sum[0] += v[0];
-                        sum[1] += v[1];
-                    });
-                }
-            }
+        for (Row bucket : Sql.list(c, "SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
+                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ?", RollupStore::row, monitorId,
+                res.wireName(), res.bucketStart(from), to)) {
+            probes += bucket.probes;
+            failures += bucket.failures;
+            bucket.byReason.forEach((k, v) -> byReason.merge(k, v, Long::sum));
+            latency.merge(bucket.latency);
+            bucket.phases.forEach((k, v) -> {
+                double[] sum = phases.computeIfAbsent(k, x -> new double[2]);
+                sum[0] += v[0];
+                sum[1] += v[1];
+            });
         }
         return new Summary(probes, failures, byReason, latency, phases);
     }
@@ -97,29 +93,20 @@ public final class RollupStore {
      * no buckets in the window are absent from the answer.
      */
     public Map<String, Summary> summaries(Connection c, List<String> monitorIds, Resolution res, long from, long to) throws SQLException {
-        Map<String, Summary> out = new java.util.HashMap<>();
+        Map<String, Summary> out = new HashMap<>();
         if (monitorIds.isEmpty()) {
             return out;
         }
         List<Object> args = new ArrayList<>(monitorIds);
         args.addAll(List.of(res.wireName(), res.bucketStart(from), to));
-        try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, probes, failures, latency FROM rollups WHERE monitor_id IN ("
-                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ?")) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Summary before = out.get(rs.getString(1));
-                    LatencySketch latency = LatencySketch.fromJson(rs.getString(4));
-                    long probes = rs.getLong(2);
-                    long failures = rs.getLong(3);
-                    if (before != null) {
-                        latency.merge(before.latency());
-                        probes += before.probes();
-                        failures += before.failures();
-                    }
-                    out.put(rs.getString(1), new Summary(probes, failures, Map.of(), latency, Map.of()));
-                }
-            }
+        for (var bucket : Sql.list(c, "SELECT monitor_id, probes, failures, latency FROM rollups WHERE monitor_id IN ("
+                + Sql.marks(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ?",
+                rs -> Map.entry(rs.getString(1), new Summary(rs.getLong(2), rs.getLong(3), Map.of(), LatencySketch.fromJson(rs.getString(4)),
+                        Map.of())), args.toArray())) {
+            out.merge(bucket.getKey(), bucket.getValue(), (a, b) -> {
+                b.latency().merge(a.latency());
+                return new Summary(a.probes() + b.probes(), a.failures() + b.failures(), Map.of(), b.latency(), Map.of());
+            });
         }
         return out;
     }
@@ -129,45 +116,28 @@ public final class RollupStore {
 
     /** The day buckets of many monitors in [{@code from}, {@code to}), by monitor, oldest first; no latency parsed. */
     public Map<String, List<DayCount>> dailyCounts(Connection c, List<String> monitorIds, long from, long to) throws SQLException {
-        Map<String, List<DayCount>> out = new java.util.HashMap<>();
+        Map<String, List<DayCount>> out = new HashMap<>();
         if (monitorIds.isEmpty()) {
             return out;
         }
         List<Object> args = new ArrayList<>(monitorIds);
         args.addAll(List.of(Resolution.DAY.wireName(), Resolution.DAY.bucketStart(from), to));
-        try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, bucket_start, probes, failures FROM rollups WHERE monitor_id IN ("
-                + placeholders(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ? "
+        Sql.list(c, "SELECT monitor_id, bucket_start, probes, failures FROM rollups WHERE monitor_id IN (" + Sql.marks(monitorIds.size())
+                + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ? "
                 // Ordered as the primary key: ORDER BY bucket_start alone makes SQLite walk every monitor's days by age.
-                + "ORDER BY monitor_id, bucket_start")) {
-            Sql.bindAll(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DayCount(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-                }
-            }
-        }
+                + "ORDER BY monitor_id, bucket_start", rs -> Map.entry(rs.getString(1), new DayCount(rs.getLong(2), rs.getLong(3), rs.getLong(4))),
+                args.toArray()).forEach(day -> out.computeIfAbsent(day.getKey(), k -> new ArrayList<>()).add(day.getValue()));
         return out;
-    }
-
-    static String placeholders(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     public List<Bucket> buckets(Connection c, String monitorId, Resolution res, long from, long to) throws SQLException {
-        List<Bucket> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start, probes, failures, latency, phases FROM rollups "
-                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start")) {
-            Sql.bindAll(ps, monitorId, res.wireName(), res.bucketStart(from), to);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    LatencySketch s = LatencySketch.fromJson(rs.getString(4));
+        return Sql.list(c, "SELECT bucket_start, probes, failures, latency, phases FROM rollups "
+                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start", rs -> {
+                    LatencySketch sketch = LatencySketch.fromJson(rs.getString(4));
                     Map<String, Double> means = new TreeMap<>();
                     readPhases(rs.getString(5)).forEach((k, v) -> means.put(k, v[0] == 0 ? null : v[1] / v[0]));
-                    out.add(new Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3), s.quantile(0.5), s.quantile(0.95), means));
-                }
-            }
-        }
-        return out;
+                    return new Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3), sketch.quantile(0.5), sketch.quantile(0.95), means);
+                }, monitorId, res.wireName(), res.bucketStart(from), to);
     }
 
     /**
@@ -175,22 +145,9 @@ public final class RollupStore {
      * monitor, so a batch stays small); returns how many rows went, 0 when nothing is left to delete.
      */
     public int deleteOldestBucket(Connection c, Resolution res, long cutoff) throws SQLException {
-        Long oldest;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(bucket_start) FROM rollups WHERE resolution = ? AND bucket_start < ?")) {
-            Sql.bindAll(ps, res.wireName(), cutoff);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long v = rs.getLong(1);
-                oldest = rs.wasNull() ? null : v;
-            }
-        }
-        if (oldest == null) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM rollups WHERE resolution = ? AND bucket_start = ?")) {
-            Sql.bindAll(ps, res.wireName(), oldest);
-            return ps.executeUpdate();
-        }
+        Long oldest = Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollups WHERE resolution = ? AND bucket_start < ?",
+                rs -> Sql.longOrNull(rs, "oldest"), res.wireName(), cutoff);
+        return oldest == null ? 0 : Sql.update(c, "DELETE FROM rollups WHERE resolution = ? AND bucket_start = ?", res.wireName(), oldest);
     }
 
     private static final class Row {
@@ -203,21 +160,21 @@ public final class RollupStore {
     }
 
     private Row lock(Connection c, String monitorId, Resolution res, long bucket) throws SQLException {
+        Row row = Sql.one(c, "SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
+                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?" + dialect.forUpdate(), RollupStore::row, monitorId,
+                res.wireName(), bucket);
+        return row == null ? new Row() : row;
+    }
+
+    /** A stored bucket (probes, failures, failures_by_reason, latency, phases, in that order). */
+    private static Row row(ResultSet rs) throws SQLException {
         Row row = new Row();
-        try (PreparedStatement ps = c.prepareStatement("SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
-                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?" + dialect.forUpdate())) {
-            Sql.bindAll(ps, monitorId, res.wireName(), bucket);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    row.exists = true;
-                    row.probes = rs.getLong(1);
-                    row.failures = rs.getLong(2);
-                    row.byReason = readCounts(rs.getString(3));
-                    row.latency = LatencySketch.fromJson(rs.getString(4));
-                    row.phases = readPhases(rs.getString(5));
-                }
-            }
-        }
+        row.exists = true;
+        row.probes = rs.getLong(1);
+        row.failures = rs.getLong(2);
+        row.byReason = readCounts(rs.getString(3));
+        row.latency = LatencySketch.fromJson(rs.getString(4));
+        row.phases = readPhases(rs.getString(5));
         return row;
     }
 
@@ -230,10 +187,7 @@ public final class RollupStore {
                         + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?"
                 : "INSERT INTO rollups (probes, failures, failures_by_reason, latency, phases, monitor_id, resolution, bucket_start) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bindAll(ps, row.probes, row.failures, reasons, row.latency.toJson(), phases.toString(), monitorId, res.wireName(), bucket);
-            ps.executeUpdate();
-        }
+        Sql.update(c, sql, row.probes, row.failures, reasons, row.latency.toJson(), phases.toString(), monitorId, res.wireName(), bucket);
     }
 
     private static Map<String, Long> readCounts(String json) {

@@ -1,13 +1,101 @@
 package dev.mcpwatch.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
-/** Binding and reading nullable values, the same way for SQLite and PostgreSQL. */
+/**
+ * How every store runs its SQL: every row a query returns ({@link #list}), the first one
+ * ({@link #one}), or a change ({@link #update}); values bound in order, null-safe, the same way for
+ * SQLite and PostgreSQL. A row is read by a {@link Row} the store defines once per table.
+ */
 final class Sql {
     private Sql() {}
+
+    /** Reads the current row of a result into a value. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The first row, or null when there is none. */
+    static <T> T one(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row.read(rs) : null;
+            }
+        }
+    }
+
+    /** An INSERT, UPDATE or DELETE; returns how many rows it changed. */
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The conditions of a filtered list that apply — a condition whose value is null is left out —
+     * and their values in order: {@code "SELECT * FROM t" + where.sql() + " ORDER BY id DESC LIMIT ?"}.
+     */
+    static final class Where {
+        private final StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+        private final List<Object> args = new ArrayList<>();
+
+        /** {@code condition} with a {@code ?} for each of {@code values}, unless one of them is null. */
+        Where and(String condition, Object... values) {
+            if (Arrays.stream(values).allMatch(Objects::nonNull)) {
+                sql.append(" AND ").append(condition);
+                args.addAll(List.of(values));
+            }
+            return this;
+        }
+
+        /** {@code condition} without values, when {@code applies}. */
+        Where andIf(boolean applies, String condition) {
+            if (applies) {
+                sql.append(" AND ").append(condition);
+            }
+            return this;
+        }
+
+        String sql() {
+            return sql.toString();
+        }
+
+        /** The conditions' values, then {@code more} (a limit, say). */
+        Object[] args(Object... more) {
+            List<Object> all = new ArrayList<>(args);
+            all.addAll(List.of(more));
+            return all.toArray();
+        }
+    }
+
+    /** {@code n} placeholders for an IN list: {@code ?, ?, ?}. */
+    static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
 
     static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
         switch (v) {

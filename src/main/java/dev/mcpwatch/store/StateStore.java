@@ -1,11 +1,9 @@
 package dev.mcpwatch.store;
 
-import dev.mcpwatch.monitor.MonitorState;
-import dev.mcpwatch.monitor.Status;
+import dev.mcpwatch.incident.MonitorState;
+import dev.mcpwatch.incident.MonitorStatus;
 import dev.mcpwatch.probe.ProbeResult;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,29 +18,17 @@ public final class StateStore {
 
     /** Reads (and, on PostgreSQL, locks for this transaction) a monitor's state. */
     public MonitorState lock(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, consecutive_failures, consecutive_successes, "
-                + "streak_started_at, streak_first_result_id, open_incident_id, probes FROM monitor_state WHERE monitor_id = ?"
-                + dialect.forUpdate())) {
-            ps.setString(1, monitorId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return MonitorState.INITIAL;
-                }
-                return new MonitorState(Status.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),
-                        rs.getInt("consecutive_successes"), Sql.longOrNull(rs, "streak_started_at"),
-                        Sql.longOrNull(rs, "streak_first_result_id"), Sql.longOrNull(rs, "open_incident_id"), rs.getLong("probes"));
-            }
-        }
+        MonitorState s = Sql.one(c, "SELECT status, consecutive_failures, consecutive_successes, streak_started_at, streak_first_result_id, "
+                + "open_incident_id, probes FROM monitor_state WHERE monitor_id = ?" + dialect.forUpdate(),
+                rs -> new MonitorState(MonitorStatus.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),
+                        rs.getInt("consecutive_successes"), Sql.longOrNull(rs, "streak_started_at"), Sql.longOrNull(rs, "streak_first_result_id"),
+                        Sql.longOrNull(rs, "open_incident_id"), rs.getLong("probes")), monitorId);
+        return s == null ? MonitorState.INITIAL : s;
     }
 
     /** The tool list a monitor served last, or null. */
     public Long toolListId(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT tool_list_id FROM monitor_state WHERE monitor_id = ?")) {
-            ps.setString(1, monitorId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Sql.longOrNull(rs, "tool_list_id") : null;
-            }
-        }
+        return Sql.one(c, "SELECT tool_list_id FROM monitor_state WHERE monitor_id = ?", rs -> Sql.longOrNull(rs, "tool_list_id"), monitorId);
     }
 
     /** Writes a monitor's state with the result that produced it. */
@@ -67,44 +53,29 @@ public final class StateStore {
                     tls_not_after = COALESCE(excluded.tls_not_after, monitor_state.tls_not_after), probes = excluded.probes
                 """;
         var f = r.failure();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bindAll(ps, monitorId, s.status().wireName(), s.consecutiveFailures(), s.consecutiveSuccesses(), s.streakStartedAt(),
-                    s.streakFirstResultId(), s.openIncidentId(), resultId, r.startedAt().toEpochMilli(), r.healthy(),
-                    f == null ? null : f.reason().wireName(), f == null ? null : f.layer().wireName(),
-                    f == null ? null : f.phase().wireName(), f == null ? null : f.message(), r.totalMs(),
-                    r.era() == null ? null : r.era().wireName(), r.protocolVersion(),
-                    r.server() == null ? null : r.server().name(), r.server() == null ? null : r.server().version(), toolListId,
-                    r.tls() == null || r.tls().notAfter() == null ? null : r.tls().notAfter().toEpochMilli(), s.probes());
-            ps.executeUpdate();
-        }
+        Sql.update(c, sql, monitorId, s.status().wireName(), s.consecutiveFailures(), s.consecutiveSuccesses(), s.streakStartedAt(),
+                s.streakFirstResultId(), s.openIncidentId(), resultId, r.startedAt().toEpochMilli(), r.healthy(),
+                f == null ? null : f.reason().wireName(), f == null ? null : f.layer().wireName(), f == null ? null : f.phase().wireName(),
+                f == null ? null : f.message(), r.totalMs(), r.era() == null ? null : r.era().wireName(), r.protocolVersion(),
+                r.server() == null ? null : r.server().name(), r.server() == null ? null : r.server().version(), toolListId,
+                r.tls() == null || r.tls().notAfter() == null ? null : r.tls().notAfter().toEpochMilli(), s.probes());
     }
 
     /** Marks a monitor's state after its incident was closed from outside a probe (the monitor was removed). */
     public void clearIncident(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE monitor_state SET open_incident_id = NULL, status = 'unknown', "
-                + "consecutive_failures = 0, consecutive_successes = 0, streak_started_at = NULL, streak_first_result_id = NULL "
-                + "WHERE monitor_id = ?")) {
-            ps.setString(1, monitorId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "UPDATE monitor_state SET open_incident_id = NULL, status = 'unknown', consecutive_failures = 0, "
+                + "consecutive_successes = 0, streak_started_at = NULL, streak_first_result_id = NULL WHERE monitor_id = ?", monitorId);
     }
 
     /** The remembered protocol era of every monitor that has one. */
     public Map<String, String> eras(Connection c) throws SQLException {
         Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT monitor_id, era FROM monitor_state WHERE era IS NOT NULL");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
+        Sql.list(c, "SELECT monitor_id, era FROM monitor_state WHERE era IS NOT NULL", rs -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
     public void forgetEra(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE monitor_state SET era = NULL WHERE monitor_id = ?")) {
-            ps.setString(1, monitorId);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "UPDATE monitor_state SET era = NULL WHERE monitor_id = ?", monitorId);
     }
 }

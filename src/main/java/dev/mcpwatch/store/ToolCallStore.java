@@ -1,8 +1,6 @@
 package dev.mcpwatch.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,35 +16,23 @@ public final class ToolCallStore {
     }
 
     public void add(Connection c, String monitorId, long at, String tool, boolean ok) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        Sql.update(c, """
                 INSERT INTO tool_call_rollups (monitor_id, bucket_start, tool, calls, errors) VALUES (?, ?, ?, 1, ?)
                 ON CONFLICT (monitor_id, bucket_start, tool) DO UPDATE SET calls = tool_call_rollups.calls + 1,
-                    errors = tool_call_rollups.errors + excluded.errors""")) {
-            Sql.bindAll(ps, monitorId, Resolution.HOUR.bucketStart(at), tool, ok ? 0 : 1);
-            ps.executeUpdate();
-        }
+                    errors = tool_call_rollups.errors + excluded.errors""", monitorId, Resolution.HOUR.bucketStart(at), tool, ok ? 0 : 1);
     }
 
     /** Each tool's counts over the hours in [from, to). */
     public Map<String, Counts> window(Connection c, String monitorId, long from, long to) throws SQLException {
         Map<String, Counts> out = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT tool, SUM(calls), SUM(errors) FROM tool_call_rollups "
-                + "WHERE monitor_id = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY tool")) {
-            Sql.bindAll(ps, monitorId, Resolution.HOUR.bucketStart(from), to);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3)));
-                }
-            }
-        }
+        Sql.list(c, "SELECT tool, SUM(calls), SUM(errors) FROM tool_call_rollups WHERE monitor_id = ? AND bucket_start >= ? "
+                + "AND bucket_start < ? GROUP BY tool", rs -> Map.entry(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3))), monitorId,
+                Resolution.HOUR.bucketStart(from), to).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
     /** Deletes a monitor's hours before {@code cutoff}. */
     public int deleteOlderThan(Connection c, String monitorId, long cutoff) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM tool_call_rollups WHERE monitor_id = ? AND bucket_start < ?")) {
-            Sql.bindAll(ps, monitorId, cutoff);
-            return ps.executeUpdate();
-        }
+        return Sql.update(c, "DELETE FROM tool_call_rollups WHERE monitor_id = ? AND bucket_start < ?", monitorId, cutoff);
     }
 }

@@ -4,10 +4,7 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ToolList;
 import dev.mcpwatch.probe.ToolSnapshot;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -35,21 +32,15 @@ public final class ToolListStore {
             defs.append(defs.length() == 1 ? "" : ",").append(t.definitionJson());
         }
         defs.append(']');
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_lists (fingerprint, wording_fingerprint, tool_count, tools, "
-                + "first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint, wording_fingerprint) DO NOTHING")) {
-            Sql.bindAll(ps, list.fingerprint(), list.descriptionsFingerprint(), list.count(), defs.toString(), now);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO tool_lists (fingerprint, wording_fingerprint, tool_count, tools, first_seen_at) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (fingerprint, wording_fingerprint) DO NOTHING", list.fingerprint(), list.descriptionsFingerprint(), list.count(),
+                defs.toString(), now);
         return find(c, list.fingerprint(), list.descriptionsFingerprint());
     }
 
     private static Long find(Connection c, String fingerprint, String wording) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tool_lists WHERE fingerprint = ? AND wording_fingerprint = ?")) {
-            Sql.bindAll(ps, fingerprint, wording);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
+        return Sql.one(c, "SELECT id FROM tool_lists WHERE fingerprint = ? AND wording_fingerprint = ?", rs -> rs.getLong(1), fingerprint,
+                wording);
     }
 
     /** Records that a monitor now serves {@code listId}, when that differs from {@code previousId}. */
@@ -58,51 +49,28 @@ public final class ToolListStore {
         if (previousId != null && previousId == listId) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_list_history (monitor_id, tool_list_id, server_version, seen_at) "
-                + "VALUES (?, ?, ?, ?)")) {
-            Sql.bindAll(ps, monitorId, listId, serverVersion, at);
-            ps.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO tool_list_history (monitor_id, tool_list_id, server_version, seen_at) VALUES (?, ?, ?, ?)", monitorId,
+                listId, serverVersion, at);
         return true;
     }
 
     public StoredList get(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, fingerprint, wording_fingerprint, tool_count, tools, first_seen_at "
-                + "FROM tool_lists WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new StoredList(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        Json.MAPPER.readTree(rs.getString(5)), rs.getLong(6)) : null;
-            }
-        }
+        return Sql.one(c, "SELECT id, fingerprint, wording_fingerprint, tool_count, tools, first_seen_at FROM tool_lists WHERE id = ?",
+                rs -> new StoredList(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), Json.MAPPER.readTree(rs.getString(5)),
+                        rs.getLong(6)), id);
     }
 
     /** The list a monitor served last, or null. */
     public StoredList current(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT tool_list_id FROM monitor_state WHERE monitor_id = ?")) {
-            ps.setString(1, monitorId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                long id = rs.getLong(1);
-                return rs.wasNull() ? null : get(c, id);
-            }
-        }
+        Long id = Sql.one(c, "SELECT tool_list_id FROM monitor_state WHERE monitor_id = ?", rs -> Sql.longOrNull(rs, "tool_list_id"),
+                monitorId);
+        return id == null ? null : get(c, id);
     }
 
     public List<HistoryEntry> history(Connection c, String monitorId, int limit) throws SQLException {
-        List<HistoryEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.tool_list_id, l.fingerprint, l.tool_count, h.server_version, "
-                + "h.seen_at FROM tool_list_history h JOIN tool_lists l ON l.id = h.tool_list_id WHERE h.monitor_id = ? "
-                + "ORDER BY h.id DESC LIMIT ?")) {
-            Sql.bindAll(ps, monitorId, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new HistoryEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getLong(6)));
-                }
-            }
-        }
-        return out;
+        return Sql.list(c, "SELECT h.id, h.tool_list_id, l.fingerprint, l.tool_count, h.server_version, h.seen_at FROM tool_list_history h "
+                + "JOIN tool_lists l ON l.id = h.tool_list_id WHERE h.monitor_id = ? ORDER BY h.id DESC LIMIT ?",
+                rs -> new HistoryEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getLong(6)),
+                monitorId, limit);
     }
 }

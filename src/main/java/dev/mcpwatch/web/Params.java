@@ -5,15 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
-/** Query parameters, read with a clear 400 when one is malformed. Cursors are opaque base64url text. */
-final class Params {
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 500;
+/**
+ * Query parameters of the API, read the same way by every feature's routes, with a clear 400 when
+ * one is malformed. Cursors are opaque base64url text.
+ */
+public final class Params {
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 500;
 
     private Params() {}
 
-    static int limit(Context ctx) {
+    public static int limit(Context ctx) {
         String v = ctx.queryParam("limit");
         if (v == null) {
             return DEFAULT_LIMIT;
@@ -30,7 +37,7 @@ final class Params {
     }
 
     /** A time as epoch milliseconds or ISO-8601 ({@code 2026-11-21T10:00:00Z}). */
-    static Long time(Context ctx, String name) {
+    public static Long time(Context ctx, String name) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return null;
@@ -45,11 +52,11 @@ final class Params {
         }
     }
 
-    static String encode(String cursor) {
+    public static String encode(String cursor) {
         return cursor == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(cursor.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String decode(Context ctx) {
+    public static String decode(Context ctx) {
         String v = ctx.queryParam("cursor");
         if (v == null || v.isEmpty()) {
             return null;
@@ -61,7 +68,28 @@ final class Params {
         }
     }
 
-    static long[] pair(String cursor) {
+    /** The cursor of a list paged by id, newest first. */
+    public static Long idCursor(Context ctx) {
+        String cursor = decode(ctx);
+        try {
+            return cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
+        }
+    }
+
+    /**
+     * One page as the API answers it: up to {@code limit} items, and {@code next_cursor}, the cursor
+     * of the last item shown, when {@code rows} (read with {@code limit + 1}) had more; else null.
+     */
+    public static <T> Map<String, Object> page(List<T> rows, int limit, Function<T, String> cursor) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", rows.size() > limit ? rows.subList(0, limit) : rows);
+        out.put("next_cursor", rows.size() > limit ? encode(cursor.apply(rows.get(limit - 1))) : null);
+        return out;
+    }
+
+    public static long[] pair(String cursor) {
         if (cursor == null) {
             return null;
         }

@@ -2,7 +2,7 @@ package dev.mcpwatch.web;
 
 /**
  * A request turned away before or during its handler: a status with a sentence (answered as JSON
- * or as a page, see {@link ApiServer#error}), or a redirect (to the login page, after a form).
+ * or as a page, see {@link WebServer#error}), or a redirect (to the login page, after a form).
  */
 public final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;

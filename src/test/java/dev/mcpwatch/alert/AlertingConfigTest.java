@@ -7,7 +7,7 @@ import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.Problem;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.testkit.Examples;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,10 @@
 package dev.mcpwatch.alert;
 
 import static dev.mcpwatch.alert.Serving.awaitOpenIncident;
+import static dev.mcpwatch.alert.Serving.confirmDown;
+import static dev.mcpwatch.alert.Serving.deliveries;
 import static dev.mcpwatch.alert.Serving.delivered;
+import static dev.mcpwatch.alert.Serving.round;
 import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +12,11 @@ import dev.mcpwatch.cli.Main;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.Switch;
+import dev.mcpwatch.testkit.TestClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,11 +26,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * Escalation and acknowledgement with {@code serve} running: an unacknowledged P1 reaches the next
  * step after its delay; acknowledging (API, signed link, {@code mcpwatch ack}) stops it and is sent
- * to the pager; reminders repeat a set number of times. Delays are seconds here, minutes in life.
+ * to the pager; reminders repeat a set number of times. The first test probes a real server and
+ * waits real seconds, end to end; the others run {@code serve} on a {@link TestClock}, record the
+ * probes themselves and move the clock past each delay, so a step's timing is exact and free.
  */
 @Timeout(120)
 class EscalationTest {
     private static final String SECRET = "escalation-test-secret-0123";
+    /** A Monday, years ahead: nothing is probed on its own in a clocked serve. */
+    private static final Instant T0 = Instant.parse("2030-01-07T10:00:00Z");
 
     private static ServeFixture serve(String prefix, Switch server, Receiver chat, Receiver pager, String policy) {
         return ServeFixture.start(ServeFixture.tempDir(prefix), """
@@ -47,6 +56,27 @@ class EscalationTest {
                   ack: {secret: %s, link_ttl: 1h}
                 """.formatted(server.url(), chat.url("/chat"), pager.url("/v2/enqueue"), policy, SECRET) + Serving.FAST_DELIVERY,
                 Duration.ofSeconds(2), Duration.ofMillis(500));
+    }
+
+    private static ServeFixture clocked(String prefix, TestClock clock, Receiver chat, Receiver pager, String policy) {
+        return ServeFixture.startOn(clock, ServeFixture.tempDir(prefix), """
+                monitors:
+                  - id: weather
+                    url: http://127.0.0.1:9/mcp
+                alerting:
+                  channels:
+                    chat: {type: webhook, url: "%s"}
+                    pager: {type: pagerduty, routing_key: R0UT1NG, url: "%s"}
+                  routes:
+                    - name: outages
+                      match: {severity: [P1]}
+                      channels: [chat]
+                      escalation: page
+                  escalation_policies:
+                    page:
+                %s
+                  ack: {secret: %s, link_ttl: 1h}
+                """.formatted(chat.url("/chat"), pager.url("/v2/enqueue"), policy, SECRET) + Serving.FAST_DELIVERY);
     }
 
     private static final String PAGER_AFTER_2S = """
@@ -89,17 +119,18 @@ class EscalationTest {
 
     @Test
     void acknowledgingFromTheApiStopsEscalationAndTellsThePager() {
-        try (Switch server = new Switch(); Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
-                ServeFixture serve = serve("ack-api", server, chat, pager, """
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("ack-api", clock, chat, pager, """
                               steps:
                                 - after: 1s
                                   channels: [pager]
                                 - after: 3s
                                   channels: [chat]
                         """)) {
-            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
-            server.set(Switch.Mode.ERROR_503);
-            long id = awaitOpenIncident(serve);
+            long id = confirmDown(serve, clock, "weather");
+            clock.advance(Duration.ofSeconds(1));
+            round(serve);
             await("the pager triggered by step 1", Duration.ofSeconds(15), () -> !pager.requests().isEmpty());
 
             Serving.Answer anonymous = Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "{\"by\": \"eve\"}");
@@ -114,13 +145,15 @@ class EscalationTest {
             assertThat(pagerAck.path("event_action").asString()).isEqualTo("acknowledge");
             assertThat(pagerAck.path("dedup_key").asString()).isEqualTo("mcpwatch:weather:incident:" + id);
             JsonNode incident = serve.get("/api/incidents/" + id);
-            assertThat(incident.path("acknowledgedAt").asLong()).isPositive();
+            assertThat(incident.path("acknowledgedAt").asLong()).isEqualTo(clock.millis());
             assertThat(incident.path("timeline")).anySatisfy(e -> {
                 assertThat(e.path("kind").asString()).isEqualTo("acknowledged");
                 assertThat(e.path("detail").path("by").asString()).isEqualTo("alice");
             });
-            long step2Due = pager.requests().getFirst().at() + 3_000;
-            Serving.sleep(Duration.ofMillis(Math.max(0, step2Due + 2_000 - System.currentTimeMillis())));
+            clock.advance(Duration.ofSeconds(5)); // step 2 was due 3 s after step 1
+            round(serve);
+            assertThat(deliveries(serve, id, "chat", "incident.escalated")).as("no step 2 after the ack").isEmpty();
+            await("the acknowledgement in the chat", Duration.ofSeconds(10), () -> delivered(serve, id, "chat", "incident.acknowledged"));
             assertThat(chat.requests()).extracting(r -> r.json().path("event").asString()).as("no step 2 after the ack")
                     .containsExactly("incident.opened", "incident.acknowledged");
             assertThat(Serving.post(serve.base() + "/api/incidents/" + id + "/ack", "application/json", "", token).json().path("outcome").asString())
@@ -129,18 +162,41 @@ class EscalationTest {
     }
 
     @Test
+    void anEscalationStepIsTakenWhenItsDelayHasPassedNotBefore() {
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("step-delay", clock, chat, pager, PAGER_AFTER_2S)) {
+            long id = confirmDown(serve, clock, "weather");
+            long detected = serve.get("/api/incidents/" + id).path("detectedAt").asLong();
+
+            clock.advance(Duration.ofMillis(1_999));
+            round(serve);
+            assertThat(deliveries(serve, id, "pager", "incident.escalated")).as("1.999 s after detection").isEmpty();
+            clock.advance(Duration.ofMillis(1));
+            round(serve);
+            assertThat(deliveries(serve, id, "pager", "incident.escalated")).as("2 s after detection").hasSize(1)
+                    .allSatisfy(d -> assertThat(d.path("createdAt").asLong() - detected).isEqualTo(2_000));
+            await("the escalation at the pager", Duration.ofSeconds(10), () -> delivered(serve, id, "pager", "incident.escalated"));
+            assertThat(pager.requests()).singleElement().satisfies(r -> assertThat(r.json().path("payload").path("custom_details")
+                    .path("escalation").path("step").asInt()).isEqualTo(1));
+        }
+    }
+
+    @Test
     void remindersRepeatTheSetNumberOfTimesThenStop() {
-        try (Switch server = new Switch(); Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
-                ServeFixture serve = serve("reminders", server, chat, pager, """
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("reminders", clock, chat, pager, """
                               repeat: {every: 1s, times: 2}
                         """)) {
-            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
-            server.set(Switch.Mode.ERROR_503);
-            awaitOpenIncident(serve);
+            long id = confirmDown(serve, clock, "weather");
+            for (int i = 0; i < 5; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                round(serve);
+            }
 
+            assertThat(deliveries(serve, id, "chat", "incident.escalated")).as("two reminders, then no more").hasSize(2);
             await("two reminders", Duration.ofSeconds(15), () -> chat.withJson("event", "incident.escalated").size() == 2);
-            Serving.sleep(Duration.ofSeconds(3));
-
             List<Receiver.Seen> reminders = chat.withJson("event", "incident.escalated");
             assertThat(reminders).hasSize(2);
             assertThat(reminders).extracting(r -> r.json().path("escalation").path("reminder").asInt()).containsExactly(1, 2);
@@ -151,11 +207,10 @@ class EscalationTest {
 
     @Test
     void theSignedLinkShowsAConfirmationPageAndAcknowledgesOnlyOnPost() {
-        try (Switch server = new Switch(); Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
-                ServeFixture serve = serve("ack-link", server, chat, pager, PAGER_AFTER_2S)) {
-            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
-            server.set(Switch.Mode.ERROR_503);
-            long id = awaitOpenIncident(serve);
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("ack-link", clock, chat, pager, PAGER_AFTER_2S)) {
+            long id = confirmDown(serve, clock, "weather");
             await("the chat alert", Duration.ofSeconds(10), () -> !chat.requests().isEmpty());
             String link = chat.requests().getFirst().json().path("ack_url").asString();
             assertThat(link).startsWith(serve.base() + "/ack/" + id + ".");
@@ -176,22 +231,39 @@ class EscalationTest {
 
             String tampered = link.substring(0, link.length() - 2) + (link.endsWith("AA") ? "BB" : "AA");
             assertThat(Serving.post(tampered, "application/x-www-form-urlencoded", "").status()).isEqualTo(403);
-            String expired = serve.base() + "/ack/" + new AckLinks(SECRET).token(id, System.currentTimeMillis() - 60_000);
+            String expired = serve.base() + "/ack/" + new AckLinks(SECRET).token(id, clock.millis() - 60_000);
             Serving.Answer old = Serving.get(expired);
             assertThat(old.status()).isEqualTo(403);
             assertThat(old.body()).contains("expired");
-            String otherSecret = serve.base() + "/ack/" + new AckLinks("some-other-secret-0123456").token(id, System.currentTimeMillis() + 60_000);
+            String otherSecret = serve.base() + "/ack/" + new AckLinks("some-other-secret-0123456").token(id, clock.millis() + 60_000);
             assertThat(Serving.get(otherSecret).status()).isEqualTo(403);
         }
     }
 
     @Test
+    void theSignedLinkExpiresAfterItsTimeToLive() {
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("ack-link-ttl", clock, chat, pager, PAGER_AFTER_2S)) {
+            long id = confirmDown(serve, clock, "weather");
+            await("the chat alert", Duration.ofSeconds(10), () -> !chat.requests().isEmpty());
+            String link = chat.requests().getFirst().json().path("ack_url").asString();
+
+            clock.advance(Duration.ofMinutes(59));
+            assertThat(Serving.get(link).status()).as("within link_ttl (1h)").isEqualTo(200);
+            clock.advance(Duration.ofMinutes(2));
+            Serving.Answer late = Serving.get(link);
+            assertThat(late.status()).isEqualTo(403);
+            assertThat(late.body()).contains("expired");
+        }
+    }
+
+    @Test
     void mcpwatchAckAcknowledgesThroughTheRunningServer() {
-        try (Switch server = new Switch(); Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
-                ServeFixture serve = serve("ack-cli", server, chat, pager, PAGER_AFTER_2S)) {
-            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
-            server.set(Switch.Mode.ERROR_503);
-            long id = awaitOpenIncident(serve);
+        TestClock clock = new TestClock(T0);
+        try (Receiver chat = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = clocked("ack-cli", clock, chat, pager, PAGER_AFTER_2S)) {
+            long id = confirmDown(serve, clock, "weather");
 
             Cli refused = cli("ack", Long.toString(id), "--server", serve.base(), "--by", "mallory");
             String token = serve.apiToken();

@@ -1,14 +1,18 @@
 package dev.mcpwatch.alert;
 
 import static dev.mcpwatch.alert.Serving.awaitOpenIncident;
+import static dev.mcpwatch.alert.Serving.confirmDown;
 import static dev.mcpwatch.alert.Serving.deliveries;
 import static dev.mcpwatch.alert.Serving.delivered;
+import static dev.mcpwatch.alert.Serving.recover;
+import static dev.mcpwatch.alert.Serving.round;
 import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.Switch;
+import dev.mcpwatch.testkit.TestClock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,13 +27,25 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Maintenance windows hold alerts for the monitors they cover: an incident still open when the
  * window ends is alerted then; one that opened and resolved inside the window never is. Recurring
- * windows are weekly ranges in a time zone, and may cross midnight.
+ * windows are weekly ranges in a time zone, and may cross midnight. The first test probes a real
+ * server through a window on the wall clock; the others move a {@link TestClock} across its end.
  */
 @Timeout(120)
 class MaintenanceTest {
+    private static final Instant T0 = Instant.parse("2030-01-07T10:00:00Z");
 
     private static ServeFixture serve(String prefix, Switch server, Receiver hook, Instant windowEnd) {
-        return ServeFixture.start(ServeFixture.tempDir(prefix), """
+        return ServeFixture.start(ServeFixture.tempDir(prefix), config(server.url(), hook, Instant.now().minusSeconds(60), windowEnd),
+                Duration.ofSeconds(2), Duration.ofMillis(500));
+    }
+
+    private static ServeFixture clocked(String prefix, TestClock clock, Receiver hook, Instant windowEnd) {
+        return ServeFixture.startOn(clock, ServeFixture.tempDir(prefix), config("http://127.0.0.1:9/mcp", hook,
+                clock.instant().minusSeconds(60), windowEnd));
+    }
+
+    private static String config(String url, Receiver hook, Instant windowStart, Instant windowEnd) {
+        return """
                 monitors:
                   - id: weather
                     url: %s
@@ -51,8 +67,7 @@ class MaintenanceTest {
                       tags: [prod]
                       from: "%s"
                       to: "%s"
-                """.formatted(server.url(), hook.url("/hook"), Instant.now().minusSeconds(60), windowEnd) + Serving.FAST_DELIVERY,
-                Duration.ofSeconds(2), Duration.ofMillis(500));
+                """.formatted(url, hook.url("/hook"), windowStart, windowEnd) + Serving.FAST_DELIVERY;
     }
 
     @Test
@@ -78,17 +93,47 @@ class MaintenanceTest {
     }
 
     @Test
-    void anIncidentResolvedInsideTheWindowIsNeverAlerted() {
-        Instant end = Instant.now().plusSeconds(25);
-        try (Switch server = new Switch(); Receiver hook = Receiver.start(); ServeFixture serve = serve("resolved-inside", server, hook, end)) {
-            await("up", Duration.ofSeconds(15), () -> "up".equals(Serving.status(serve, "weather")));
-            server.set(Switch.Mode.ERROR_503);
-            long id = awaitOpenIncident(serve);
-            server.set(Switch.Mode.HEALTHY);
-            await("resolved", Duration.ofSeconds(15), () -> "resolved".equals(serve.get("/api/incidents/" + id).path("status").asString()));
-            assertThat(Instant.now()).as("resolved inside the window").isBefore(end);
+    void theHeldAlertGoesOutTheMomentTheWindowEndsAndEscalationCountsFromThen() {
+        TestClock clock = new TestClock(T0);
+        Instant end = T0.plus(Duration.ofMinutes(30));
+        try (Receiver hook = Receiver.start(); ServeFixture serve = clocked("held-clocked", clock, hook, end)) {
+            long id = confirmDown(serve, clock, "weather");
+            round(serve);
+            assertThat(deliveries(serve, id)).isNotEmpty().extracting(d -> d.path("status").asString()).containsOnly("held");
 
-            Serving.sleep(Duration.ofMillis(Math.max(0, end.toEpochMilli() - System.currentTimeMillis() + 2_000)));
+            clock.set(end.minusMillis(1));
+            round(serve);
+            assertThat(deliveries(serve, id)).as("a millisecond before the end").extracting(d -> d.path("status").asString())
+                    .containsOnly("held");
+            clock.set(end);
+            round(serve);
+            await("the alert after the window", Duration.ofSeconds(10), () -> delivered(serve, id, "ops", "incident.opened"));
+            assertThat(hook.withJson("event", "incident.opened")).hasSize(1);
+
+            clock.advance(Duration.ofMillis(1_999));
+            round(serve);
+            assertThat(deliveries(serve, id, "ops", "incident.escalated")).as("escalation counts from the release, not from the incident")
+                    .isEmpty();
+            clock.advance(Duration.ofMillis(1));
+            round(serve);
+            await("the escalation", Duration.ofSeconds(10), () -> delivered(serve, id, "ops", "incident.escalated"));
+        }
+    }
+
+    @Test
+    void anIncidentResolvedInsideTheWindowIsNeverAlerted() {
+        TestClock clock = new TestClock(T0);
+        Instant end = T0.plus(Duration.ofMinutes(30));
+        try (Receiver hook = Receiver.start(); ServeFixture serve = clocked("resolved-inside", clock, hook, end)) {
+            long id = confirmDown(serve, clock, "weather");
+            round(serve);
+            recover(serve, clock, "weather");
+            assertThat(serve.get("/api/incidents/" + id).path("status").asString()).isEqualTo("resolved");
+            assertThat(clock.instant()).as("resolved inside the window").isBefore(end);
+
+            clock.set(end.plusSeconds(2));
+            round(serve);
+            round(serve);
 
             assertThat(hook.requests()).isEmpty();
             assertThat(deliveries(serve, id)).isNotEmpty().extracting(d -> d.path("status").asString()).containsOnly("cancelled");

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
@@ -18,6 +19,7 @@ import java.net.ServerSocket;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,8 +74,12 @@ class MultiNodeDeliveryTest {
                     return id;
                 });
 
-                Alerting nodeA = Alerting.start(config, a, new Events(), new MonitorRegistry(), "node-a", () -> "http://a");
-                Alerting nodeB = Alerting.start(config, b, new Events(), new MonitorRegistry(), "node-b", () -> "http://b");
+                MonitorEvents eventsA = new MonitorEvents();
+                MonitorEvents eventsB = new MonitorEvents();
+                Alerting nodeA = Alerting.start(config, a, eventsA, new MonitorRegistry(), new Incidents(a, eventsA, InstantSource.system()),
+                        "node-a", () -> "http://a", InstantSource.system());
+                Alerting nodeB = Alerting.start(config, b, eventsB, new MonitorRegistry(), new Incidents(b, eventsB, InstantSource.system()),
+                        "node-b", () -> "http://b", InstantSource.system());
                 try {
                     await("every row delivered", Duration.ofSeconds(60), () -> count(a, "SELECT COUNT(*) FROM alert_outbox WHERE status = 'delivered'") == 61);
                 } finally {

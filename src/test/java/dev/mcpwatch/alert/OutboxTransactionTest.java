@@ -4,8 +4,8 @@ import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.ServeFixture;
@@ -43,10 +43,10 @@ class OutboxTransactionTest {
                 return null;
             });
 
+            assertThat(serve.get("/api/alerting/deliveries").path("items").size()).as("one row: the rolled-back one never existed")
+                    .isEqualTo(1);
             await("the committed warning delivered", Duration.ofSeconds(15), () -> !hook.requests().isEmpty());
-            Serving.sleep(Duration.ofSeconds(1));
             assertThat(hook.requests()).extracting(r -> r.json().path("message").asString()).containsExactly("committed");
-            assertThat(serve.get("/api/alerting/deliveries").path("items").size()).isEqualTo(1);
         }
     }
 

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
+import dev.mcpwatch.probe.Phase;
+import dev.mcpwatch.probe.Reason;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,9 +37,10 @@ class PayloadTest {
                 """.formatted(extra), "t.yaml").monitors().getFirst();
     }
 
-    private static IncidentRow incident() {
-        return new IncidentRow(17, "weather", "open", "P1", "connection_refused", "tcp", "connect", "Connection refused to 10.0.0.7:443",
-                ONSET, ONSET + 20_000, null, null, null, null, 3, 1L, 3L, "P1");
+    private static Incident incident() {
+        return new Incident(17, "weather", IncidentStatus.OPEN, Severity.P1,
+                new Failure(Reason.CONNECTION_REFUSED, Phase.CONNECT, "Connection refused to 10.0.0.7:443"), ONSET, ONSET + 20_000, null, null,
+                null, null, 3, 1L, 3L, Severity.P1);
     }
 
     private static Payloads payloads() {
@@ -69,8 +75,9 @@ class PayloadTest {
 
     @Test
     void theMonitorsOwnRunbookWinsAndAResolvedIncidentHasNoAckLink() throws Exception {
-        IncidentRow resolved = new IncidentRow(17, "weather", "resolved", "P1", "timeout", "time", "initialize", "Timeout after 10000 ms",
-                1_000L, 21_000L, 25_000L, null, 301_000L, "recovered", 3, 1L, 3L, null);
+        Incident resolved = new Incident(17, "weather", IncidentStatus.RESOLVED, Severity.P1,
+                new Failure(Reason.TIMEOUT, Phase.INITIALIZE, "Timeout after 10000 ms"), 1_000L, 21_000L, 25_000L, null, 301_000L, "recovered",
+                3, 1L, 3L, null);
         Alert a = payloads().incident("incident.resolved", resolved,
                 MonitorInfo.of(monitor("    runbook_url: https://wiki.example.com/weather")), List.of(), 301_000L, Payloads.Extra.NONE);
 

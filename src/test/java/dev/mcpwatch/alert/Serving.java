@@ -2,8 +2,11 @@ package dev.mcpwatch.alert;
 
 import static dev.mcpwatch.testkit.ServeFixture.await;
 
+import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.ServeFixture;
+import dev.mcpwatch.testkit.TestClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,6 +92,41 @@ final class Serving {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Records failing probes of {@code monitor}, a second apart on {@code clock}, until its outage is
+     * confirmed; returns the incident that opened.
+     */
+    static long confirmDown(ServeFixture serve, TestClock clock, String monitor) {
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            ResultRecorder.Recorded r = serve.record(monitor, Results.failed(clock.instant().minusSeconds(1)));
+            if (r.transition().opened() != null) {
+                return r.incidentId();
+            }
+        }
+        throw new AssertionError(monitor + " was not confirmed down after 10 failing probes");
+    }
+
+    /** Records healthy probes of {@code monitor}, a second apart on {@code clock}, until its incident resolves. */
+    static void recover(ServeFixture serve, TestClock clock, String monitor) {
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            ResultRecorder.Recorded r = serve.record(monitor, Results.healthy(clock.instant().minusSeconds(1), 30));
+            if (r.transition().resolved() != null) {
+                return;
+            }
+        }
+        throw new AssertionError(monitor + " did not recover after 10 healthy probes");
+    }
+
+    /**
+     * Runs one round of alerting now, at the clock's time, beside the loop's own rounds: whatever is
+     * due (an escalation step, a held alert, a digest, a delivery) is in the outbox when it returns.
+     */
+    static void round(ServeFixture serve) {
+        serve.app().alerting().round();
     }
 
     static void sleep(Duration d) {

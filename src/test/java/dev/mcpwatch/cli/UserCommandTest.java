@@ -9,6 +9,7 @@ import dev.mcpwatch.testkit.Databases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ class UserCommandTest {
         assertThat(set.exitCode()).as(set.toString()).isZero();
         assertThat(set.out()).contains("Password set for 'admin'");
         try (Database db = Databases.reopenUrl(url)) {
-            AuthService auth = new AuthService(db, () -> WebSettings.DEFAULT);
+            AuthService auth = new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system());
             assertThat(auth.checkPassword("admin", "a long enough password")).isNull();
             assertThat(auth.checkPassword("admin", "another password")).isNotNull();
         }
@@ -55,7 +56,7 @@ class UserCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("no terminal is attached", "--password-stdin").doesNotContain("at least 10 characters");
         try (Database db = Databases.reopenUrl(url)) {
-            assertThat(new AuthService(db, () -> WebSettings.DEFAULT).checkPassword("admin", "a long enough password"))
+            assertThat(new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system()).checkPassword("admin", "a long enough password"))
                     .as("nothing was set").isNotNull();
         }
     }
@@ -87,7 +88,7 @@ class UserCommandTest {
         assertThat(revoked.out()).contains("Token 1 revoked.");
         assertThat(again.exitCode()).isEqualTo(1);
         try (Database db = Databases.reopenUrl(url)) {
-            assertThat(new AuthService(db, () -> WebSettings.DEFAULT).token(token)).isNull();
+            assertThat(new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system()).token(token)).isNull();
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +37,7 @@ class ConfigWatcherTest {
     @Test
     void anUnchangedFileIsNotReloaded() throws IOException {
         Path file = edit(dir.resolve("mcpwatch.yaml"), ONE_MONITOR);
-        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add)) {
+        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add, InstantSource.system())) {
             assertThat(watcher.check()).isFalse();
             assertThat(watcher.check()).isFalse();
             assertThat(applied).isEmpty();
@@ -48,7 +49,7 @@ class ConfigWatcherTest {
     @Test
     void aChangedFileIsReloadedAndHandedOn() throws IOException {
         Path file = edit(dir.resolve("mcpwatch.yaml"), ONE_MONITOR);
-        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add)) {
+        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add, InstantSource.system())) {
             edit(file, TWO_MONITORS);
 
             assertThat(watcher.check()).isTrue();
@@ -63,7 +64,7 @@ class ConfigWatcherTest {
     @Test
     void aBrokenEditKeepsThePreviousConfigurationAndSaysWhyUntilItIsFixed() throws IOException {
         Path file = edit(dir.resolve("mcpwatch.yaml"), ONE_MONITOR);
-        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add)) {
+        try (ConfigWatcher watcher = new ConfigWatcher(file, loader, applied::add, InstantSource.system())) {
             long loadedAt = watcher.status().loadedAt();
             edit(file, TWO_MONITORS.replace("https://beta.example.com/mcp", "beta.example.com"));
 
@@ -87,7 +88,7 @@ class ConfigWatcherTest {
     @Test
     void aNewFileInAWatchedFolderIsReloaded() throws IOException {
         edit(dir.resolve("10-alpha.yaml"), ONE_MONITOR);
-        try (ConfigWatcher watcher = new ConfigWatcher(dir, loader, applied::add)) {
+        try (ConfigWatcher watcher = new ConfigWatcher(dir, loader, applied::add, InstantSource.system())) {
             edit(dir.resolve("20-gamma.yaml"), """
                     monitors:
                       - id: gamma

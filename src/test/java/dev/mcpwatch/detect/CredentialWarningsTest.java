@@ -4,8 +4,8 @@ import static dev.mcpwatch.detect.Probe.every;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.Severity;
 import dev.mcpwatch.store.WarningStore;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.config.MonitorConfig;
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.DetectionStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +66,8 @@ class DetectorTest {
 
             assertThat(broken.calls).isEqualTo(5);
             assertThat(replay.incidents("api")).singleElement().satisfies(i -> {
-                assertThat(i.severity()).isEqualTo("P2");
-                assertThat(i.message()).startsWith("Flapping: 4 changes");
+                assertThat(i.severity()).isEqualTo(Severity.P2);
+                assertThat(i.headline().message()).startsWith("Flapping: 4 changes");
             });
             assertThat(replay.detection("api")).doesNotContainKey("broken");
         }

@@ -6,9 +6,12 @@ import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.MonitorState;
+import dev.mcpwatch.incident.TimelineEvent;
+import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.MonitorState;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.DetectionStore;
@@ -19,6 +22,7 @@ import dev.mcpwatch.store.StateStore;
 import dev.mcpwatch.store.WarningStore;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,9 +46,9 @@ final class Replay implements AutoCloseable {
     /** With these rules instead of all of them. */
     Replay(StorageSettings storage, List<Rule> rules) {
         this.db = Database.open(storage);
-        Events bus = new Events();
+        MonitorEvents bus = new MonitorEvents();
         bus.listen((c, e) -> events.add(e));
-        this.recorder = new ResultRecorder(db, "test", 1_000, bus);
+        this.recorder = new ResultRecorder(db, "test", 1_000, new Incidents(db, bus, InstantSource.system()), InstantSource.system());
         recorder.assessWith(new Detector(db.dialect(), bus, rules));
     }
 
@@ -82,13 +86,13 @@ final class Replay implements AutoCloseable {
         return List.copyOf(events);
     }
 
-    List<IncidentStore.IncidentRow> incidents(String monitorId) {
-        List<IncidentStore.IncidentRow> out = new ArrayList<>(read(c -> new IncidentStore().page(c, monitorId, null, null, 500)));
+    List<Incident> incidents(String monitorId) {
+        List<Incident> out = new ArrayList<>(read(c -> new IncidentStore().page(c, monitorId, null, null, 500)));
         Collections.reverse(out);
         return out;
     }
 
-    List<IncidentStore.EventRow> timeline(long incidentId) {
+    List<TimelineEvent> timeline(long incidentId) {
         return read(c -> new IncidentStore().events(c, incidentId));
     }
 

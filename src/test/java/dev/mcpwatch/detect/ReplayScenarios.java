@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.MonitorStatus;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.incident.TimelineEvent;
 import dev.mcpwatch.monitor.MonitorEvent;
-import dev.mcpwatch.monitor.ProbeRunner;
+import dev.mcpwatch.monitor.ProbeAndRecord;
 import dev.mcpwatch.monitor.ResultRecorder;
-import dev.mcpwatch.monitor.Status;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.probe.ToolList;
-import dev.mcpwatch.store.IncidentStore.EventRow;
-import dev.mcpwatch.store.IncidentStore.IncidentRow;
 import dev.mcpwatch.store.SchemaStore;
 import dev.mcpwatch.store.WarningStore.WarningRow;
 import java.time.Duration;
@@ -94,7 +95,7 @@ abstract class ReplayScenarios {
         assertThat(replay().incidents("api")).isEmpty();
         assertThat(replay().warnings("api")).isEmpty();
         assertThat(replay().events()).isEmpty();
-        assertThat(replay().state("api").status()).isEqualTo(Status.UP);
+        assertThat(replay().state("api").status()).isEqualTo(MonitorStatus.UP);
     }
 
     // ---- flapping, and an outage on a degraded monitor -------------------------------------
@@ -127,13 +128,13 @@ abstract class ReplayScenarios {
                 "incident.severity_changed P2→P1 PT1H10M40.001S",
                 "incident.severity_changed P1→P2 PT1H20M50.1S",
                 "incident.resolved recovered PT1H50M50.1S");
-        IncidentRow incident = replay().incidents("api").getFirst();
-        assertThat(incident.message()).isEqualTo("Flapping: 4 changes between passing and failing within 30 min; "
+        Incident incident = replay().incidents("api").getFirst();
+        assertThat(incident.headline().message()).isEqualTo("Flapping: 4 changes between passing and failing within 30 min; "
                 + "last failure: Connection refused to 127.0.0.1:443");
-        assertThat(replay().timeline(incident.id())).extracting(EventRow::kind)
+        assertThat(replay().timeline(incident.id())).extracting(TimelineEvent::kind)
                 .containsExactly("opened", "condition", "outage", "severity", "severity", "condition", "resolved");
         assertThat(replay().timeline(incident.id()).get(4).detail().path("why").asString())
-                .isEqualTo("the outage is over; still degraded: " + incident.message());
+                .isEqualTo("the outage is over; still degraded: " + incident.headline().message());
     }
 
     // ---- latency ----------------------------------------------------------------------------
@@ -162,7 +163,7 @@ abstract class ReplayScenarios {
         // 100 ms from 178h10m; 15 min later, at 178h25m, it resolves.
         assertThat(incidents("api")).containsExactly(
                 "resolved P2 timeout time total onset=PT174H5M0.23S detected=PT174H20M0.23S resolved=PT178H25M0.1S failing=0");
-        assertThat(replay().incidents("api").getFirst().message()).isEqualTo("p95 latency 230 ms over the last 15 min is 2.3× its "
+        assertThat(replay().incidents("api").getFirst().headline().message()).isEqualTo("p95 latency 230 ms over the last 15 min is 2.3× its "
                 + "baseline of 100 ms (median hourly p95 over 7 days), for 15 min or more");
         assertThat(events()).containsExactly(
                 "latency.trend P3 PT173H0.188S",
@@ -223,7 +224,7 @@ abstract class ReplayScenarios {
 
         assertThat(incidents("registry")).containsExactly(
                 "resolved P2 tools_missing tools tools_list onset=PT1H detected=PT1H3M0.1S resolved=PT1H8M0.1S failing=3");
-        assertThat(replay().incidents("registry").getFirst().message())
+        assertThat(replay().incidents("registry").getFirst().headline().message())
                 .isEqualTo("tools/list returned fewer tools than the baseline's 5 in 3 of the last 5 probes (last: 3); missing `d`, `e`");
         // The short list is a drift too, warned once: back on the baseline at 1h1m clears it, and the
         // same short list again is not news.
@@ -303,13 +304,13 @@ abstract class ReplayScenarios {
         // (2h35m, 2h36m) after the run ends at 2h34m resolve it.
         assertThat(incidents("forecast")).containsExactly(
                 "resolved P2 tool_call_error tools tool_call onset=PT2H30M detected=PT2H32M0.1S resolved=PT2H36M0.1S failing=3");
-        assertThat(replay().incidents("forecast").getFirst().message()).isEqualTo(
+        assertThat(replay().incidents("forecast").getFirst().headline().message()).isEqualTo(
                 "Health-check tool `alerts` failed in 3 probes in a row while `forecast`, `radar` succeed: upstream 502");
         assertThat(events()).containsExactly(
                 "tool.error_rate P3 PT1H0.1S",
                 "incident.opened P2 tool_call_error PT2H32M0.1S",
                 "incident.resolved recovered PT2H36M0.1S");
-        assertThat(replay().state("forecast").status()).as("the server stayed up throughout").isEqualTo(Status.UP);
+        assertThat(replay().state("forecast").status()).as("the server stayed up throughout").isEqualTo(MonitorStatus.UP);
     }
 
     // ---- what an outage's own probes must not do (issue: what an operator trips over) -------
@@ -365,15 +366,15 @@ abstract class ReplayScenarios {
         Instant reachable = t(1, 20, 0);
         Instant alertsMended = t(1, 30, 0);
         schedule(forecast, T0, t(1, 15, 0), at -> weather(at, alertsBreaks, refused, reachable, alertsMended));
-        IncidentRow during = replay().incidents("forecast").getFirst();
-        assertThat(during.severity()).as("the record: confirmed as P2").isEqualTo("P2");
-        assertThat(during.reason()).isEqualTo("tool_call_error");
-        assertThat(during.severityNow()).as("in force: the outage raised it").isEqualTo("P1");
+        Incident during = replay().incidents("forecast").getFirst();
+        assertThat(during.severity()).as("the record: confirmed as P2").isEqualTo(Severity.P2);
+        assertThat(during.headline().reason()).isEqualTo(Reason.TOOL_CALL_ERROR);
+        assertThat(during.severityNow()).as("in force: the outage raised it").isEqualTo(Severity.P1);
         schedule(forecast, t(1, 15, 0), t(2, 0, 0), at -> weather(at, alertsBreaks, refused, reachable, alertsMended));
 
-        IncidentRow incident = replay().incidents("forecast").getFirst();
+        Incident incident = replay().incidents("forecast").getFirst();
         assertThat(incidents("forecast")).hasSize(1).first().asString().startsWith("resolved P2 tool_call_error tools tool_call onset=PT1H ");
-        assertThat(incident.message()).startsWith("Health-check tool `alerts` failed in 3 probes in a row while `forecast` succeeds");
+        assertThat(incident.headline().message()).startsWith("Health-check tool `alerts` failed in 3 probes in a row while `forecast` succeeds");
         assertThat(events()).extracting(e -> e.split(" ")[0] + " " + e.split(" ")[1]).containsExactly(
                 "incident.opened P2", "incident.severity_changed P2→P1", "incident.severity_changed P1→P2", "incident.resolved recovered");
         assertThat(replay().timeline(incident.id())).filteredOn(e -> e.kind().equals("severity"))
@@ -460,7 +461,7 @@ abstract class ReplayScenarios {
 
     /**
      * Probes {@code m} from {@code from} until {@code to} as {@code serve} schedules them: after each
-     * recorded probe, the next comes when {@link ProbeRunner#nextDelay} says (a probe on the interval
+     * recorded probe, the next comes when {@link ProbeAndRecord#nextDelay} says (a probe on the interval
      * keeps its place on the timeline; a retry is counted from the probe's end), and each probe is
      * what {@code server} answers at its start.
      */
@@ -469,7 +470,7 @@ abstract class ReplayScenarios {
         while (planned.isBefore(to)) {
             Probe p = server.apply(planned);
             ResultRecorder.Recorded r = replay().record(m, p);
-            Duration delay = ProbeRunner.nextDelay(m, p.result(), r);
+            Duration delay = ProbeAndRecord.nextDelay(m, p.result(), r);
             Instant finished = Instant.ofEpochMilli(p.finishedAt());
             Instant onTimeline = planned.plus(m.interval());
             planned = !delay.equals(m.interval()) ? finished.plus(delay) : onTimeline.isAfter(finished) ? onTimeline : finished;
@@ -481,9 +482,10 @@ abstract class ReplayScenarios {
     }
 
     private List<String> incidents(String monitorId) {
-        return replay().incidents(monitorId).stream().map(i -> i.status() + " " + i.severity() + " " + i.reason() + " " + i.layer() + " "
-                + i.phase() + " onset=" + offset(i.onsetAt()) + " detected=" + offset(i.detectedAt()) + " resolved="
-                + offset(i.resolvedAt()) + " failing=" + i.failingProbes()).toList();
+        return replay().incidents(monitorId).stream().map(i -> i.status().wireName() + " " + i.severity() + " "
+                + i.headline().reason().wireName() + " " + i.headline().layer().wireName() + " " + i.headline().phase().wireName()
+                + " onset=" + offset(i.onsetAt()) + " detected=" + offset(i.detectedAt()) + " resolved=" + offset(i.resolvedAt())
+                + " failing=" + i.failingProbes()).toList();
     }
 
     private List<String> events() {

@@ -16,21 +16,22 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * As many hostile monitors as {@code server.max_concurrent_probes} lets run, probed together on
- * the serving path (ProbeRunner, the prober, the result recorder with detection, SQLite), each
+ * the serving path (ProbeAndRecord, the prober, the result recorder with detection, SQLite), each
  * answering with something under the 4 MiB cap that would expand into millions of JSON nodes. The
  * answers are held back until every probe has asked, so all 32 parse at the same moment. Runs in
  * the 96 MB heap that exits on OutOfMemoryError (see pom.xml): before the parser's bounds, each of
@@ -57,10 +58,11 @@ class HostileFleetTest {
                 yaml.append("  - {id: hostile-").append(i).append(", url: '").append(kinds.get(i % 3).url("/mcp")).append("'}\n");
             }
             McpwatchConfig config = new ConfigLoader(Map.<String, String>of()::get).loadText(yaml.toString(), "fleet.yaml");
-            Events events = new Events();
-            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, events);
+            MonitorEvents events = new MonitorEvents();
+            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, new Incidents(db, events, InstantSource.system()),
+                    InstantSource.system());
             recorder.assessWith(new Detector(db.dialect(), events));
-            ProbeRunner runner = new ProbeRunner(new Prober(), recorder, config.server().maxConcurrentProbes());
+            ProbeAndRecord runner = new ProbeAndRecord(new Prober(), recorder, config.server().maxConcurrentProbes(), InstantSource.system());
             long before = heapUsedAfterGc();
             resetPeaks();
 

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
+import dev.mcpwatch.incident.MonitorStatus;
+import dev.mcpwatch.incident.TimelineEvent;
+import dev.mcpwatch.probe.Layer;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.Reason;
@@ -50,14 +55,14 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void aHealthyProbeWritesResultRollupsToolListAndState(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "eu-west", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "eu-west", 100);
             MonitorConfig weather = Results.monitor("weather");
             ProbeResult result = Results.healthy(T0.plusSeconds(30), 42.5, Results.tools("get_forecast", "get_alerts"));
 
             ResultRecorder.Recorded recorded = recorder.record(weather, result, finishedAt(result));
 
             assertThat(recorded).isNotNull();
-            assertThat(recorded.transition().next().status()).isEqualTo(Status.UP);
+            assertThat(recorded.transition().next().status()).isEqualTo(MonitorStatus.UP);
             ResultStore.ResultRow row = db.read(c -> new ResultStore().get(c, recorded.resultId()));
             assertThat(row.monitorId()).isEqualTo("weather");
             assertThat(row.location()).isEqualTo("eu-west");
@@ -88,7 +93,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void aFailureInsideTheTransactionLeavesNothingAndTheResultWaitsForTheDatabase(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             AtomicBoolean databaseBroken = new AtomicBoolean(true);
             recorder.addHook((c, monitor, result, resultId, transition, incidentId) -> {
                 if (databaseBroken.get()) {
@@ -121,7 +126,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void identicalToolListsAreStoredOnceAcrossProbesAndMonitors(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             for (String id : List.of("alpha", "beta", "gamma")) {
                 MonitorConfig m = Results.monitor(id);
                 for (int i = 0; i < 4; i++) {
@@ -144,7 +149,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void aNewListSeenByManyMonitorsAtOnceIsStillStoredOnce(Kind kind) throws Exception {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             ToolList list = Results.tools("search", "fetch", "summarize");
             int monitors = 8;
             CountDownLatch start = new CountDownLatch(1);
@@ -173,7 +178,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void toolListHistoryGrowsOnlyWhenTheListChanges(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("drifting");
             ToolList v1 = Results.tools("search");
             ToolList v2 = Results.tools("search", "summarize");
@@ -203,38 +208,38 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void threeFailuresInARowOpenExactlyOneIncident(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             record(recorder, m, Results.healthy(T0, 20));
 
             ResultRecorder.Recorded first = record(recorder, m, Results.failed(T0.plusSeconds(60)));
             ResultRecorder.Recorded second = record(recorder, m, Results.failed(T0.plusSeconds(70)));
-            assertThat(first.transition().next().status()).isEqualTo(Status.SUSPECT);
-            assertThat(second.transition().next().status()).isEqualTo(Status.SUSPECT);
+            assertThat(first.transition().next().status()).isEqualTo(MonitorStatus.SUSPECT);
+            assertThat(second.transition().next().status()).isEqualTo(MonitorStatus.SUSPECT);
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isZero();
 
             ResultRecorder.Recorded third = record(recorder, m, Results.failed(T0.plusSeconds(80), Reason.TIMEOUT, Phase.INITIALIZE,
                     "Timeout after 10000 ms in initialize"));
 
-            assertThat(third.transition().next().status()).isEqualTo(Status.DOWN);
+            assertThat(third.transition().next().status()).isEqualTo(MonitorStatus.DOWN);
             assertThat(third.incidentId()).isNotNull();
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
-            IncidentStore.IncidentRow incident = openIncident(db, "api");
+            Incident incident = openIncident(db, "api");
             assertThat(incident.id()).isEqualTo(third.incidentId());
-            assertThat(incident.status()).isEqualTo("open");
+            assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
             assertThat(incident.onsetAt()).as("onset: the first failing probe's start").isEqualTo(T0.plusSeconds(60).toEpochMilli());
             assertThat(incident.detectedAt()).as("detected: the third failing probe's finish").isEqualTo(finishedAt(T0.plusSeconds(80)));
             assertThat(incident.failingProbes()).isEqualTo(3);
             assertThat(incident.firstResultId()).isEqualTo(first.resultId());
             assertThat(incident.lastResultId()).isEqualTo(third.resultId());
-            assertThat(incident.reason()).isEqualTo("timeout");
-            assertThat(incident.layer()).isEqualTo("time");
-            assertThat(incident.phase()).isEqualTo("initialize");
-            assertThat(incident.message()).isEqualTo("Timeout after 10000 ms in initialize");
+            assertThat(incident.headline().reason()).isEqualTo(Reason.TIMEOUT);
+            assertThat(incident.headline().layer()).isEqualTo(Layer.TIME);
+            assertThat(incident.headline().phase()).isEqualTo(Phase.INITIALIZE);
+            assertThat(incident.headline().message()).isEqualTo("Timeout after 10000 ms in initialize");
             assertThat(incident.mttdMs()).isEqualTo(20_000 + PROBE_MS);
             assertThat(incident.mttrMs()).isNull();
             assertThat(count(db, "SELECT open_incident_id FROM monitor_state WHERE monitor_id = 'api'")).isEqualTo(incident.id());
-            assertThat(events(db, incident.id())).extracting(IncidentStore.EventRow::kind).containsExactly("opened");
+            assertThat(events(db, incident.id())).extracting(TimelineEvent::kind).containsExactly("opened");
         }
     }
 
@@ -242,7 +247,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void furtherFailuresCountOnTheOpenIncidentInsteadOfOpeningAnother(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             ResultRecorder.Recorded last = null;
             for (int i = 0; i < 7; i++) {
@@ -250,12 +255,12 @@ class ResultRecorderTest {
             }
 
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
-            IncidentStore.IncidentRow incident = openIncident(db, "api");
+            Incident incident = openIncident(db, "api");
             assertThat(incident.failingProbes()).isEqualTo(7);
             assertThat(incident.lastResultId()).isEqualTo(last.resultId());
             assertThat(incident.onsetAt()).isEqualTo(T0.toEpochMilli());
             assertThat(incident.detectedAt()).isEqualTo(finishedAt(T0.plusSeconds(20)));
-            assertThat(last.transition().next().status()).isEqualTo(Status.DOWN);
+            assertThat(last.transition().next().status()).isEqualTo(MonitorStatus.DOWN);
         }
     }
 
@@ -263,7 +268,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void twoSuccessesInARowResolveTheIncidentWithMttdAndMttr(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             for (int i = 0; i < 3; i++) {
                 record(recorder, m, Results.failed(T0.plusSeconds(10L * i)));
@@ -271,25 +276,25 @@ class ResultRecorderTest {
             long incidentId = openIncident(db, "api").id();
 
             ResultRecorder.Recorded firstSuccess = record(recorder, m, Results.healthy(T0.plusSeconds(300), 20));
-            assertThat(firstSuccess.transition().next().status()).as("one success is not recovery").isEqualTo(Status.DOWN);
-            assertThat(incident(db, incidentId).status()).isEqualTo("open");
+            assertThat(firstSuccess.transition().next().status()).as("one success is not recovery").isEqualTo(MonitorStatus.DOWN);
+            assertThat(incident(db, incidentId).status()).isEqualTo(IncidentStatus.OPEN);
             record(recorder, m, Results.failed(T0.plusSeconds(310)));
             ResultRecorder.Recorded again = record(recorder, m, Results.healthy(T0.plusSeconds(320), 20));
             assertThat(again.transition().resolved()).as("the failure in between restarted the count").isNull();
 
             ResultRecorder.Recorded resolved = record(recorder, m, Results.healthy(T0.plusSeconds(330), 20));
 
-            assertThat(resolved.transition().next().status()).isEqualTo(Status.UP);
+            assertThat(resolved.transition().next().status()).isEqualTo(MonitorStatus.UP);
             assertThat(resolved.transition().resolved()).isNotNull();
-            IncidentStore.IncidentRow incident = incident(db, incidentId);
-            assertThat(incident.status()).isEqualTo("resolved");
+            Incident incident = incident(db, incidentId);
+            assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
             assertThat(incident.resolution()).isEqualTo("recovered");
             assertThat(incident.resolvedAt()).isEqualTo(finishedAt(T0.plusSeconds(330)));
             assertThat(incident.failingProbes()).isEqualTo(4);
             assertThat(incident.mttdMs()).isEqualTo(incident.detectedAt() - incident.onsetAt()).isEqualTo(20_000 + PROBE_MS);
             assertThat(incident.mttrMs()).isEqualTo(finishedAt(T0.plusSeconds(330)) - finishedAt(T0.plusSeconds(20)));
             assertThat(openIncident(db, "api")).isNull();
-            assertThat(events(db, incidentId)).extracting(IncidentStore.EventRow::kind)
+            assertThat(events(db, incidentId)).extracting(TimelineEvent::kind)
                     .containsExactly("opened", "resolved");
             assertThat(count(db, "SELECT COUNT(*) FROM monitor_state WHERE monitor_id = 'api' AND status = 'up' "
                     + "AND open_incident_id IS NULL")).isEqualTo(1);
@@ -306,19 +311,19 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void aSuccessBeforeTheThresholdRestartsTheStreakAndMovesTheOnset(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             record(recorder, m, Results.failed(T0));
             record(recorder, m, Results.failed(T0.plusSeconds(10)));
             ResultRecorder.Recorded up = record(recorder, m, Results.healthy(T0.plusSeconds(20), 20));
-            assertThat(up.transition().next().status()).isEqualTo(Status.UP);
+            assertThat(up.transition().next().status()).isEqualTo(MonitorStatus.UP);
 
             record(recorder, m, Results.failed(T0.plusSeconds(30)));
             record(recorder, m, Results.failed(T0.plusSeconds(40)));
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isZero();
             record(recorder, m, Results.failed(T0.plusSeconds(50)));
 
-            IncidentStore.IncidentRow incident = openIncident(db, "api");
+            Incident incident = openIncident(db, "api");
             assertThat(incident.onsetAt()).isEqualTo(T0.plusSeconds(30).toEpochMilli());
             assertThat(incident.failingProbes()).isEqualTo(3);
         }
@@ -331,25 +336,25 @@ class ResultRecorderTest {
         Database before;
         try (Database db = kind.open()) {
             before = db;
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             record(recorder, m, Results.failed(T0));
             record(recorder, m, Results.failed(T0.plusSeconds(10)));
         }
         try (Database db = Databases.reopen(before)) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             ResultRecorder.Recorded third = record(recorder, m, Results.failed(T0.plusSeconds(20)));
             assertThat(third.transition().opened()).as("the streak survived the restart").isNotNull();
             assertThat(openIncident(db, "api").onsetAt()).isEqualTo(T0.toEpochMilli());
         }
         try (Database db = Databases.reopen(before)) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             record(recorder, m, Results.failed(T0.plusSeconds(30)));
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
             assertThat(openIncident(db, "api").failingProbes()).isEqualTo(4);
             record(recorder, m, Results.healthy(T0.plusSeconds(40), 20));
         }
         try (Database db = Databases.reopen(before)) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             record(recorder, m, Results.healthy(T0.plusSeconds(50), 20));
             assertThat(count(db, "SELECT COUNT(*) FROM incidents WHERE status = 'resolved'")).isEqualTo(1);
             assertThat(count(db, "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
@@ -360,7 +365,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void thresholdsComeFromTheMonitor(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitors("""
                     monitors:
                       - id: strict
@@ -368,7 +373,7 @@ class ResultRecorderTest {
                         thresholds: {failure: 1, success: 3}
                     """).getFirst();
 
-            assertThat(record(recorder, m, Results.failed(T0)).transition().next().status()).isEqualTo(Status.DOWN);
+            assertThat(record(recorder, m, Results.failed(T0)).transition().next().status()).isEqualTo(MonitorStatus.DOWN);
             record(recorder, m, Results.healthy(T0.plusSeconds(10), 20));
             record(recorder, m, Results.healthy(T0.plusSeconds(20), 20));
             assertThat(count(db, "SELECT COUNT(*) FROM incidents WHERE status = 'open'")).isEqualTo(1);
@@ -381,7 +386,7 @@ class ResultRecorderTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void rollupsCountProbesFailuresByReasonAndHealthyLatencyPerBucket(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant minute = Instant.parse("2026-11-20T10:15:00Z");
             record(recorder, m, Results.healthy(minute.plusSeconds(5), 100));
@@ -414,15 +419,15 @@ class ResultRecorderTest {
         }
     }
 
-    private IncidentStore.IncidentRow openIncident(Database db, String monitorId) throws SQLException {
+    private Incident openIncident(Database db, String monitorId) throws SQLException {
         return db.read(c -> incidents.openFor(c, monitorId));
     }
 
-    private IncidentStore.IncidentRow incident(Database db, long id) throws SQLException {
+    private Incident incident(Database db, long id) throws SQLException {
         return db.read(c -> incidents.get(c, id));
     }
 
-    private List<IncidentStore.EventRow> events(Database db, long incidentId) throws SQLException {
+    private List<TimelineEvent> events(Database db, long incidentId) throws SQLException {
         return db.read(c -> incidents.events(c, incidentId));
     }
 

@@ -10,6 +10,7 @@ import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.testkit.Databases.Kind;
 import dev.mcpwatch.testkit.Results;
+import dev.mcpwatch.testkit.TestClock;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -34,8 +35,9 @@ class RetentionTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void oldRowsGoInBatchesAndNewerOnesStay(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            Instant now = Instant.now();
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            TestClock clock = TestClock.at("2026-11-20T10:00:00Z");
+            Instant now = clock.instant();
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant monthAgo = now.minus(Duration.ofDays(31));
             Instant eightDaysAgo = now.minus(Duration.ofDays(8));
@@ -49,7 +51,7 @@ class RetentionTest {
             insertRawResults(db, "bulk", now.minus(Duration.ofDays(10)).toEpochMilli(), bulk);
             assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).isEqualTo(bulk + 4);
 
-            long deleted = new Retention(db, STORAGE).run();
+            long deleted = new Retention(db, STORAGE, clock).run();
 
             assertThat(startedAt(db, "SELECT started_at FROM probe_results ORDER BY started_at"))
                     .containsExactly(sixDaysAgo.toEpochMilli(), hourAgo.toEpochMilli());
@@ -61,7 +63,7 @@ class RetentionTest {
                     Resolution.DAY.bucketStart(sixDaysAgo.toEpochMilli()), Resolution.DAY.bucketStart(hourAgo.toEpochMilli()));
             // raw: the bulk, a month ago and eight days ago; minute: those two; hour and day: a month ago.
             assertThat(deleted).isEqualTo(bulk + 2 + 2 + 1 + 1);
-            assertThat(new Retention(db, STORAGE).run()).as("a second pass finds nothing").isZero();
+            assertThat(new Retention(db, STORAGE, clock).run()).as("a second pass finds nothing").isZero();
         }
     }
 
@@ -70,8 +72,9 @@ class RetentionTest {
     void byDefaultMinuteRollupsAreKeptAsLongAsHourAndDayRollups(Kind kind) throws SQLException {
         StorageSettings defaults = new StorageSettings("unused", null, null, Duration.ofDays(7), Duration.ofDays(30), 1_000);
         try (Database db = kind.open()) {
-            Instant now = Instant.now();
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            TestClock clock = TestClock.at("2026-11-20T10:00:00Z");
+            Instant now = clock.instant();
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant monthAgo = now.minus(Duration.ofDays(31));
             Instant eightDaysAgo = now.minus(Duration.ofDays(8));
@@ -79,7 +82,7 @@ class RetentionTest {
                 assertThat(recorder.record(m, Results.healthy(at, 50), at.toEpochMilli() + 50)).isNotNull();
             }
 
-            new Retention(db, defaults).run();
+            new Retention(db, defaults, clock).run();
 
             assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).as("raw results follow raw_retention").isZero();
             assertThat(buckets(db, Resolution.MINUTE)).containsExactly(Resolution.MINUTE.bucketStart(eightDaysAgo.toEpochMilli()));

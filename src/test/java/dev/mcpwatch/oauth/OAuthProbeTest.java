@@ -9,6 +9,7 @@ import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.OAuthGrantStore;
 import dev.mcpwatch.testkit.AuthorizationServer;
 import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.FixtureServer;
@@ -126,7 +127,7 @@ class OAuthProbeTest {
     @Test
     void aKeptLoginIsRenewedWithItsRefreshTokenWhichRotatesAndStaysSealed() throws Exception {
         try (Database db = Databases.sqlite()) {
-            GrantStore grants = GrantStore.open(db, KEY);
+            GrantStore grants = GrantStore.open(new OAuthGrantStore(db), KEY);
             String refresh = as.issueRefreshToken("mcp:read offline_access");
             grants.save("m1", new GrantStore.Grant(as.issuer(), "registered-1", null, OAuthSettings.Method.NONE, refresh,
                     "mcp:read offline_access", null, null), clock.millis());
@@ -140,7 +141,7 @@ class OAuthProbeTest {
             assertThat(kept.refreshToken()).isNotEqualTo(refresh).startsWith("rt-");
             assertThat(rows(db)).singleElement().satisfies(row -> assertThat(row).startsWith("m1," + as.issuer() + ",registered-1,v1:")
                     .doesNotContain(kept.refreshToken()).doesNotContain(refresh));
-            assertThatThrownBy(() -> GrantStore.open(db, "another-key-of-at-least-thirty-two-chars!").load("m1"))
+            assertThatThrownBy(() -> GrantStore.open(new OAuthGrantStore(db), "another-key-of-at-least-thirty-two-chars!").load("m1"))
                     .isInstanceOf(OAuthException.class).hasMessageContaining("cannot be decrypted with MCPWATCH_OAUTH_KEY");
         }
     }
@@ -148,7 +149,7 @@ class OAuthProbeTest {
     @Test
     void aRefusedRefreshAuthWallsTheMonitorWithTheReasonAndTellsToLogInAgain() throws Exception {
         try (Database db = Databases.sqlite()) {
-            GrantStore grants = GrantStore.open(db, KEY);
+            GrantStore grants = GrantStore.open(new OAuthGrantStore(db), KEY);
             grants.save("m1", new GrantStore.Grant(as.issuer(), "registered-1", null, OAuthSettings.Method.NONE,
                     as.issueRefreshToken("mcp:read"), "mcp:read", null, null), clock.millis());
             as.refuseRefresh();
@@ -165,7 +166,7 @@ class OAuthProbeTest {
     @Test
     void aMonitorThatNeverLoggedInSaysHowTo() throws Exception {
         try (Database db = Databases.sqlite()) {
-            ProbeResult r = prober.probe(spec(OAuthClients.unattended(clock, GrantStore.open(db, KEY)), login()));
+            ProbeResult r = prober.probe(spec(OAuthClients.unattended(clock, GrantStore.open(new OAuthGrantStore(db), KEY)), login()));
 
             assertThat(r.reason()).isEqualTo(Reason.AUTH_REQUIRED);
             assertThat(r.failure().message()).contains("this monitor has no login yet; run `mcpwatch auth login m1` once");
@@ -176,7 +177,7 @@ class OAuthProbeTest {
     @Test
     void theLoginRunsThroughTheLoopbackRedirectWithPkceAndKeepsTheRefreshToken() throws Exception {
         try (Database db = Databases.sqlite()) {
-            GrantStore grants = GrantStore.open(db, KEY);
+            GrantStore grants = GrantStore.open(new OAuthGrantStore(db), KEY);
             ByteArrayOutputStream shown = new ByteArrayOutputStream();
             OkHttpClient browser = new OkHttpClient.Builder().followRedirects(true).build();
             OAuthClients interactive = OAuthClients.interactive(clock, grants, url -> {

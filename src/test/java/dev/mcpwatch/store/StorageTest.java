@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.IncidentStatus;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
@@ -174,7 +176,7 @@ class StorageTest {
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void resultAndIncidentPagesVisitEveryRowOnceNewestFirst(Kind kind) throws SQLException {
         try (Database db = kind.open()) {
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new dev.mcpwatch.monitor.Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             MonitorConfig m = Results.monitor("api");
             Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
             List<Long> recorded = new ArrayList<>();
@@ -196,15 +198,15 @@ class StorageTest {
 
             IncidentStore incidents = new IncidentStore();
             List<Long> incidentIds = new ArrayList<>();
-            List<IncidentStore.IncidentRow> incidentPage = db.read(c -> incidents.page(c, "api", "resolved", null, 4));
+            List<Incident> incidentPage = db.read(c -> incidents.page(c, "api", IncidentStatus.RESOLVED, null, 4));
             while (!incidentPage.isEmpty()) {
                 incidentPage.forEach(i -> incidentIds.add(i.id()));
                 long before = incidentPage.getLast().id();
-                incidentPage = db.read(c -> incidents.page(c, "api", "resolved", before, 4));
+                incidentPage = db.read(c -> incidents.page(c, "api", IncidentStatus.RESOLVED, before, 4));
             }
             assertThat(incidentIds).hasSize(6).doesNotHaveDuplicates().isSortedAccordingTo((a, b) -> Long.compare(b, a));
-            List<IncidentStore.IncidentRow> open = db.read(c -> incidents.page(c, null, "open", null, 10));
-            long resolved = db.read(c -> incidents.count(c, "resolved"));
+            List<Incident> open = db.read(c -> incidents.page(c, null, IncidentStatus.OPEN, null, 10));
+            long resolved = db.read(c -> incidents.count(c, IncidentStatus.RESOLVED));
             assertThat(open).isEmpty();
             assertThat(resolved).isEqualTo(6);
         }

@@ -2,7 +2,8 @@ package dev.mcpwatch.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.incident.TimelineEvent;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Databases;
@@ -75,7 +76,7 @@ class WebStoresTest {
             var a = Results.monitor("a");
             var b = Results.monitor("b");
             db.transaction(c -> new MonitorStore().sync(c, List.of(a, b), 0));
-            ResultRecorder recorder = new ResultRecorder(db, "default", 100, new Events());
+            ResultRecorder recorder = Results.recorder(db, "default", 100);
             long today = Resolution.DAY.bucketStart(System.currentTimeMillis());
             long onset = today - DAY - 30 * 60_000; // 23:30 two days ago; resolved 00:30 yesterday
             for (int i = 0; i < 3; i++) {
@@ -101,9 +102,9 @@ class WebStoresTest {
             assertThat(sums.get("a").failures()).isEqualTo(3);
             assertThat(sums.get("b").latency().quantile(0.5)).isCloseTo(50, org.assertj.core.data.Percentage.withPercentage(1));
             assertThat(sums).doesNotContainKey("none");
-            assertThat(open).containsEntry(1L, "P1");
+            assertThat(open).containsEntry(1L, Severity.P1);
             assertThat(failures).hasSize(2).allMatch(r -> !r.healthy());
-            assertThat(db.<List<IncidentStore.EventRow>>read(c -> incidents.events(c, List.of(1L), "resolved"))).singleElement()
+            assertThat(db.<List<TimelineEvent>>read(c -> incidents.events(c, List.of(1L), "resolved"))).singleElement()
                     .satisfies(e -> assertThat(e.detail()).isEqualTo(Json.MAPPER.readTree("{\"resolution\":\"recovered\"}")));
         }
     }

@@ -3,7 +3,8 @@ package dev.mcpwatch.testkit;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.detect.Detector;
-import dev.mcpwatch.monitor.Events;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
@@ -14,14 +15,15 @@ import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.MonitorStore;
 import java.nio.file.Path;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Weeks of history for the browser tests and the screenshots, written through the real recorder and
@@ -54,9 +56,10 @@ public final class DemoData {
         Random random = new Random(42);
         try (Database db = Database.open(storage)) {
             db.transaction(c -> new MonitorStore().sync(c, monitors, now)); // names for the automatic updates
-            Events events = new Events();
-            events.listen(new StatusUpdates(() -> { })); // the automatic "investigating" of the P1, as serve posts it
-            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, events);
+            MonitorEvents events = new MonitorEvents();
+            Incidents incidents = new Incidents(db, events, InstantSource.system());
+            events.listen(new StatusUpdates(() -> { }, List::of, incidents)); // the automatic "investigating" of the P1, as serve posts it
+            ResultRecorder recorder = new ResultRecorder(db, "default", 10_000, incidents, InstantSource.system());
             recorder.assessWith(new Detector(db.dialect(), events)); // baselines, the drift, warnings, as serve judges them
             MonitorConfig weather = find(monitors, "weather");
             MonitorConfig search = find(monitors, "search");

@@ -3,6 +3,9 @@ package dev.mcpwatch.testkit;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
+import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Json;
@@ -15,7 +18,9 @@ import dev.mcpwatch.probe.ToolList;
 import dev.mcpwatch.probe.ToolSnapshot;
 import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.schema.ToolFingerprint;
+import dev.mcpwatch.store.Database;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,11 @@ public final class Results {
     public static final String TARGET = "http://127.0.0.1:9/mcp";
 
     private Results() {}
+
+    /** A recorder that records into {@code db}, publishing its monitor events to a bus nobody listens to. */
+    public static ResultRecorder recorder(Database db, String location, int capacity) {
+        return new ResultRecorder(db, location, capacity, new Incidents(db, new MonitorEvents(), InstantSource.system()), InstantSource.system());
+    }
 
     /** Monitors from YAML, loaded exactly as a configuration file would be (no environment). */
     public static List<MonitorConfig> monitors(String yaml) {

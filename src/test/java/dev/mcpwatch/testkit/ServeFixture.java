@@ -7,10 +7,13 @@ import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.monitor.ResultRecorder;
+import dev.mcpwatch.probe.ProbeResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
@@ -23,11 +26,13 @@ import tools.jackson.databind.JsonNode;
 public final class ServeFixture implements AutoCloseable {
     private final App app;
     private final Path dir;
+    private final List<MonitorConfig> monitors;
     private volatile String token;
 
-    private ServeFixture(App app, Path dir) {
+    private ServeFixture(App app, Path dir, List<MonitorConfig> monitors) {
         this.app = app;
         this.dir = dir;
+        this.monitors = monitors;
     }
 
     /** Starts with the monitors of {@code yaml}, each given {@code interval} and {@code retry}. */
@@ -36,7 +41,25 @@ public final class ServeFixture implements AutoCloseable {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
             McpwatchConfig c = config(dir, fast);
-            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null), dir);
+            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null), dir,
+                    fast);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts with the monitors and alerting of {@code yaml} on {@code clock}, a {@link TestClock} set
+     * years ahead of the wall clock: the database scheduler (which keeps the wall clock) never gets to
+     * their first probe, so nothing is probed, and the test records every result itself
+     * ({@link #record}) at the clock's time and moves the clock instead of sleeping.
+     */
+    public static ServeFixture startOn(TestClock clock, Path dir, String yaml) {
+        try {
+            McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
+            McpwatchConfig c = config(dir, loaded.monitors());
+            return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting()), null, clock),
+                    dir, loaded.monitors());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -46,7 +69,7 @@ public final class ServeFixture implements AutoCloseable {
     public static ServeFixture startWatching(Path dir, Path file) throws ConfigException {
         McpwatchConfig loaded = new ConfigLoader(k -> null).load(file);
         McpwatchConfig withStorage = config(dir, loaded.monitors());
-        return new ServeFixture(App.start(withStorage, file), dir);
+        return new ServeFixture(App.start(withStorage, file), dir, loaded.monitors());
     }
 
     public static McpwatchConfig config(Path dir, List<MonitorConfig> monitors) {
@@ -72,13 +95,27 @@ public final class ServeFixture implements AutoCloseable {
         return dir;
     }
 
+    public MonitorConfig monitor(String id) {
+        return monitors.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** Records a result of {@code monitorId} as a probe finishing one second after it started would. */
+    public ResultRecorder.Recorded record(String monitorId, ProbeResult result) {
+        ResultRecorder.Recorded r = app.recorder().record(monitor(monitorId), result, result.startedAt().toEpochMilli() + 1_000);
+        if (r == null) {
+            throw new IllegalStateException("the result was not written: " + app.recorder().health());
+        }
+        return r;
+    }
+
     /**
      * An API token for writes (acknowledging, drift ack, adding monitors): sets the admin password
      * if none is set yet, as an operator must before the API accepts writes, and creates a token.
      */
     public String apiToken() {
         try {
-            var auth = new dev.mcpwatch.auth.AuthService(app.database(), () -> dev.mcpwatch.config.WebSettings.DEFAULT);
+            var auth = new dev.mcpwatch.auth.AuthService(app.database(), () -> dev.mcpwatch.config.WebSettings.DEFAULT,
+                    InstantSource.system());
             if (!auth.passwordSet()) {
                 auth.setPassword(dev.mcpwatch.auth.AuthService.DEFAULT_USER, "a test password of some length");
             }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ public final class WebFixture implements AutoCloseable {
 
     /** Sets the operator password the way {@code mcpwatch user set-password} does. */
     public void setPassword(String password) throws SQLException {
-        new AuthService(app.database(), () -> config.web()).setPassword(AuthService.DEFAULT_USER, password);
+        new AuthService(app.database(), () -> config.web(), InstantSource.system()).setPassword(AuthService.DEFAULT_USER, password);
     }
 
     /** A client already logged in as admin (the password is set first if needed). */

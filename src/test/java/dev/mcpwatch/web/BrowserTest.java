@@ -306,6 +306,7 @@ class BrowserTest {
         } finally {
             browser.get(web.url("/login"));
             browser.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD, Keys.ENTER);
+            awaitUrlEndingWith("/"); // logged in again before the next test opens a page that needs it
         }
     }
 

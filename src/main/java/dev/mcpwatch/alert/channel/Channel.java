@@ -50,5 +50,5 @@ public sealed interface Channel
     }
 
     /** Sends one alert; returns the outcome, never throws. */
-    Result send(Alert alert, Delivery delivery);
+    Result send(Alert alert, Attempt attempt);
 }

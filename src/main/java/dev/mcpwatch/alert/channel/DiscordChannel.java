@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Warnings, digests and tests are messages of their own. Mentions are disabled
  * ({@code allowed_mentions: {parse: []}}), so nothing a server says can ping {@code @everyone}.
  */
-public final class DiscordChannel implements Channel {
+final class DiscordChannel implements Channel {
     static final Set<String> KEYS = Set.of("webhook_url", "username");
 
     private final Channels.Common common;
@@ -74,15 +74,15 @@ public final class DiscordChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
+    public Result send(Alert alert, Attempt attempt) {
         HttpUrl base = HttpUrl.get(webhookUrl);
-        if (alert.isIncident() && delivery.threadId() != null) {
-            HttpUrl edit = base.newBuilder().addPathSegment("messages").addPathSegment(delivery.threadId()).build();
+        if (alert.isIncident() && attempt.threadId() != null) {
+            HttpUrl edit = base.newBuilder().addPathSegment("messages").addPathSegment(attempt.threadId()).build();
             Request patch = new Request.Builder().url(edit).header("User-Agent", Http.USER_AGENT)
                     .patch(RequestBody.create(Json.MAPPER.writeValueAsBytes(message(alert)), Http.JSON)).build();
-            Result edited = Http.exchange(patch, delivery.timeout());
+            Result edited = Http.exchange(patch, attempt.timeout());
             if (!(edited.outcome() == Result.Outcome.FAILED && Integer.valueOf(404).equals(edited.responseCode()))) {
-                return edited.withThread(delivery.threadId());
+                return edited.withThread(attempt.threadId());
             }
             // the message was deleted in Discord: post the incident anew
         }
@@ -90,7 +90,7 @@ public final class DiscordChannel implements Channel {
         Request request = new Request.Builder().url(post).header("User-Agent", Http.USER_AGENT)
                 .post(RequestBody.create(Json.MAPPER.writeValueAsBytes(message(alert)), Http.JSON)).build();
         try {
-            Http.Answer answer = Http.call(request, delivery.timeout());
+            Http.Answer answer = Http.call(request, attempt.timeout());
             Result r = Http.classify(answer);
             if (r.delivered() && alert.isIncident()) {
                 JsonNode sent = parse(answer.body());

@@ -46,7 +46,7 @@ import javax.net.ssl.X509TrustManager;
  * its Message-ID across retries, so a mail system that collapses identical Message-IDs absorbs a
  * repeated delivery. Acknowledgements are not mailed.
  */
-public final class EmailChannel implements Channel {
+final class EmailChannel implements Channel {
     static final Set<String> KEYS = Set.of("from", "to", "smtp");
     private static final Set<String> SMTP = Set.of("host", "port", "security", "username", "password", "ca_file");
 
@@ -191,11 +191,11 @@ public final class EmailChannel implements Channel {
     }
 
     /** The message, plain text and HTML, threaded under the incident's first message. */
-    MimeMessage message(Session session, Alert a, Delivery delivery) throws MessagingException {
+    MimeMessage message(Session session, Alert a, Attempt attempt) throws MessagingException {
         String domain = from.getAddress().contains("@") ? from.getAddress().substring(from.getAddress().indexOf('@') + 1) : "mcpwatch";
         String thread = "<" + a.dedupKey().replaceAll("[^A-Za-z0-9.-]", ".") + "@" + domain + ">";
         boolean first = !a.isIncident() || a.event().equals("incident.opened");
-        String messageId = first ? thread : "<" + a.dedupKey().replaceAll("[^A-Za-z0-9.-]", ".") + "." + delivery.id() + "@" + domain + ">";
+        String messageId = first ? thread : "<" + a.dedupKey().replaceAll("[^A-Za-z0-9.-]", ".") + "." + attempt.deliveryId() + "@" + domain + ">";
         MimeMessage m = new MimeMessage(session) {
             @Override
             protected void updateMessageID() throws MessagingException {
@@ -205,7 +205,7 @@ public final class EmailChannel implements Channel {
         m.setFrom(from);
         m.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
         m.setSubject(Render.title(a), "UTF-8");
-        m.setSentDate(new Date());
+        m.setSentDate(Date.from(attempt.at()));
         m.setHeader("X-Mcpwatch-Event", a.event());
         m.setHeader("X-Mcpwatch-Dedup-Key", a.dedupKey());
         if (!first) {
@@ -261,10 +261,10 @@ public final class EmailChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
-        Session session = session(delivery.timeout());
+    public Result send(Alert alert, Attempt attempt) {
+        Session session = session(attempt.timeout());
         try (Transport transport = session.getTransport(security == Security.SSL ? "smtps" : "smtp")) {
-            MimeMessage m = message(session, alert, delivery);
+            MimeMessage m = message(session, alert, attempt);
             transport.connect(host, port, username, username == null ? null : password);
             transport.sendMessage(m, m.getAllRecipients());
             return Result.delivered(250);

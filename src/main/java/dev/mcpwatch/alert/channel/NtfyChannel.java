@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * server takes a {@code token} (Bearer) or {@code username} + {@code password}. Acknowledgements are
  * not pushed: a push for an ack wakes people for nothing.
  */
-public final class NtfyChannel implements Channel {
+final class NtfyChannel implements Channel {
     static final Set<String> KEYS = Set.of("url", "topic", "token", "username", "password");
     static final String DEFAULT_URL = "https://ntfy.sh";
 
@@ -105,14 +105,14 @@ public final class NtfyChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
+    public Result send(Alert alert, Attempt attempt) {
         Request.Builder r = Http.post(url, message(alert));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
         } else if (username != null) {
             r.header("Authorization", Credentials.basic(username, password));
         }
-        return Http.exchange(r.build(), delivery.timeout());
+        return Http.exchange(r.build(), attempt.timeout());
     }
 
     @Override

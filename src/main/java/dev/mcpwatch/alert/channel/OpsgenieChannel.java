@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * sent as {@code Authorization: GenieKey …}. {@code url} is the API base: https://api.opsgenie.com,
  * or https://api.eu.opsgenie.com for the EU instance. A test creates and at once closes an alert.
  */
-public final class OpsgenieChannel implements Channel {
+final class OpsgenieChannel implements Channel {
     static final Set<String> KEYS = Set.of("api_key", "url");
     static final String DEFAULT_URL = "https://api.opsgenie.com";
 
@@ -95,20 +95,20 @@ public final class OpsgenieChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
+    public Result send(Alert alert, Attempt attempt) {
         return switch (alert.event()) {
             case "incident.acknowledged" -> action(alert, "acknowledge", note(alert, "Acknowledged in mcpwatch"
-                    + (alert.acknowledgedBy() == null ? "" : " by " + alert.acknowledgedBy())), delivery);
+                    + (alert.acknowledgedBy() == null ? "" : " by " + alert.acknowledgedBy())), attempt);
             case "incident.resolved" -> action(alert, "close", note(alert, "Resolved: " + (alert.resolution() == null ? "recovered"
-                    : alert.resolution())), delivery);
+                    : alert.resolution())), attempt);
             case "incident.severity_changed" -> {
                 ObjectNode p = Json.object().put("priority", priority(alert));
-                yield exchange(request(alias(alert).addPathSegment("priority")).put(body(p)).build(), delivery);
+                yield exchange(request(alias(alert).addPathSegment("priority")).put(body(p)).build(), attempt);
             }
             default -> {
-                Result created = exchange(request(alerts()).post(body(create(alert))).build(), delivery);
+                Result created = exchange(request(alerts()).post(body(create(alert))).build(), attempt);
                 yield created.delivered() && "test".equals(alert.event())
-                        ? action(alert, "close", note(alert, "mcpwatch test message"), delivery) : created;
+                        ? action(alert, "close", note(alert, "mcpwatch test message"), attempt) : created;
             }
         };
     }
@@ -121,8 +121,8 @@ public final class OpsgenieChannel implements Channel {
         return b;
     }
 
-    private Result action(Alert a, String action, ObjectNode body, Delivery delivery) {
-        return exchange(request(alias(a).addPathSegment(action)).post(body(body)).build(), delivery);
+    private Result action(Alert a, String action, ObjectNode body, Attempt attempt) {
+        return exchange(request(alias(a).addPathSegment(action)).post(body(body)).build(), attempt);
     }
 
     private HttpUrl.Builder alerts() {
@@ -141,8 +141,8 @@ public final class OpsgenieChannel implements Channel {
         return RequestBody.create(Json.MAPPER.writeValueAsBytes(json), Http.JSON);
     }
 
-    private static Result exchange(Request r, Delivery delivery) {
-        return Http.exchange(r, delivery.timeout());
+    private static Result exchange(Request r, Attempt attempt) {
+        return Http.exchange(r, attempt.timeout());
     }
 
     @Override

@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * incident. A test message triggers and at once resolves an {@code info} event, so nothing stays
  * open. Digests are not sent here: a pager is for what needs a person now.
  */
-public final class PagerDutyChannel implements Channel {
+final class PagerDutyChannel implements Channel {
     static final Set<String> KEYS = Set.of("routing_key", "url");
     static final String DEFAULT_URL = "https://events.pagerduty.com/v2/enqueue";
 
@@ -79,21 +79,21 @@ public final class PagerDutyChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
+    public Result send(Alert alert, Attempt attempt) {
         String action = switch (alert.event()) {
             case "incident.acknowledged" -> "acknowledge";
             case "incident.resolved" -> "resolve";
             default -> "trigger";
         };
-        Result r = post(event(alert, action), delivery);
+        Result r = post(event(alert, action), attempt);
         if (r.delivered() && "test".equals(alert.event())) {
-            return post(event(alert, "resolve"), delivery);
+            return post(event(alert, "resolve"), attempt);
         }
         return r;
     }
 
-    private Result post(ObjectNode body, Delivery delivery) {
-        return Http.exchange(Http.post(url, body).build(), delivery.timeout());
+    private Result post(ObjectNode body, Attempt attempt) {
+        return Http.exchange(Http.post(url, body).build(), attempt.timeout());
     }
 
     @Override

@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Slack answers {@code 200 ok}; its 4xx answers ({@code invalid_payload}, {@code no_service}) are
  * not retried.
  */
-public final class SlackChannel implements Channel {
+final class SlackChannel implements Channel {
     static final Set<String> KEYS = Set.of("webhook_url");
 
     private final Channels.Common common;
@@ -87,8 +87,8 @@ public final class SlackChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
-        return Http.exchange(Http.post(webhookUrl, message(alert)).build(), delivery.timeout());
+    public Result send(Alert alert, Attempt attempt) {
+        return Http.exchange(Http.post(webhookUrl, message(alert)).build(), attempt.timeout());
     }
 
     @Override

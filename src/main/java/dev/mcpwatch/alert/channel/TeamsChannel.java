@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * holding the title, the message, a FactSet, the digest lines and Action.OpenUrl links. Workflows
  * answer 202 Accepted.
  */
-public final class TeamsChannel implements Channel {
+final class TeamsChannel implements Channel {
     static final Set<String> KEYS = Set.of("webhook_url");
 
     private final Channels.Common common;
@@ -72,8 +72,8 @@ public final class TeamsChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
-        return Http.exchange(Http.post(webhookUrl, message(alert)).build(), delivery.timeout());
+    public Result send(Alert alert, Attempt attempt) {
+        return Http.exchange(Http.post(webhookUrl, message(alert)).build(), attempt.timeout());
     }
 
     @Override

@@ -27,7 +27,7 @@ import okhttp3.RequestBody;
  * attempt is signed afresh. {@code X-Mcpwatch-Delivery} is the same on every retry of one delivery
  * and {@code dedup_key} the same for every event of one incident, so a receiver can drop repeats.
  */
-public final class WebhookChannel implements Channel {
+final class WebhookChannel implements Channel {
     static final Set<String> KEYS = Set.of("url", "secret", "headers");
     public static final String SIGNATURE = "X-Mcpwatch-Signature";
     public static final String TIMESTAMP = "X-Mcpwatch-Timestamp";
@@ -69,19 +69,19 @@ public final class WebhookChannel implements Channel {
     }
 
     @Override
-    public Result send(Alert alert, Delivery delivery) {
+    public Result send(Alert alert, Attempt attempt) {
         byte[] body = Json.MAPPER.writeValueAsBytes(alert);
-        long timestamp = System.currentTimeMillis() / 1000;
+        long timestamp = attempt.at().getEpochSecond();
         Request.Builder r = new Request.Builder().url(url).post(RequestBody.create(body, Http.JSON));
         headers.forEach(r::header);
         r.header("User-Agent", Http.USER_AGENT)
                 .header("X-Mcpwatch-Event", alert.event())
-                .header("X-Mcpwatch-Delivery", Long.toString(delivery.id()))
+                .header("X-Mcpwatch-Delivery", Long.toString(attempt.deliveryId()))
                 .header(TIMESTAMP, Long.toString(timestamp));
         if (secret != null) {
             r.header(SIGNATURE, signature(secret, timestamp, body));
         }
-        return Http.exchange(r.build(), delivery.timeout());
+        return Http.exchange(r.build(), attempt.timeout());
     }
 
     @Override

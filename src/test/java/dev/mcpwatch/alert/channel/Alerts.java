@@ -53,8 +53,9 @@ final class Alerts {
                 o.ackUrl(), null, o.at());
     }
 
-    static Delivery delivery() {
-        return new Delivery(42, 1, java.time.Duration.ofSeconds(5), null);
+    /** A first attempt made now (receivers check that a signed message is fresh). */
+    static Attempt attempt() {
+        return new Attempt(42, 1, java.time.Instant.now(), java.time.Duration.ofSeconds(5), null);
     }
 
     /** The channels of an {@code alerting:} YAML section (with {@code ${VAR}} from {@code env}). */

@@ -6,6 +6,7 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.WebhookSignature;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +31,8 @@ class ChannelRequestsTest {
                           headers: {X-Team: platform}
                     """.formatted(hook.url("/hooks/mcpwatch")));
 
-            Result r = channel.send(Alerts.opened(), Alerts.delivery());
+            Attempt attempt = Alerts.attempt();
+            Result r = channel.send(Alerts.opened(), attempt);
 
             assertThat(r.outcome()).isEqualTo(Result.Outcome.DELIVERED);
             assertThat(r.responseCode()).isEqualTo(200);
@@ -44,6 +46,7 @@ class ChannelRequestsTest {
             // What a receiver does (written from the documented scheme): recompute, compare, check freshness.
             assertThat(WebhookSignature.verifies(req, "s3cret-s3cret-s3cret")).isTrue();
             assertThat(WebhookSignature.verifies(req, "another-secret-entirely")).isFalse();
+            assertThat(req.header("X-Mcpwatch-Timestamp")).as("the attempt's time").isEqualTo(Long.toString(attempt.at().getEpochSecond()));
             long age = System.currentTimeMillis() / 1000 - Long.parseLong(req.header("X-Mcpwatch-Timestamp"));
             assertThat(age).isBetween(0L, 300L);
 
@@ -73,7 +76,7 @@ class ChannelRequestsTest {
                       channels:
                         ops: {type: webhook, url: "%s"}
                     """.formatted(hook.url("/h")));
-            channel.send(Alerts.opened(), Alerts.delivery());
+            channel.send(Alerts.opened(), Alerts.attempt());
             assertThat(hook.requests().getFirst().header("X-Mcpwatch-Signature")).isNull();
         }
     }
@@ -87,7 +90,7 @@ class ChannelRequestsTest {
                         team: {type: slack, webhook_url: "%s"}
                     """.formatted(slack.url("/services/T000/B000/XXXX")));
 
-            assertThat(channel.send(Alerts.hostile(), Alerts.delivery()).delivered()).isTrue();
+            assertThat(channel.send(Alerts.hostile(), Alerts.attempt()).delivered()).isTrue();
 
             Receiver.Seen req = slack.requests().getFirst();
             assertThat(req.method()).isEqualTo("POST");
@@ -127,8 +130,8 @@ class ChannelRequestsTest {
                         team: {type: discord, webhook_url: "%s"}
                     """.formatted(discord.url("/api/webhooks/123/tok3n")));
 
-            Result opened = channel.send(Alerts.hostile(), Alerts.delivery());
-            Result resolved = channel.send(Alerts.resolved(), new Delivery(43, 1, Duration.ofSeconds(5), opened.threadId()));
+            Result opened = channel.send(Alerts.hostile(), Alerts.attempt());
+            Result resolved = channel.send(Alerts.resolved(), new Attempt(43, 1, Instant.now(), Duration.ofSeconds(5), opened.threadId()));
 
             assertThat(opened.threadId()).isEqualTo("1192837465");
             assertThat(resolved.delivered()).isTrue();
@@ -165,7 +168,7 @@ class ChannelRequestsTest {
                         team: {type: discord, webhook_url: "%s"}
                     """.formatted(discord.url("/api/webhooks/123/tok3n")));
 
-            Result r = channel.send(Alerts.resolved(), new Delivery(43, 1, Duration.ofSeconds(5), "1000"));
+            Result r = channel.send(Alerts.resolved(), new Attempt(43, 1, Instant.now(), Duration.ofSeconds(5), "1000"));
 
             assertThat(r.delivered()).isTrue();
             assertThat(r.threadId()).isEqualTo("2000");
@@ -184,9 +187,9 @@ class ChannelRequestsTest {
                         pager: {type: pagerduty, routing_key: R0UT1NGKEY, url: "%s"}
                     """.formatted(pd.url("/v2/enqueue")));
 
-            assertThat(channel.send(Alerts.opened(), Alerts.delivery()).responseCode()).isEqualTo(202);
-            channel.send(Alerts.acknowledged(), Alerts.delivery());
-            channel.send(Alerts.resolved(), Alerts.delivery());
+            assertThat(channel.send(Alerts.opened(), Alerts.attempt()).responseCode()).isEqualTo(202);
+            channel.send(Alerts.acknowledged(), Alerts.attempt());
+            channel.send(Alerts.resolved(), Alerts.attempt());
 
             assertThat(pd.requests()).allSatisfy(r -> {
                 assertThat(r.method()).isEqualTo("POST");
@@ -219,10 +222,10 @@ class ChannelRequestsTest {
                         genie: {type: opsgenie, api_key: g3n1e-key, url: "%s"}
                     """.formatted(og.url("")));
 
-            channel.send(Alerts.opened(), Alerts.delivery());
-            channel.send(Alerts.severityRaised(), Alerts.delivery());
-            channel.send(Alerts.acknowledged(), Alerts.delivery());
-            channel.send(Alerts.resolved(), Alerts.delivery());
+            channel.send(Alerts.opened(), Alerts.attempt());
+            channel.send(Alerts.severityRaised(), Alerts.attempt());
+            channel.send(Alerts.acknowledged(), Alerts.attempt());
+            channel.send(Alerts.resolved(), Alerts.attempt());
 
             assertThat(og.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("GenieKey g3n1e-key"));
             Receiver.Seen create = og.requests().get(0);
@@ -256,7 +259,7 @@ class ChannelRequestsTest {
                         team: {type: teams, webhook_url: "%s"}
                     """.formatted(teams.url("/workflows/abc/triggers/manual/paths/invoke")));
 
-            Result r = channel.send(Alerts.opened(), Alerts.delivery());
+            Result r = channel.send(Alerts.opened(), Alerts.attempt());
 
             assertThat(r.responseCode()).isEqualTo(202);
             JsonNode body = teams.requests().getFirst().json();
@@ -283,7 +286,7 @@ class ChannelRequestsTest {
                         phone: {type: ntfy, url: "%s", topic: mcpwatch-alerts-x7, token: tk_secret}
                     """.formatted(ntfy.url("")));
 
-            channel.send(Alerts.opened(), Alerts.delivery());
+            channel.send(Alerts.opened(), Alerts.attempt());
 
             Receiver.Seen req = ntfy.requests().getFirst();
             assertThat(req.method() + " " + req.path()).isEqualTo("POST /");
@@ -310,7 +313,7 @@ class ChannelRequestsTest {
                         ops: {type: webhook, url: "%s"}
                     """.formatted(hook.url("/h")));
             hook.answer(http -> http.respond(500, "text/plain", "boom"));
-            assertThat(channel.send(Alerts.opened(), Alerts.delivery())).satisfies(r -> {
+            assertThat(channel.send(Alerts.opened(), Alerts.attempt())).satisfies(r -> {
                 assertThat(r.outcome()).isEqualTo(Result.Outcome.RETRY);
                 assertThat(r.error()).isEqualTo("HTTP 500: boom");
             });
@@ -318,11 +321,11 @@ class ChannelRequestsTest {
                 http.setHeader("Retry-After", "7");
                 http.respond(429, "text/plain", "slow down");
             });
-            assertThat(channel.send(Alerts.opened(), Alerts.delivery()).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(channel.send(Alerts.opened(), Alerts.attempt()).retryAfter()).isEqualTo(Duration.ofSeconds(7));
             hook.answer(http -> http.respond(400, "text/plain", "invalid_payload"));
-            assertThat(channel.send(Alerts.opened(), Alerts.delivery()).outcome()).isEqualTo(Result.Outcome.FAILED);
+            assertThat(channel.send(Alerts.opened(), Alerts.attempt()).outcome()).isEqualTo(Result.Outcome.FAILED);
             hook.stop();
-            Result refused = channel.send(Alerts.opened(), Alerts.delivery());
+            Result refused = channel.send(Alerts.opened(), Alerts.attempt());
             assertThat(refused.outcome()).isEqualTo(Result.Outcome.RETRY);
             assertThat(refused.error()).startsWith("ConnectException").doesNotContain("/h");
         }
@@ -338,7 +341,7 @@ class ChannelRequestsTest {
                         ops: {type: webhook, url: "%s"}
                     """.formatted(hook.url("/h")));
 
-            Result r = channel.send(Alerts.opened(), new Delivery(1, 1, Duration.ofMillis(500), null));
+            Result r = channel.send(Alerts.opened(), new Attempt(1, 1, Instant.now(), Duration.ofMillis(500), null));
 
             assertThat(r.outcome()).isEqualTo(Result.Outcome.RETRY);
             assertThat(r.error()).containsIgnoringCase("timeout");

@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class EmailChannelTest {
 
     @Test
     void sendsPlainTextAndHtmlOverStartTlsAfterLoggingInInsideTls() throws Exception {
-        Result r = email(front.port(), "app-password", true).send(Alerts.opened(), Alerts.delivery());
+        Result r = email(front.port(), "app-password", true).send(Alerts.opened(), Alerts.attempt());
 
         assertThat(r.error()).isNull();
         assertThat(r.delivered()).isTrue();
@@ -89,7 +90,7 @@ class EmailChannelTest {
 
     @Test
     void serverTextIsEscapedInTheHtmlPart() throws Exception {
-        email(front.port(), "app-password", true).send(Alerts.hostile(), Alerts.delivery());
+        email(front.port(), "app-password", true).send(Alerts.hostile(), Alerts.attempt());
 
         Multipart parts = (Multipart) smtp.getReceivedMessages()[0].getContent();
         assertThat((String) parts.getBodyPart(1).getContent()).contains("&lt;script&gt;").doesNotContain("<script>");
@@ -97,7 +98,7 @@ class EmailChannelTest {
 
     @Test
     void refusesToSendInClearTextWhenTheServerOffersNoStartTls() {
-        Result r = email(smtp.getSmtp().getPort(), "app-password", true).send(Alerts.opened(), Alerts.delivery());
+        Result r = email(smtp.getSmtp().getPort(), "app-password", true).send(Alerts.opened(), Alerts.attempt());
 
         assertThat(r.delivered()).isFalse();
         assertThat(r.outcome()).isEqualTo(Result.Outcome.RETRY);
@@ -107,7 +108,7 @@ class EmailChannelTest {
 
     @Test
     void refusesAServerWhoseCertificateItDoesNotTrust() {
-        Result r = email(front.port(), "app-password", false).send(Alerts.opened(), Alerts.delivery());
+        Result r = email(front.port(), "app-password", false).send(Alerts.opened(), Alerts.attempt());
 
         assertThat(r.delivered()).isFalse();
         assertThat(front.encryptedCommands()).doesNotContain("AUTH");
@@ -116,7 +117,7 @@ class EmailChannelTest {
 
     @Test
     void aWrongPasswordIsNotDeliveredAndNotShown() {
-        Result r = email(front.port(), "wrong-password", true).send(Alerts.opened(), Alerts.delivery());
+        Result r = email(front.port(), "wrong-password", true).send(Alerts.opened(), Alerts.attempt());
 
         assertThat(r.delivered()).isFalse();
         assertThat(r.error()).containsIgnoringCase("authentication").doesNotContain("wrong-password");
@@ -126,8 +127,8 @@ class EmailChannelTest {
     @Test
     void laterMessagesOfAnIncidentThreadUnderTheFirstAndAcknowledgementsAreNotMailed() throws Exception {
         Channel channel = email(front.port(), "app-password", true);
-        channel.send(Alerts.opened(), Alerts.delivery());
-        channel.send(Alerts.resolved(), new Delivery(43, 1, Duration.ofSeconds(5), null));
+        channel.send(Alerts.opened(), Alerts.attempt());
+        channel.send(Alerts.resolved(), new Attempt(43, 1, Instant.now(), Duration.ofSeconds(5), null));
 
         MimeMessage opened = smtp.getReceivedMessagesForDomain("oncall@example.com")[0];
         MimeMessage resolved = smtp.getReceivedMessagesForDomain("oncall@example.com")[1];

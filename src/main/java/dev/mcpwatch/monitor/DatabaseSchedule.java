@@ -1,0 +1,176 @@
+package dev.mcpwatch.monitor;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.ScheduledTaskStore;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probing scheduled over the database with db-scheduler: one task instance per monitor, picked by
+ * exactly one node at a time (PostgreSQL's SKIP LOCKED when several nodes share the database), its
+ * next execution time written when the probe completes. A node that dies stops heartbeating, and
+ * after {@link #MISSED_HEARTBEATS} missed beats another node revives its executions. Probes run on
+ * virtual threads, so a slow server only holds its own.
+ */
+final class DatabaseSchedule {
+    static final String PROBE_TASK = "probe";
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final int MISSED_HEARTBEATS = 4;
+    private static final Logger log = LoggerFactory.getLogger(DatabaseSchedule.class);
+
+    private static final int BATCH = 1_000;
+
+    private final Scheduler scheduler;
+    private final CustomTask<Void> probe;
+    private final Database db;
+    private final InstantSource clock;
+
+    /**
+     * {@code clock} is what this class plans by (first runs, the next run after a probe, lateness);
+     * db-scheduler keeps its own clock for when it picks executions.
+     */
+    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, String nodeName, int maxConcurrent,
+            Lateness lateness, InstantSource clock) {
+        this.db = db;
+        this.clock = clock;
+        this.probe = Tasks.custom(PROBE_TASK, Void.class)
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    MonitorConfig m = registry.get(instance.getId());
+                    if (m == null) {
+                        return (complete, ops) -> ops.remove();
+                    }
+                    Instant planned = context.getExecution().executionTime;
+                    lateness.record(clock.millis() - planned.toEpochMilli());
+                    if (m.paused()) {
+                        Instant next = nextRun(planned, m.interval(), m.interval(), clock.instant());
+                        return (complete, ops) -> ops.reschedule(complete, next);
+                    }
+                    Duration delay = runner.runOnce(m);
+                    Instant next = nextRun(planned, m.interval(), delay, clock.instant());
+                    return (complete, ops) -> ops.reschedule(complete, next);
+                });
+        RecurringTask<Void> cleanup = Tasks.recurring("retention", FixedDelay.of(Retention.EVERY))
+                .execute((instance, context) -> retention.run());
+        var builder = Scheduler.create(db.writes(), probe)
+                .startTasks(cleanup)
+                .schedulerName(new SchedulerName.Fixed(nodeName))
+                .threads(maxConcurrent)
+                .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcpwatch-probe-", 0)
+                        .uncaughtExceptionHandler((t, e) -> log.warn("a probe execution could not be completed in the database: {}",
+                                e.getMessage()))
+                        .factory()))
+                .pollingInterval(Duration.ofSeconds(1))
+                .heartbeatInterval(HEARTBEAT)
+                .missedHeartbeatsLimit(MISSED_HEARTBEATS)
+                .shutdownMaxWait(Duration.ofSeconds(5))
+                .enableImmediateExecution();
+        if (db.dialect().skipsLockedRows()) {
+            builder.pollUsingLockAndFetch(0.5, 1.0); // several nodes poll without colliding
+        }
+        this.scheduler = builder.build();
+    }
+
+    /**
+     * A healthy probe keeps its place on the timeline (planned time + interval), so monitors stay
+     * spread out; a retry is counted from now.
+     */
+    static Instant nextRun(Instant planned, Duration interval, Duration delay, Instant now) {
+        if (delay.equals(interval)) {
+            Instant next = planned.plus(interval);
+            return next.isAfter(now) ? next : now.plus(Duration.ofMillis(500));
+        }
+        return now.plus(delay);
+    }
+
+    void start() {
+        scheduler.start();
+    }
+
+    void stop() {
+        scheduler.stop();
+    }
+
+    /** Schedules monitors that have no execution yet, spread over their interval. */
+    void add(Collection<MonitorConfig> monitors) {
+        if (monitors.size() <= BATCH) {
+            for (MonitorConfig m : monitors) {
+                scheduler.scheduleIfNotExists(probe.instance(m.id()), clock.instant().plus(spread(m)));
+            }
+            return;
+        }
+        // Thousands of monitors at start-up: one query for what exists, then batched inserts, instead
+        // of a round trip per monitor (which made start-up take minutes at 30,000 monitors).
+        Set<String> existing = existingInstances();
+        List<MonitorConfig> missing = monitors.stream().filter(m -> !existing.contains(m.id())).toList();
+        for (int from = 0; from < missing.size(); from += BATCH) {
+            List<MonitorConfig> chunk = missing.subList(from, Math.min(missing.size(), from + BATCH));
+            Instant now = clock.instant();
+            List<SchedulableInstance<?>> batch = new ArrayList<>(chunk.size());
+            chunk.forEach(m -> batch.add(SchedulableInstance.of(probe.instance(m.id()), now.plus(spread(m)))));
+            try {
+                scheduler.scheduleBatch(batch);
+            } catch (RuntimeException e) {
+                // another node scheduled some of these meanwhile: fall back to one at a time for this chunk
+                chunk.forEach(m -> scheduler.scheduleIfNotExists(probe.instance(m.id()), clock.instant().plus(spread(m))));
+            }
+        }
+    }
+
+    private Set<String> existingInstances() {
+        try {
+            return db.read(c -> new ScheduledTaskStore().instances(c, PROBE_TASK));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the scheduled probes: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves changed monitors onto their new interval (within one interval of the change). */
+    void change(Collection<MonitorConfig> monitors) {
+        for (MonitorConfig m : monitors) {
+            try {
+                if (!scheduler.reschedule(TaskInstanceId.of(PROBE_TASK, m.id()), clock.instant().plus(spread(m)))) {
+                    add(java.util.List.of(m));
+                }
+            } catch (RuntimeException e) {
+                // running right now: its completion reads the new configuration anyway
+                log.debug("could not reschedule {} (running?): {}", m.id(), e.getMessage());
+            }
+        }
+    }
+
+    void remove(Collection<String> ids) {
+        for (String id : ids) {
+            try {
+                scheduler.cancel(TaskInstanceId.of(PROBE_TASK, id));
+            } catch (RuntimeException e) {
+                // running or already gone: its completion finds no monitor and removes the execution
+                log.debug("could not cancel {}: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    /** A stable offset within the interval, so that many monitors do not fire in the same second. */
+    static Duration spread(MonitorConfig m) {
+        long interval = m.interval().toMillis();
+        return Duration.ofMillis(Math.floorMod(m.id().hashCode() * 2654435761L, interval));
+    }
+}

@@ -1,6 +1,6 @@
 package dev.mcpwatch.reliability;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 
 /**
  * How a period's figures moved from the period before: availability in percentage points, counts

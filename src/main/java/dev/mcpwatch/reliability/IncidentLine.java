@@ -1,6 +1,6 @@
 package dev.mcpwatch.reliability;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;

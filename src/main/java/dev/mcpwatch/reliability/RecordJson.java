@@ -1,6 +1,6 @@
 package dev.mcpwatch.reliability;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import java.time.Instant;
 import tools.jackson.databind.node.ArrayNode;

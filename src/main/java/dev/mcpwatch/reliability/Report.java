@@ -1,6 +1,6 @@
 package dev.mcpwatch.reliability;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.web.Fmt;
 import java.time.Instant;

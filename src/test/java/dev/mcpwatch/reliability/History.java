@@ -1,6 +1,6 @@
 package dev.mcpwatch.reliability;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.store.Resolution;
 import java.time.Duration;

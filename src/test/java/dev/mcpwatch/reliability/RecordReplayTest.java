@@ -2,7 +2,7 @@ package dev.mcpwatch.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.monitor.Severity;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Layer;
 import dev.mcpwatch.probe.Reason;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code alerting:} section, validated: channels by name, routes in order, escalation policies
@@ -58,9 +59,14 @@ public record AlertingConfig(Map<String, Channel> channels, List<Route> routes, 
                 Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(2), Duration.ofDays(90));
     }
 
-    /** Reads and validates {@code alerting:}; every problem goes to the section's file with its path. */
+    /** Reads {@code alerting:} once the schema has checked its shape; every problem goes to the section's file with its path. */
     public static AlertingConfig read(Section s, Set<String> monitorIds) {
         return AlertingReader.read(s, monitorIds);
+    }
+
+    /** The JSON Schema of {@code alerting:}, with its own definitions (routes, policies, windows, and a channel of each type). */
+    public static ObjectNode schema() {
+        return AlertingReader.schema();
     }
 
     public Channel channel(String name) {

@@ -2,6 +2,7 @@ package dev.mcpwatch.cli;
 
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.ConfigSchema;
 import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.Problem;
 import java.nio.file.Path;
@@ -11,9 +12,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mcpwatch config check FILE}: the checks {@code serve} makes, offline. */
+/**
+ * {@code mcpwatch config check FILE}: the checks {@code serve} makes, offline; {@code mcpwatch config
+ * schema}: the JSON Schema those checks start with, for editors.
+ */
 @Command(name = "config", description = "Work with configuration files.", mixinStandardHelpOptions = true,
-        subcommands = {ConfigCommand.Check.class})
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Schema.class})
 final class ConfigCommand implements Runnable {
     @Spec
     CommandSpec command;
@@ -48,6 +52,19 @@ final class ConfigCommand implements Runnable {
                 }
                 return ExitCodes.USAGE;
             }
+        }
+    }
+
+    @Command(name = "schema", description = "Print the configuration's JSON Schema (draft 2020-12); schema/mcpwatch.schema.json is this output.",
+            mixinStandardHelpOptions = true)
+    static final class Schema implements Runnable {
+        @Spec
+        CommandSpec command;
+
+        @Override
+        public void run() {
+            command.commandLine().getOut().print(ConfigSchema.text());
+            command.commandLine().getOut().flush();
         }
     }
 }

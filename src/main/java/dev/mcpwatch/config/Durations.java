@@ -43,6 +43,19 @@ public final class Durations {
         return Duration.ofMillis(Math.round(millis));
     }
 
+    /** The shortest exact way to write {@code d}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        return ms % 60_000 != 0 ? ms / 1000 + "s" : ms % 3_600_000 != 0 ? ms / 60_000 + "m" : ms % 86_400_000 != 0 ? ms / 3_600_000 + "h"
+                : ms / 86_400_000 + "d";
+    }
+
     /** A picocli converter, so options can be typed {@link Duration}. */
     public static final class Converter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override

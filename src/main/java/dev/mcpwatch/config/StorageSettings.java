@@ -1,20 +1,47 @@
 package dev.mcpwatch.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
  * Where mcpwatch keeps its data: SQLite under ./data by default, PostgreSQL by JDBC URL. Raw probe
  * results are kept {@code rawRetention}; hour and day rollups {@code rollupRetention}; minute
- * rollups {@code minuteRollupRetention} (the same by default; a large fleet may keep them shorter,
- * since there are as many of them as probes at a 60 s interval). When the database cannot be
- * written, up to {@code bufferCapacity} results wait in memory.
+ * rollups {@code minuteRollupRetention} (the same when not given; a large fleet may keep them
+ * shorter, since there are as many of them as probes at a 60 s interval). When the database cannot
+ * be written, up to {@code bufferCapacity} results wait in memory.
  */
 public record StorageSettings(String url, String username, String password, Duration rawRetention,
-        Duration rollupRetention, int bufferCapacity, Duration minuteRollupRetention) {
+        Duration rollupRetention, @JsonProperty("buffer") int bufferCapacity, Duration minuteRollupRetention) {
 
     public static final String DEFAULT_URL = "jdbc:sqlite:./data/mcpwatch.db";
     public static final StorageSettings DEFAULT = new StorageSettings(DEFAULT_URL, null, null, Duration.ofDays(7),
             Duration.ofDays(400), 10_000);
+
+    static final Block<StorageSettings> BLOCK = Block.of("storage", StorageSettings.class, DEFAULT, """
+            {
+              "type": "object", "additionalProperties": false,
+              "description": "where mcpwatch keeps its data (a change needs a restart)",
+              "properties": {
+                "url": {
+                  "type": "string", "pattern": "^jdbc:(sqlite|postgresql):|[$][{]",
+                  "errorMessage": "must be a jdbc:sqlite: or jdbc:postgresql: URL",
+                  "description": "SQLite in ./data by default, nothing to set up; jdbc:postgresql://host:5432/db for production"
+                },
+                "username": {"$ref": "#/$defs/text"},
+                "password": {"$ref": "#/$defs/secret"},
+                "raw_retention": {"$ref": "#/$defs/duration", "description": "raw probe results are kept this long (at least 1h)"},
+                "rollup_retention": {"$ref": "#/$defs/duration", "description": "minute, hour and day rollups are kept this long (at least 1d)"},
+                "minute_rollup_retention": {
+                  "$ref": "#/$defs/duration",
+                  "description": "keep minute rollups shorter (at least 1h; default: rollup_retention): at a 60 s interval there is one per probe"
+                },
+                "buffer": {
+                  "$ref": "#/$defs/integer", "minimum": 100, "maximum": 10000000,
+                  "description": "results kept in memory while the database cannot be written; beyond this the oldest are dropped"
+                }
+              }
+            }
+            """).checkedBy(StorageSettings::check);
 
     public StorageSettings {
         minuteRollupRetention = minuteRollupRetention == null ? rollupRetention : minuteRollupRetention;
@@ -24,6 +51,27 @@ public record StorageSettings(String url, String username, String password, Dura
     public StorageSettings(String url, String username, String password, Duration rawRetention, Duration rollupRetention,
             int bufferCapacity) {
         this(url, username, password, rawRetention, rollupRetention, bufferCapacity, null);
+    }
+
+    /** {@code storage:} over the defaults; minute rollups not given follow {@code rollup_retention} as written, not the default's. */
+    static StorageSettings read(Section at) {
+        StorageSettings s = BLOCK.read(at, DEFAULT);
+        return at.written("minute_rollup_retention") ? s
+                : new StorageSettings(s.url(), s.username(), s.password(), s.rawRetention(), s.rollupRetention(), s.bufferCapacity());
+    }
+
+    private static void check(StorageSettings s, Section at) {
+        if (s.rawRetention().compareTo(Duration.ofHours(1)) < 0) {
+            at.at("raw_retention").problem("must be at least 1h, got " + s.rawRetention());
+        }
+        if (s.rollupRetention().compareTo(Duration.ofDays(1)) < 0) {
+            at.at("rollup_retention").problem("must be at least 1d, got " + s.rollupRetention());
+        }
+        Duration minutes = at.written("minute_rollup_retention") ? s.minuteRollupRetention() : s.rollupRetention();
+        if (minutes.compareTo(Duration.ofHours(1)) < 0 || minutes.compareTo(s.rollupRetention()) > 0) {
+            at.at("minute_rollup_retention").problem("must be at least 1h and at most rollup_retention (" + s.rollupRetention() + "), got "
+                    + minutes);
+        }
     }
 
     public boolean isPostgres() {

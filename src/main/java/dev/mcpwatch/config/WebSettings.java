@@ -19,6 +19,29 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
         List<String> apiEnvAllow) {
     public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of(), List.of());
 
+    static final Block<WebSettings> BLOCK = Block.of("web", WebSettings.class, DEFAULT, """
+            {
+              "type": "object", "additionalProperties": false,
+              "description": "the dashboard (at /, behind login) and its sessions",
+              "properties": {
+                "trust_proxy": {
+                  "$ref": "#/$defs/boolean",
+                  "description": "true behind a reverse proxy that terminates TLS: X-Forwarded-Proto: https then marks session cookies Secure"
+                },
+                "session_idle": {"$ref": "#/$defs/duration", "description": "a session unused this long ends (at least 5m)"},
+                "session_max": {"$ref": "#/$defs/duration", "description": "a session ends this long after login, used or not"},
+                "api_env_allow": {
+                  "type": ["array", "string"],
+                  "description": "environment variables that monitors added from the dashboard or the API may reference in header values: names (MCP_TOKEN) or prefixes (MCP_*); none by default, since serve's environment also holds its own secrets",
+                  "items": {
+                    "type": "string", "pattern": "^([A-Za-z_][A-Za-z0-9_]*[*]?|[*])$",
+                    "errorMessage": "must be a variable name (MCP_TOKEN) or a prefix ending in * (MCP_*)"
+                  }
+                }
+              }
+            }
+            """).checkedBy(WebSettings::check);
+
     public WebSettings {
         statusPages = List.copyOf(statusPages);
         apiEnvAllow = List.copyOf(apiEnvAllow);
@@ -26,6 +49,23 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
 
     public WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages) {
         this(trustProxy, sessionIdle, sessionMax, statusPages, List.of());
+    }
+
+    private static void check(WebSettings w, Section at) {
+        if (w.sessionIdle().compareTo(Duration.ofMinutes(5)) < 0) {
+            at.at("session_idle").problem("must be at least 5m, got " + ConfigLoader.pretty(w.sessionIdle()));
+        }
+        if (w.sessionMax().compareTo(w.sessionIdle()) < 0) {
+            at.at("session_max").problem("must not be shorter than session_idle (" + ConfigLoader.pretty(w.sessionIdle()) + "), got "
+                    + ConfigLoader.pretty(w.sessionMax()));
+        }
+        // The schema lets * through so that this can say why it is refused.
+        for (Section name : at.at("api_env_allow").items()) {
+            if ("*".equals(name.text())) {
+                name.problem("must be a variable name (MCP_TOKEN) or a prefix ending in * (MCP_*), got '*'; "
+                        + "* alone would let the API read every secret of mcpwatch's environment");
+            }
+        }
     }
 
     /**
@@ -51,6 +91,11 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
         return statusPages.stream().anyMatch(p -> p.monitors().contains(monitorId));
     }
 
+    /** The same settings with these status pages. */
+    WebSettings withStatusPages(List<StatusPageConfig> pages) {
+        return new WebSettings(trustProxy, sessionIdle, sessionMax, pages, apiEnvAllow);
+    }
+
     /**
      * One public status page: its address, its heading, the monitors it shows, in order, and those of
      * them marked critical (the page says "Major outage" when all of these are down, not only when
@@ -58,7 +103,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
      */
     public record StatusPageConfig(String slug, String title, String description, List<String> monitors, List<String> critical) {
         public StatusPageConfig {
-            monitors = List.copyOf(monitors);
+            monitors = monitors == null ? List.of() : List.copyOf(monitors);
             critical = critical == null ? List.of() : List.copyOf(critical);
         }
 

@@ -1,6 +1,7 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.TlsInfo;
@@ -8,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,6 +24,29 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads nothing; judges only when the certificate or its threshold changed.
  */
 final class CertificateExpiryRule implements Rule {
+
+    /** {@code detection.certificate} in the configuration. */
+    record Settings(boolean enabled, @JsonProperty("reminders") List<Integer> reminderDays) implements Rules.Settings {
+        /** Most days first, each once. */
+        Settings {
+            reminderDays = List.copyOf(new TreeSet<>(reminderDays).descendingSet());
+        }
+    }
+
+    static final Block<Settings> SETTINGS = Block.of("certificate", Settings.class, new Settings(true, List.of(30, 14, 7, 1)), """
+            {
+              "description": "P3: reminders before the TLS certificate expires",
+              "properties": {
+                "reminders": {
+                  "type": "array", "description": "days left; once per certificate and threshold",
+                  "items": {
+                    "$ref": "#/$defs/integer", "minimum": 0, "maximum": 3650, "errorMessage": "must be a number of days between 0 and 3650"
+                  }
+                }
+              }
+            }
+            """);
+
     @Override
     public String id() {
         return "certificate.expiring";
@@ -32,8 +58,8 @@ final class CertificateExpiryRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.certificate().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -45,7 +71,7 @@ final class CertificateExpiryRule implements Rule {
         long notAfter = tls.notAfter().toEpochMilli();
         long daysLeft = TlsInfo.daysLeft(tls.notAfter(), java.time.Instant.ofEpochMilli(ctx.now()));
         Integer reminder = null;
-        for (int d : ctx.settings().certificate().reminderDays()) {
+        for (int d : ctx.settings(SETTINGS).reminderDays()) {
             if (daysLeft <= d && (reminder == null || d < reminder)) {
                 reminder = d;
             }

@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.monitor.RecordedProbe;
 import dev.mcpwatch.probe.ProbeResult;
@@ -37,7 +37,8 @@ record Context(Connection c, RecordedProbe probe, Stores stores) {
         return probe.result();
     }
 
-    DetectionSettings settings() {
-        return probe.monitor().detection();
+    /** The monitor's settings for the rule that owns {@code block}. */
+    <S> S settings(Block<S> block) {
+        return probe.monitor().detection().get(block);
     }
 }

@@ -1,6 +1,5 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Authorizer;
 import dev.mcpwatch.probe.Json;
@@ -27,11 +26,6 @@ final class CredentialExpiryRule implements Rule {
     @Override
     public Severity severity() {
         return Severity.P3;
-    }
-
-    @Override
-    public boolean enabled(DetectionSettings s) {
-        return true;
     }
 
     @Override

@@ -94,16 +94,16 @@ public final class Detector implements Assessor {
             if (rule.severity() == Severity.P2 && !current.isEmpty()) {
                 degradedBy.put(rule.id(), new ArrayList<>(new TreeMap<>(current).values()));
             }
-            if (rule.enabled(ctx.settings())) {
+            if (rule.enabled(ctx)) {
                 JsonNode memory = !v.unchanged() ? v.memory() : before == null ? Json.object() : before.memory();
-                confirming |= memory.isObject() && rule.confirming((ObjectNode) memory, current, ctx.settings());
+                confirming |= memory.isObject() && rule.confirming((ObjectNode) memory, current, ctx);
             }
         }
         return new Assessment(degradation(degradedBy), timeline, confirming);
     }
 
     private Verdict verdict(Rule rule, Context ctx, DetectionStore.RuleState before, Map<String, Finding> held) throws SQLException {
-        if (!rule.enabled(ctx.settings())) {
+        if (!rule.enabled(ctx)) {
             // A rule switched off lets go of what it held, once; then it costs nothing.
             return held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(Json.object());
         }

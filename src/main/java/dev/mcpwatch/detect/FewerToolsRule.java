@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Phase;
@@ -30,6 +30,26 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FewerToolsRule implements Rule {
 
+    /** {@code detection.fewer_tools} in the configuration. */
+    record Settings(boolean enabled, int confirm, int of) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("fewer_tools", Settings.class, new Settings(true, 3, 5), """
+            {
+              "description": "P2: fewer tools than the schema baseline",
+              "properties": {
+                "confirm": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100, "description": "short lists ..."},
+                "of": {
+                  "$ref": "#/$defs/integer", "minimum": 1, "maximum": 100,
+                  "description": "... among the last this many; ends after this many complete lists in a row"
+                }
+              }
+            }
+            """).checkedBy((s, at) -> {
+                if (s.confirm() > s.of()) {
+                    at.at(at.written("confirm") ? "confirm" : "of").problem("confirm (" + s.confirm() + ") must not exceed of (" + s.of() + ")");
+                }
+            });
+
     @Override
     public String id() {
         return "tools.fewer";
@@ -41,8 +61,8 @@ final class FewerToolsRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.fewerTools().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -55,7 +75,7 @@ final class FewerToolsRule implements Rule {
         if (baseline == null) {
             return Verdict.UNCHANGED;
         }
-        DetectionSettings.FewerTools s = ctx.settings().fewerTools();
+        Settings s = ctx.settings(SETTINGS);
         boolean isShort = tools.count() < baseline.toolCount();
         ArrayNode recent = memory.has("recent") ? (ArrayNode) memory.get("recent") : memory.putArray("recent");
         recent.add(isShort ? ctx.result().startedAt().toEpochMilli() : 0);
@@ -92,7 +112,7 @@ final class FewerToolsRule implements Rule {
 
     /** Short lists seen but not yet confirmed; or held, and complete lists started to come back. */
     @Override
-    public boolean confirming(ObjectNode memory, Map<String, Finding> held, DetectionSettings settings) {
+    public boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
         JsonNode recent = memory.path("recent");
         if (recent.isEmpty()) {
             return false;

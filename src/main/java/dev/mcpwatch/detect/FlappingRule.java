@@ -1,10 +1,11 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
+import java.time.Duration;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,6 +20,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FlappingRule implements Rule {
 
+    /** {@code detection.flapping} in the configuration. */
+    record Settings(boolean enabled, int changes, Duration window) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("flapping", Settings.class, new Settings(true, 4, Duration.ofMinutes(30)), """
+            {
+              "description": "P2: alternating between passing and failing",
+              "properties": {
+                "changes": {"$ref": "#/$defs/integer", "minimum": 2, "maximum": 1000, "description": "changes between passing and failing ..."},
+                "window": {"$ref": "#/$defs/duration", "description": "... within this; ends after this long without a change"}
+              }
+            }
+            """).checkedBy((s, at) -> RuleChecks.positive(at, "window", s.window()));
+
     @Override
     public String id() {
         return "flapping";
@@ -30,13 +44,13 @@ final class FlappingRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.flapping().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) {
-        DetectionSettings.Flapping s = ctx.settings().flapping();
+        Settings s = ctx.settings(SETTINGS);
         long now = ctx.now();
         long startedAt = ctx.result().startedAt().toEpochMilli();
         boolean healthy = ctx.result().healthy();

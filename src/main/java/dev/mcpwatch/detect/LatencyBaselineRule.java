@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Phase;
@@ -34,6 +34,35 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class LatencyBaselineRule implements Rule {
 
+    /** {@code detection.latency} in the configuration. */
+    record Settings(boolean enabled, double factor, Duration window, Duration sustain, Duration baseline, int minProbes,
+            int minBaselineProbes) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("latency", Settings.class, new Settings(true, 2.0, Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofDays(7), 3, 100), """
+            {
+              "description": "P2: p95 at factor x its baseline, sustained",
+              "properties": {
+                "factor": {"$ref": "#/$defs/number", "minimum": 1.1, "maximum": 100, "description": "p95 of the window at least this many times the baseline"},
+                "window": {
+                  "$ref": "#/$defs/duration",
+                  "description": "p95 over this (or 3 probe intervals, if longer), from minute rollups"
+                },
+                "sustain": {"$ref": "#/$defs/duration", "description": "held this long at every probe before it fires; below this long to end"},
+                "baseline": {
+                  "$ref": "#/$defs/duration",
+                  "description": "the baseline: median of the hourly p95 over this (whole hours), before the current hour"
+                },
+                "min_probes": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100000, "description": "probes the window needs to be judged"},
+                "min_baseline_probes": {
+                  "$ref": "#/$defs/integer", "minimum": 1, "maximum": 10000000, "description": "healthy probes the baseline needs"
+                }
+              }
+            }
+            """).checkedBy((s, at) -> {
+                RuleChecks.positive(at, "window", s.window());
+                RuleChecks.wholeHours(at, "baseline", s.baseline(), 1);
+            });
+
     @Override
     public String id() {
         return "latency.baseline";
@@ -45,8 +74,8 @@ final class LatencyBaselineRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.latency().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -54,7 +83,7 @@ final class LatencyBaselineRule implements Rule {
         if (!ctx.result().healthy()) {
             return Verdict.UNCHANGED;
         }
-        DetectionSettings.Latency s = ctx.settings().latency();
+        Settings s = ctx.settings(SETTINGS);
         long now = ctx.now();
         long hour = Resolution.HOUR.bucketStart(now);
         if (memory.path("hour").asLong(-1) != hour) {
@@ -94,7 +123,7 @@ final class LatencyBaselineRule implements Rule {
     }
 
     /** The median of the hourly p95 over the baseline period before {@code hour}, into memory. */
-    private static void baseline(Context ctx, ObjectNode memory, long hour, DetectionSettings.Latency s) throws SQLException {
+    private static void baseline(Context ctx, ObjectNode memory, long hour, Settings s) throws SQLException {
         List<RollupStore.Bucket> hours = ctx.stores().rollups().buckets(ctx.c(), ctx.monitorId(), Resolution.HOUR,
                 hour - s.baseline().toMillis(), hour);
         List<Double> p95s = new ArrayList<>();

@@ -1,11 +1,12 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.RollupStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,31 @@ import tools.jackson.databind.node.ObjectNode;
  * The warning clears at the first hourly evaluation where either no longer holds.
  */
 final class LatencyTrendRule implements Rule {
+
+    /** {@code detection.latency_trend} in the configuration. */
+    record Settings(boolean enabled, Duration window, int minHours, double confidence, double minRise) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("latency_trend", Settings.class, new Settings(true, Duration.ofHours(48), 24, 0.99, 0.25), """
+            {
+              "description": "P3: p95 trending up (checked hourly)",
+              "properties": {
+                "window": {"$ref": "#/$defs/duration", "description": "hourly p95 over this many completed hours (whole hours, at least 12h)"},
+                "min_hours": {"$ref": "#/$defs/integer", "minimum": 12, "maximum": 10000, "description": "hours with data needed"},
+                "confidence": {
+                  "$ref": "#/$defs/share", "description": "Mann-Kendall upward trend at this confidence (one-sided), 50% to 99.99% ..."
+                },
+                "min_rise": {"$ref": "#/$defs/share", "description": "... and the last 6 hours' median this much above the first 6 hours'"}
+              }
+            }
+            """).checkedBy((s, at) -> {
+                Duration window = s.window();
+                RuleChecks.wholeHours(at, "window", window, 12);
+                if (s.minHours() > window.toHours() && window.toHours() >= 12) {
+                    at.at("min_hours").problem("must not exceed the window's " + window.toHours() + " hours, got " + s.minHours());
+                }
+                RuleChecks.share(at, "confidence", s.confidence(), 0.5, 0.9999);
+                RuleChecks.share(at, "min_rise", s.minRise(), 0, 100);
+            });
     private static final int ENDS = 6;
 
     @Override
@@ -39,8 +65,8 @@ final class LatencyTrendRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.latencyTrend().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -49,7 +75,7 @@ final class LatencyTrendRule implements Rule {
             return Verdict.UNCHANGED;
         }
         long hour = Resolution.HOUR.bucketStart(ctx.now());
-        DetectionSettings.LatencyTrend s = ctx.settings().latencyTrend();
+        Settings s = ctx.settings(SETTINGS);
         List<Double> series = new ArrayList<>();
         for (RollupStore.Bucket b : ctx.stores().rollups().buckets(ctx.c(), ctx.monitorId(), Resolution.HOUR,
                 hour - s.window().toMillis(), hour)) {

@@ -1,6 +1,5 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ToolCallOutcome;
@@ -24,11 +23,6 @@ final class NeedsInputRule implements Rule {
     @Override
     public Severity severity() {
         return Severity.P3;
-    }
-
-    @Override
-    public boolean enabled(DetectionSettings s) {
-        return true;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.Resolution;
 import java.sql.SQLException;
@@ -17,6 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Rules run after every recorded probe, in its transaction: a rule whose inputs did not change
  * answers {@link Verdict#UNCHANGED} without reading anything, and reads rollups rather than raw
  * results when it must read.
+ *
+ * <p>A rule owns its settings: a {@code Settings} record and the {@link Block} that declares it
+ * ({@code SETTINGS}), next to the rule. Listing the rule in {@link Rules} is all it takes for the
+ * configuration to read, check and publish them (regenerate {@code schema/mcpwatch.schema.json}).
  */
 interface Rule {
     /** The rule's id: its warning's event type for P3 rules ({@code certificate.expiring}), a cause name for P2. */
@@ -24,7 +28,18 @@ interface Rule {
 
     Severity severity();
 
-    boolean enabled(DetectionSettings settings);
+    /**
+     * The rule's settings: the key under {@code detection:}, the record, its defaults, its schema and
+     * checks; null for a rule that has none and always runs.
+     */
+    default Block<? extends Rules.Settings> settings() {
+        return null;
+    }
+
+    /** Whether the rule runs for this monitor: its {@code enabled} setting. */
+    default boolean enabled(Context ctx) {
+        return settings() == null || ctx.settings(settings()).enabled();
+    }
 
     /**
      * @param memory a copy of the rule's memory for this monitor (empty the first time), to change and return
@@ -40,8 +55,9 @@ interface Rule {
      *
      * @param memory the rule's memory after the probe
      * @param held the conditions it holds after the probe
+     * @param ctx the probe, and the monitor's settings for the rule
      */
-    default boolean confirming(ObjectNode memory, Map<String, Finding> held, DetectionSettings settings) {
+    default boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
         return false;
     }
 

@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.ToolList;
@@ -21,6 +21,15 @@ import tools.jackson.databind.node.ObjectNode;
  * of probes that passed: the empty list of a {@code tools_list_empty} probe is an outage, not drift.
  */
 final class SchemaDriftRule implements Rule {
+
+    /** {@code detection.drift} in the configuration. */
+    record Settings(boolean enabled) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("drift", Settings.class, new Settings(true), """
+            {
+              "description": "P3: the tool list differs from the acknowledged baseline (acknowledge with mcpwatch drift ack MONITOR); false stops the warnings, the baseline is still kept (fewer_tools compares with it)"
+            }
+            """);
     static final String ID = "drift.detected";
 
     @Override
@@ -33,9 +42,14 @@ final class SchemaDriftRule implements Rule {
         return Severity.P3;
     }
 
+    @Override
+    public Block<Settings> settings() {
+        return SETTINGS;
+    }
+
     /** Always runs: with drift switched off it still keeps the baseline, which {@code tools.fewer} compares with, and warns of nothing. */
     @Override
-    public boolean enabled(DetectionSettings s) {
+    public boolean enabled(Context ctx) {
         return true;
     }
 
@@ -46,7 +60,7 @@ final class SchemaDriftRule implements Rule {
         if (tools == null || listId == null || !ctx.result().healthy()) {
             return Verdict.UNCHANGED;
         }
-        boolean warns = ctx.settings().drift().enabled();
+        boolean warns = ctx.settings(SETTINGS).enabled();
         if (memory.path("list").asLong(-1) == listId && memory.has("baseline") && memory.path("warns").asBoolean(true) == warns) {
             // Same list against the same baseline: the baseline only changes here or by an
             // acknowledgement, which empties this memory.

@@ -1,11 +1,12 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.RollupStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,6 +19,29 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class SuccessRateRule implements Rule {
 
+    /** {@code detection.success_rate} in the configuration. */
+    record Settings(boolean enabled, double low, double high, Duration window, int minProbes) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("success_rate", Settings.class, new Settings(true, 0.95, 0.99, Duration.ofHours(24), 100), """
+            {
+              "description": "P3: probe success rate in [low, high) (checked hourly)",
+              "properties": {
+                "low": {"$ref": "#/$defs/share"},
+                "high": {"$ref": "#/$defs/share"},
+                "window": {"$ref": "#/$defs/duration", "description": "completed hours"},
+                "min_probes": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 10000000}
+              }
+            }
+            """).checkedBy((s, at) -> {
+                RuleChecks.share(at, "low", s.low(), 0, 1);
+                RuleChecks.share(at, "high", s.high(), 0, 1);
+                if (s.low() >= s.high() && !at.at("low").failed() && !at.at("high").failed()) {
+                    at.at(at.written("low") ? "low" : "high").problem("low (" + RuleChecks.percent(s.low()) + ") must be below high ("
+                            + RuleChecks.percent(s.high()) + ")");
+                }
+                RuleChecks.wholeHours(at, "window", s.window(), 1);
+            });
+
     @Override
     public String id() {
         return "success_rate.low";
@@ -29,8 +53,8 @@ final class SuccessRateRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.successRate().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -39,7 +63,7 @@ final class SuccessRateRule implements Rule {
             return Verdict.UNCHANGED;
         }
         long hour = Resolution.HOUR.bucketStart(ctx.now());
-        DetectionSettings.SuccessRate s = ctx.settings().successRate();
+        Settings s = ctx.settings(SETTINGS);
         RollupStore.Summary w = ctx.stores().rollups().summary(ctx.c(), ctx.monitorId(), Resolution.HOUR, hour - s.window().toMillis(), hour);
         Double rate = w.availability();
         if (w.probes() < s.minProbes() || rate == null || rate < s.low() || rate >= s.high()) {

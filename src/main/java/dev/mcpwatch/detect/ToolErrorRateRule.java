@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Resolution;
@@ -20,6 +20,23 @@ import tools.jackson.databind.node.ObjectNode;
  * the earlier, quieter sign. Also deletes the monitor's per-tool hours older than it needs.
  */
 final class ToolErrorRateRule implements Rule {
+
+    /** {@code detection.tool_error_rate} in the configuration. */
+    record Settings(boolean enabled, double threshold, Duration window, int minCalls) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("tool_error_rate", Settings.class, new Settings(true, 0.01, Duration.ofHours(24), 20), """
+            {
+              "description": "P3: a health-check tool's error rate (checked hourly)",
+              "properties": {
+                "threshold": {"$ref": "#/$defs/share", "description": "error rate at or above this ..."},
+                "window": {"$ref": "#/$defs/duration", "description": "... over this many completed hours ..."},
+                "min_calls": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 10000000, "description": "... with at least this many calls"}
+              }
+            }
+            """).checkedBy((s, at) -> {
+                RuleChecks.share(at, "threshold", s.threshold(), 0.0001, 1);
+                RuleChecks.wholeHours(at, "window", s.window(), 1);
+            });
     private static final Duration KEEP_AT_LEAST = Duration.ofDays(8);
 
     @Override
@@ -33,8 +50,8 @@ final class ToolErrorRateRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.toolErrorRate().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -46,7 +63,7 @@ final class ToolErrorRateRule implements Rule {
             return Verdict.UNCHANGED;
         }
         long hour = Resolution.HOUR.bucketStart(ctx.now());
-        DetectionSettings.ToolErrorRate s = ctx.settings().toolErrorRate();
+        Settings s = ctx.settings(SETTINGS);
         ToolCallStore store = ctx.stores().toolCalls();
         long keep = Math.max(s.window().toMillis(), KEEP_AT_LEAST.toMillis());
         store.deleteOlderThan(ctx.c(), ctx.monitorId(), hour - keep);

@@ -1,6 +1,6 @@
 package dev.mcpwatch.detect;
 
-import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.probe.Phase;
@@ -28,6 +28,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ToolErrorsRule implements Rule {
 
+    /** {@code detection.tool_errors} in the configuration. */
+    record Settings(boolean enabled, int failures, int successes) implements Rules.Settings {}
+
+    static final Block<Settings> SETTINGS = Block.of("tool_errors", Settings.class, new Settings(true, 3, 2), """
+            {
+              "description": "P2: a health-check tool fails while another succeeds (needs expect.calls)",
+              "properties": {
+                "failures": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100, "description": "failed calls in a row that confirm it"},
+                "successes": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 100, "description": "successful calls in a row that end it"}
+              }
+            }
+            """);
+
     @Override
     public String id() {
         return "tool.errors";
@@ -39,13 +52,13 @@ final class ToolErrorsRule implements Rule {
     }
 
     @Override
-    public boolean enabled(DetectionSettings s) {
-        return s.toolErrors().enabled();
+    public Block<Settings> settings() {
+        return SETTINGS;
     }
 
     @Override
     public Verdict judge(Context ctx, ObjectNode memory, Map<String, Finding> held) {
-        DetectionSettings.ToolErrors s = ctx.settings().toolErrors();
+        Settings s = ctx.settings(SETTINGS);
         if (ctx.monitor().calls().size() < 2) {
             return memory.isEmpty() && held.isEmpty() ? Verdict.UNCHANGED : Verdict.nothing(memory.removeAll());
         }
@@ -92,7 +105,7 @@ final class ToolErrorsRule implements Rule {
 
     /** A tool failed but is not confirmed failing yet; or it is, and its successes started to come back. */
     @Override
-    public boolean confirming(ObjectNode memory, Map<String, Finding> held, DetectionSettings settings) {
+    public boolean confirming(ObjectNode memory, Map<String, Finding> held, Context ctx) {
         for (String name : memory.propertyNames()) {
             JsonNode tool = memory.get(name);
             boolean failing = held.containsKey(name);

@@ -3,6 +3,11 @@ package dev.mcpwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.mcpwatch.testkit.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mcpwatch config check FILE} as an operator runs it before a deploy, in a child JVM with a
  * real environment: exit 0 and OK for a good file, exit 1 and every problem for a bad one. And
- * {@code mcpwatch serve} refuses to start on the same bad file, saying the same things.
+ * {@code mcpwatch serve} refuses to start on the same bad file, saying the same things. And
+ * {@code mcpwatch config schema} prints the schema shipped in the repository, which a standard
+ * validator (as an editor runs it) finds the example valid against and a misspelled key not.
  */
 class ConfigCommandTest {
     private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final String CLASSPATH = System.getProperty("java.class.path");
     private static final String TOKEN_VAR = "MCPWATCH_TEST_CONFIG_TOKEN";
+    private static final Path CHECKED_IN = Path.of("schema/mcpwatch.schema.json");
 
     private static final String GOOD = """
             monitors:
@@ -104,6 +112,49 @@ class ConfigCommandTest {
         assertThat(run.err()).startsWith("mcpwatch: the configuration has 3 problems; not starting:\n")
                 .contains("  " + file + ": monitors[0].url: must be an http:// or https:// URL with a host");
         assertThat(dir.resolve("data")).as("no database was created").doesNotExist();
+    }
+
+    @Test
+    void theSchemaInTheRepositoryIsWhatConfigSchemaPrints() throws IOException {
+        Run run = schema();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        if (!run.out().equals(Files.readString(CHECKED_IN))) {
+            fail(CHECKED_IN + " is not what `mcpwatch config schema` prints (a setting changed); regenerate it with\n"
+                    + "  ./mcpwatch config schema > " + CHECKED_IN);
+        }
+    }
+
+    @Test
+    void thePrintedSchemaAcceptsTheExampleAsAnEditorSeesItAndRefusesATypo() throws IOException {
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema().out(), InputFormat.JSON);
+        String example = Files.readString(Examples.CONFIG);
+
+        assertThat(example).as("editors find the schema from the first line")
+                .startsWith("# yaml-language-server: $schema=../schema/mcpwatch.schema.json\n");
+        assertThat(schema.validate(example, InputFormat.YAML)).as("the example, ${VARS} and all").isEmpty();
+        assertThat(schema.validate(Examples.everyOptionEnabled(), InputFormat.YAML)).as("with every documented option").isEmpty();
+
+        String typo = example.replace("  interval: 60s ", "  intervall: 60s ");
+        assertThat(typo).isNotEqualTo(example);
+        assertThat(schema.validate(typo, InputFormat.YAML)).singleElement().satisfies(e -> {
+            assertThat(e.getKeyword()).isEqualTo("additionalProperties");
+            assertThat(e.getInstanceLocation()).hasToString("/defaults");
+            assertThat(e.getProperty()).isEqualTo("intervall");
+        });
+        String wrongType = example.replace("  interval: 60s ", "  interval: [60s] ");
+        assertThat(schema.validate(wrongType, InputFormat.YAML)).extracting(e -> e.getInstanceLocation().toString())
+                .containsOnly("/defaults/interval");
+    }
+
+    private static Run schemaOutput;
+
+    /** {@code mcpwatch config schema}, run once. */
+    private static synchronized Run schema() {
+        if (schemaOutput == null) {
+            schemaOutput = mcpwatch(Map.of(), "config", "schema");
+        }
+        return schemaOutput;
     }
 
     /** Runs {@code mcpwatch ARGS} in a child JVM on this test's class path, in the project folder. */

@@ -154,7 +154,70 @@ class ConfigLoaderTest {
                 new Problem(file(), "monitors[0].headers.Authorization", "environment variable WEATHER_TOKEN is not set"));
     }
 
-    // ---- a folder of files ------------------------------------------------------------------
+    @Test
+    void aValueFromTheEnvironmentIsCheckedAsIfItWereWrittenThere() throws Exception {
+        Map<String, String> env = Map.of("API_PORT", "70000", "PAUSED", "maybe", "FAILURES", "5");
+        List<Problem> problems = problems(env, """
+                server:
+                  port: ${API_PORT}
+                monitors:
+                  - id: a
+                    url: https://a.example.com/mcp
+                    paused: ${PAUSED}
+                    thresholds: {failure: "${FAILURES}"}
+                """);
+
+        assertThat(problems).extracting(Problem::toString).containsExactlyInAnyOrder(
+                file() + ": server.port: must be between 0 and 65535, got 70000",
+                file() + ": monitors[0].paused: must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void quotedNumbersAndBooleansAreReadAsWrittenAndAnEmptyKeyIsUnset() throws Exception {
+        McpwatchConfig config = load(NO_ENV, """
+                server: {port: "9090"}
+                defaults:
+                  thresholds:
+                monitors:
+                  - id: a
+                    url: https://a.example.com/mcp
+                    paused: "true"
+                    headers: {X-Version: 2}
+                    tags: release-2026
+                  - id: b
+                    url: https://b.example.com/sse
+                    transport: SSE
+                """);
+
+        assertThat(config.server().port()).isEqualTo(9090);
+        MonitorConfig m = config.monitors().getFirst();
+        assertThat(m.paused()).isTrue();
+        assertThat(m.failureThreshold()).isEqualTo(3);
+        assertThat(m.headers()).containsEntry("X-Version", "2");
+        assertThat(m.tags()).as("one text where a list goes is a list of one").containsExactly("release-2026");
+        assertThat(config.monitor("b").orElseThrow().transport()).as("a name from a fixed set, in any case").isEqualTo(Transport.SSE);
+    }
+
+    @Test
+    void problemsAreListedInTheOrderTheyAreWrittenWhateverFoundThem() throws Exception {
+        List<Problem> problems = problems(NO_ENV, """
+                server: {port: 70000}
+                monitors:
+                  - id: a
+                    url: https://a.example.com/mcp
+                    interval: 10s
+                    timeout: 20s
+                  - id: b
+                    url: not-a-url
+                    intervall: 30s
+                web: {session_idle: 1m}
+                """);
+
+        assertThat(problems).extracting(Problem::path)
+                .containsExactly("server.port", "monitors[0].timeout", "monitors[1].url", "monitors[1].intervall", "web.session_idle");
+    }
+
+        // ---- a folder of files ------------------------------------------------------------------
 
     @Test
     void aFolderIsReadInNameOrderWithMonitorsConcatenatedAndSharedDefaults() throws Exception {

@@ -4,7 +4,6 @@ import static dev.mcpwatch.detect.Probe.every;
 import static dev.mcpwatch.detect.ReplayScenarios.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.store.DetectionStore;
@@ -38,11 +37,6 @@ class DetectorTest {
         @Override
         public Severity severity() {
             return Severity.P2;
-        }
-
-        @Override
-        public boolean enabled(DetectionSettings settings) {
-            return true;
         }
 
         @Override

@@ -1,16 +1,21 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
+import dev.mcpwatch.probe.Json;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The registry of channel types: each type once, with the settings it takes and the reader that
- * validates them at configuration load. Adding a channel is one class and one line here.
+ * The registry of channel types: each type once, with the {@link Block} that declares its settings
+ * (the key is the {@code type}, the schema what else it takes) and the factory that builds the
+ * channel from them. Adding a channel is one class and one line here; the configuration's schema
+ * gets its settings from this list.
  *
  * <p>Settings every channel takes: {@code type}, {@code timeout} (this channel's delivery deadline)
  * and {@code concurrency} (deliveries to it at once, default 4). A secret setting (a webhook URL, a
@@ -22,29 +27,37 @@ public final class Channels {
     static final int DEFAULT_CONCURRENCY = 4;
     private static final Set<String> COMMON = Set.of("type", "timeout", "concurrency");
 
-    /** Reads one type's own settings; problems go to the section. */
-    @FunctionalInterface
-    interface Reader {
-        Channel read(Common common, Section s);
-    }
-
-    /** The settings every channel has. */
     /** What every channel's configuration has besides its own keys. */
     public record Common(String name, Duration timeout, int concurrency) {}
 
-    private record Type(Set<String> keys, Reader reader) {}
+    /** Builds a channel from its checked settings; what only the channel can check (an address, a CA file) goes to the section. */
+    @FunctionalInterface
+    interface Factory<S> {
+        Channel create(Common common, S settings, Section at);
+    }
 
-    private static final Map<String, Type> TYPES = new LinkedHashMap<>();
+    private record Type<S>(Block<S> block, Factory<S> factory) {
+        Channel create(Common common, Section at) {
+            S settings = block.read(at.without(COMMON), block.defaults());
+            return settings == null ? null : factory.create(common, settings, at);
+        }
+    }
+
+    private static final Map<String, Type<?>> TYPES = new LinkedHashMap<>();
 
     static {
-        TYPES.put("webhook", new Type(WebhookChannel.KEYS, WebhookChannel::read));
-        TYPES.put("slack", new Type(SlackChannel.KEYS, SlackChannel::read));
-        TYPES.put("discord", new Type(DiscordChannel.KEYS, DiscordChannel::read));
-        TYPES.put("pagerduty", new Type(PagerDutyChannel.KEYS, PagerDutyChannel::read));
-        TYPES.put("opsgenie", new Type(OpsgenieChannel.KEYS, OpsgenieChannel::read));
-        TYPES.put("teams", new Type(TeamsChannel.KEYS, TeamsChannel::read));
-        TYPES.put("ntfy", new Type(NtfyChannel.KEYS, NtfyChannel::read));
-        TYPES.put("email", new Type(EmailChannel.KEYS, EmailChannel::read));
+        add(WebhookChannel.SETTINGS, WebhookChannel::create);
+        add(SlackChannel.SETTINGS, SlackChannel::create);
+        add(DiscordChannel.SETTINGS, DiscordChannel::create);
+        add(PagerDutyChannel.SETTINGS, PagerDutyChannel::create);
+        add(OpsgenieChannel.SETTINGS, OpsgenieChannel::create);
+        add(TeamsChannel.SETTINGS, TeamsChannel::create);
+        add(NtfyChannel.SETTINGS, NtfyChannel::create);
+        add(EmailChannel.SETTINGS, EmailChannel::create);
+    }
+
+    private static <S> void add(Block<S> block, Factory<S> factory) {
+        TYPES.put(block.key(), new Type<>(block, factory));
     }
 
     private Channels() {}
@@ -53,65 +66,84 @@ public final class Channels {
         return TYPES.keySet();
     }
 
-    /** Reads and validates the channel {@code name} at {@code s}; null when it is unusable (problems reported). */
-    public static Channel read(String name, Section s) {
-        if (!s.requireObject()) {
-            if (s.isMissing()) {
-                s.problem("is empty; a channel needs at least a type (" + String.join(", ", TYPES.keySet()) + ")");
-            }
-            return null;
-        }
-        String typeName = s.requiredString("type");
-        if (typeName == null) {
-            return null;
-        }
-        Type type = TYPES.get(typeName);
+    /** Each channel type's settings, in the order above. */
+    public static List<Block<?>> blocks() {
+        return TYPES.values().stream().<Block<?>>map(Type::block).toList();
+    }
+
+    /** Builds the channel {@code name} from what its section holds; null when it is unusable (its problems are reported). */
+    public static Channel create(String name, Section at) {
+        Type<?> type = TYPES.get(at.at("type").text());
         if (type == null) {
-            s.get("type").problem("must be one of " + String.join(", ", TYPES.keySet()) + ", got '" + typeName + "'");
             return null;
         }
-        Set<String> allowed = new HashSet<>(COMMON);
-        allowed.addAll(type.keys());
-        s.allowOnly(new TreeSet<>(allowed));
-        Duration timeout = s.duration("timeout", null);
+        Duration timeout = at.at("timeout").bind(Duration.class);
         if (timeout != null && (timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0)) {
-            s.get("timeout").problem("must be more than 0 and at most 5m, got " + timeout.toMillis() + "ms");
+            at.at("timeout").problem("must be more than 0 and at most 5m, got " + timeout.toMillis() + "ms");
             timeout = null;
         }
-        int concurrency = s.integer("concurrency", DEFAULT_CONCURRENCY, 1, 256);
-        return type.reader().read(new Common(name, timeout, concurrency), s);
+        Integer concurrency = at.at("concurrency").bind(Integer.class);
+        return type.create(new Common(name, timeout, concurrency == null ? DEFAULT_CONCURRENCY : concurrency), at);
     }
 
     /**
-     * A secret setting: it must be written, but may be empty (the channel is then disabled). Its
-     * value is never repeated in a problem.
+     * The schema of one channel: {@code type} picks the settings that may follow it, each type's
+     * own and the ones every channel takes.
      */
-    static String secret(Section s, String key) {
-        if (!s.isSet(key)) {
-            s.get(key).problem("is required (write it as ${ENV_VAR} so the secret stays out of the file)");
-            return "";
+    public static ObjectNode schema() {
+        ObjectNode common = Json.object();
+        ArrayNode names = common.putObject("type").putArray("enum");
+        TYPES.keySet().forEach(names::add);
+        common.putObject("timeout").put("$ref", "#/$defs/duration")
+                .put("description", "this channel's delivery deadline, at most 5m (default alerting.delivery.timeout)");
+        common.putObject("concurrency").put("$ref", "#/$defs/integer").put("minimum", 1).put("maximum", 256).put("default", DEFAULT_CONCURRENCY)
+                .put("description", "deliveries to this channel at once; the others wait in the outbox");
+        ObjectNode channel = Json.object().put("type", "object");
+        channel.putArray("required").add("type");
+        channel.put("x-missing", "is empty; a channel needs at least a type (" + String.join(", ", TYPES.keySet()) + ")");
+        channel.set("properties", common);
+        ArrayNode variants = channel.putArray("allOf");
+        for (Type<?> type : TYPES.values()) {
+            ObjectNode variant = variants.addObject();
+            ObjectNode when = variant.putObject("if");
+            when.putObject("properties").putObject("type").put("const", type.block().key());
+            when.putArray("required").add("type");
+            ObjectNode then = type.block().schema().deepCopy();
+            ObjectNode properties = common.deepCopy();
+            if (then.has("properties")) {
+                properties.setAll((ObjectNode) then.get("properties"));
+            }
+            then.set("properties", properties);
+            then.put("additionalProperties", false);
+            variant.set("then", then);
         }
-        String v = s.string(key, "");
-        return v == null ? "" : v.strip();
+        return channel;
+    }
+
+    /** A secret as written; empty when its variable was empty, which disables the channel. */
+    static String secret(String value) {
+        return value == null ? "" : value.strip();
     }
 
     /** A secret that must be an http(s) URL when set; the value is never repeated in a problem. */
-    static String secretUrl(Section s, String key) {
-        String v = secret(s, key);
+    static String secretUrl(String value, Section at) {
+        String v = secret(value);
         if (!v.isEmpty() && !Http.isHttpUrl(v)) {
-            s.get(key).problem("must be an http(s) URL (the value is not shown: it may hold a token)");
+            at.problem("must be an http(s) URL (the value is not shown: it may hold a token)");
         }
         return v;
     }
 
     /** An optional base URL (for tests and private deployments), http(s), without a trailing slash. */
-    static String baseUrl(Section s, String key, String fallback) {
-        String v = s.string(key, fallback);
-        if (v != null && !Http.isHttpUrl(v)) {
-            s.get(key).problem("must be an http(s) URL, got '" + v + "'");
+    static String baseUrl(String value, Section at, String fallback) {
+        if (value == null) {
             return fallback;
         }
-        return v != null && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        if (!Http.isHttpUrl(value)) {
+            at.problem("must be an http(s) URL, got '" + value + "'");
+            return fallback;
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
     static String emptyBecause(String key, String value) {

@@ -1,10 +1,10 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -21,7 +21,18 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code allowed_mentions: {parse: []}}), so nothing a server says can ping {@code @everyone}.
  */
 final class DiscordChannel implements Channel {
-    static final Set<String> KEYS = Set.of("webhook_url", "username");
+    record Settings(String webhookUrl, String username) {}
+
+    static final Block<Settings> SETTINGS = Block.of("discord", Settings.class, new Settings(null, "mcpwatch"), """
+            {
+              "description": "Discord webhook: one message per incident, edited in place as it is acknowledged and resolved",
+              "required": ["webhook_url"],
+              "properties": {
+                "webhook_url": {"$ref": "#/$defs/secret", "description": "the webhook URL (a secret)"},
+                "username": {"$ref": "#/$defs/text", "description": "the name the messages are posted under"}
+              }
+            }
+            """);
 
     private final Channels.Common common;
     private final String webhookUrl;
@@ -33,8 +44,8 @@ final class DiscordChannel implements Channel {
         this.username = username;
     }
 
-    static DiscordChannel read(Channels.Common common, Section s) {
-        return new DiscordChannel(common, Channels.secretUrl(s, "webhook_url"), s.string("username", "mcpwatch"));
+    static DiscordChannel create(Channels.Common common, Settings s, Section at) {
+        return new DiscordChannel(common, Channels.secretUrl(s.webhookUrl(), at.at("webhook_url")), s.username());
     }
 
     /** The message body: one embed with the alert, mentions off. */

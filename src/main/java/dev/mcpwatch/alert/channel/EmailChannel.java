@@ -1,5 +1,6 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -26,7 +27,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -47,8 +47,35 @@ import javax.net.ssl.X509TrustManager;
  * repeated delivery. Acknowledgements are not mailed.
  */
 final class EmailChannel implements Channel {
-    static final Set<String> KEYS = Set.of("from", "to", "smtp");
-    private static final Set<String> SMTP = Set.of("host", "port", "security", "username", "password", "ca_file");
+    record Settings(String from, List<String> to, Smtp smtp) {}
+
+    record Smtp(String host, Integer port, String security, String username, String password, String caFile) {}
+
+    static final Block<Settings> SETTINGS = Block.of("email", Settings.class, null, """
+            {
+              "description": "e-mail over SMTP: plain text and HTML, every message of an incident in one thread",
+              "required": ["from", "to", "smtp"],
+              "properties": {
+                "from": {"$ref": "#/$defs/text", "description": "the sender's address"},
+                "to": {"$ref": "#/$defs/texts", "minItems": 1, "x-missing": "is required: a list of addresses"},
+                "smtp": {
+                  "type": "object", "additionalProperties": false, "required": ["host"],
+                  "x-missing": "is required: host, port, security, username, password",
+                  "properties": {
+                    "host": {"$ref": "#/$defs/secret"},
+                    "port": {"$ref": "#/$defs/integer", "minimum": 1, "maximum": 65535, "description": "default 587, or 465 with security: ssl"},
+                    "security": {
+                      "enum": ["starttls", "ssl", "none"], "errorMessage": "must be starttls, ssl or none", "default": "starttls",
+                      "description": "starttls (required, the default), ssl (TLS from the start, port 465), none (local relay only)"
+                    },
+                    "username": {"$ref": "#/$defs/text", "description": "with a username, mcpwatch logs in (AUTH)"},
+                    "password": {"$ref": "#/$defs/secret", "description": "required with a username"},
+                    "ca_file": {"$ref": "#/$defs/text", "description": "also trust these CAs (PEM)"}
+                  }
+                }
+              }
+            }
+            """);
 
     enum Security { STARTTLS, SSL, NONE }
 
@@ -75,49 +102,36 @@ final class EmailChannel implements Channel {
         this.tls = tls;
     }
 
-    static EmailChannel read(Channels.Common common, Section s) {
-        InternetAddress from = address(s.get("from"), s.requiredString("from"));
+    static EmailChannel create(Channels.Common common, Settings s, Section at) {
+        InternetAddress from = address(at.at("from"), s.from());
         List<InternetAddress> to = new ArrayList<>();
-        List<String> recipients = s.strings("to", List.of());
-        if (recipients.isEmpty()) {
-            s.get("to").problem("is required: a list of addresses");
-        }
-        for (int i = 0; i < recipients.size(); i++) {
-            InternetAddress a = address(s.get("to"), recipients.get(i));
+        for (String recipient : s.to() == null ? List.<String>of() : s.to()) {
+            InternetAddress a = address(at.at("to"), recipient);
             if (a != null) {
                 to.add(a);
             }
         }
-        Section smtp = s.get("smtp");
-        if (!smtp.requireObject()) {
-            smtp.problem("is required: host, port, security, username, password");
+        Smtp smtp = s.smtp();
+        if (smtp == null) {
             return null;
         }
-        smtp.allowOnly(SMTP);
-        String host = Channels.secret(smtp, "host");
-        Security security = Security.STARTTLS;
-        String sec = smtp.string("security", "starttls");
-        try {
-            security = Security.valueOf(sec.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            smtp.get("security").problem("must be starttls, ssl or none, got '" + sec + "'");
-        }
-        int port = smtp.integer("port", security == Security.SSL ? 465 : 587, 1, 65535);
-        String username = blankToNull(smtp.string("username", null));
-        String password = smtp.string("password", null);
-        if (username != null && !smtp.isSet("password")) {
-            smtp.get("password").problem("is required with a username (write it as ${ENV_VAR})");
+        Section smtpAt = at.at("smtp");
+        String host = Channels.secret(smtp.host());
+        Security security = smtp.security() == null ? Security.STARTTLS : Security.valueOf(smtp.security().toUpperCase(Locale.ROOT));
+        int port = smtp.port() != null ? smtp.port() : security == Security.SSL ? 465 : 587;
+        String username = blankToNull(smtp.username());
+        if (username != null && !smtpAt.written("password")) {
+            smtpAt.at("password").problem("is required with a username (write it as ${ENV_VAR})");
         }
         SSLSocketFactory tls = null;
-        String caFile = smtp.string("ca_file", null);
-        if (caFile != null) {
+        if (smtp.caFile() != null) {
             try {
-                tls = trusting(Path.of(caFile));
+                tls = trusting(Path.of(smtp.caFile()));
             } catch (IOException | GeneralSecurityException e) {
-                smtp.get("ca_file").problem("cannot be read as PEM certificates: " + e.getMessage());
+                smtpAt.at("ca_file").problem("cannot be read as PEM certificates: " + e.getMessage());
             }
         }
-        return new EmailChannel(common, from, to, host, port, security, username, password == null ? "" : password, tls);
+        return new EmailChannel(common, from, to, host, port, security, username, smtp.password() == null ? "" : smtp.password(), tls);
     }
 
     private static InternetAddress address(Section where, String text) {

@@ -1,9 +1,9 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.util.List;
-import java.util.Set;
 import okhttp3.Credentials;
 import okhttp3.Request;
 import tools.jackson.databind.node.ArrayNode;
@@ -18,8 +18,23 @@ import tools.jackson.databind.node.ObjectNode;
  * not pushed: a push for an ack wakes people for nothing.
  */
 final class NtfyChannel implements Channel {
-    static final Set<String> KEYS = Set.of("url", "topic", "token", "username", "password");
     static final String DEFAULT_URL = "https://ntfy.sh";
+
+    record Settings(String url, String topic, String token, String username, String password) {}
+
+    static final Block<Settings> SETTINGS = Block.of("ntfy", Settings.class, new Settings(DEFAULT_URL, null, null, null, null), """
+            {
+              "description": "ntfy push notifications (ntfy.sh or your own server)",
+              "required": ["topic"],
+              "properties": {
+                "url": {"$ref": "#/$defs/text", "description": "the server"},
+                "topic": {"$ref": "#/$defs/secret", "description": "1 to 64 letters, digits, - or _; on ntfy.sh the topic name is the password"},
+                "token": {"$ref": "#/$defs/secret", "description": "an access token (Bearer); or username + password; optional on open servers"},
+                "username": {"$ref": "#/$defs/text"},
+                "password": {"$ref": "#/$defs/secret"}
+              }
+            }
+            """);
 
     private final Channels.Common common;
     private final String url;
@@ -37,21 +52,21 @@ final class NtfyChannel implements Channel {
         this.password = password;
     }
 
-    static NtfyChannel read(Channels.Common common, Section s) {
-        String topic = Channels.secret(s, "topic");
+    static NtfyChannel create(Channels.Common common, Settings s, Section at) {
+        String topic = Channels.secret(s.topic());
         if (!topic.isEmpty() && !topic.matches("[-_A-Za-z0-9]{1,64}")) {
-            s.get("topic").problem("must be 1 to 64 letters, digits, '-' or '_' (the value is not shown: it is a secret)");
+            at.at("topic").problem("must be 1 to 64 letters, digits, '-' or '_' (the value is not shown: it is a secret)");
         }
-        String token = blankToNull(s.string("token", null));
-        String username = blankToNull(s.string("username", null));
-        String password = blankToNull(s.string("password", null));
+        String token = blankToNull(s.token());
+        String username = blankToNull(s.username());
+        String password = blankToNull(s.password());
         if (token != null && username != null) {
-            s.get("token").problem("give either token or username + password, not both");
+            at.at("token").problem("give either token or username + password, not both");
         }
         if ((username == null) != (password == null)) {
-            s.get(username == null ? "username" : "password").problem("username and password go together");
+            at.at(username == null ? "username" : "password").problem("username and password go together");
         }
-        return new NtfyChannel(common, Channels.baseUrl(s, "url", DEFAULT_URL), topic, token, username, password);
+        return new NtfyChannel(common, Channels.baseUrl(s.url(), at.at("url"), DEFAULT_URL), topic, token, username, password);
     }
 
     private static String blankToNull(String s) {

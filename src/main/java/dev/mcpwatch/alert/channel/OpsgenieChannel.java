@@ -1,8 +1,8 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -18,8 +18,20 @@ import tools.jackson.databind.node.ObjectNode;
  * or https://api.eu.opsgenie.com for the EU instance. A test creates and at once closes an alert.
  */
 final class OpsgenieChannel implements Channel {
-    static final Set<String> KEYS = Set.of("api_key", "url");
     static final String DEFAULT_URL = "https://api.opsgenie.com";
+
+    record Settings(String apiKey, String url) {}
+
+    static final Block<Settings> SETTINGS = Block.of("opsgenie", Settings.class, new Settings(null, DEFAULT_URL), """
+            {
+              "description": "Opsgenie: create, acknowledge and close by alias (the dedup key)",
+              "required": ["api_key"],
+              "properties": {
+                "api_key": {"$ref": "#/$defs/secret"},
+                "url": {"$ref": "#/$defs/text", "description": "the API base; https://api.eu.opsgenie.com for the EU instance"}
+              }
+            }
+            """);
 
     private final Channels.Common common;
     private final String apiKey;
@@ -31,8 +43,8 @@ final class OpsgenieChannel implements Channel {
         this.url = url;
     }
 
-    static OpsgenieChannel read(Channels.Common common, Section s) {
-        return new OpsgenieChannel(common, Channels.secret(s, "api_key"), Channels.baseUrl(s, "url", DEFAULT_URL));
+    static OpsgenieChannel create(Channels.Common common, Settings s, Section at) {
+        return new OpsgenieChannel(common, Channels.secret(s.apiKey()), Channels.baseUrl(s.url(), at.at("url"), DEFAULT_URL));
     }
 
     static String priority(Alert a) {

@@ -1,8 +1,8 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
-import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,8 +15,20 @@ import tools.jackson.databind.node.ObjectNode;
  * open. Digests are not sent here: a pager is for what needs a person now.
  */
 final class PagerDutyChannel implements Channel {
-    static final Set<String> KEYS = Set.of("routing_key", "url");
     static final String DEFAULT_URL = "https://events.pagerduty.com/v2/enqueue";
+
+    record Settings(String routingKey, String url) {}
+
+    static final Block<Settings> SETTINGS = Block.of("pagerduty", Settings.class, new Settings(null, DEFAULT_URL), """
+            {
+              "description": "PagerDuty Events API v2: trigger, acknowledge and resolve with the incident's dedup_key",
+              "required": ["routing_key"],
+              "properties": {
+                "routing_key": {"$ref": "#/$defs/secret", "description": "the integration key of an Events API v2 integration"},
+                "url": {"$ref": "#/$defs/text", "description": "the Events API endpoint"}
+              }
+            }
+            """);
 
     private final Channels.Common common;
     private final String routingKey;
@@ -28,8 +40,8 @@ final class PagerDutyChannel implements Channel {
         this.url = url;
     }
 
-    static PagerDutyChannel read(Channels.Common common, Section s) {
-        return new PagerDutyChannel(common, Channels.secret(s, "routing_key"), Channels.baseUrl(s, "url", DEFAULT_URL));
+    static PagerDutyChannel create(Channels.Common common, Settings s, Section at) {
+        return new PagerDutyChannel(common, Channels.secret(s.routingKey()), Channels.baseUrl(s.url(), at.at("url"), DEFAULT_URL));
     }
 
     /** The Events API v2 body for an alert, with {@code action} trigger, acknowledge or resolve. */

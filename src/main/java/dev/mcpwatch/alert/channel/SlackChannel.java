@@ -1,9 +1,9 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,7 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
  * not retried.
  */
 final class SlackChannel implements Channel {
-    static final Set<String> KEYS = Set.of("webhook_url");
+    record Settings(String webhookUrl) {}
+
+    static final Block<Settings> SETTINGS = Block.of("slack", Settings.class, null, """
+            {
+              "description": "Slack incoming webhook: a Block Kit message with buttons (acknowledge, runbook, dashboard)",
+              "required": ["webhook_url"],
+              "properties": {"webhook_url": {"$ref": "#/$defs/secret", "description": "the incoming webhook URL (a secret)"}}
+            }
+            """);
 
     private final Channels.Common common;
     private final String webhookUrl;
@@ -25,8 +33,8 @@ final class SlackChannel implements Channel {
         this.webhookUrl = webhookUrl;
     }
 
-    static SlackChannel read(Channels.Common common, Section s) {
-        return new SlackChannel(common, Channels.secretUrl(s, "webhook_url"));
+    static SlackChannel create(Channels.Common common, Settings s, Section at) {
+        return new SlackChannel(common, Channels.secretUrl(s.webhookUrl(), at.at("webhook_url")));
     }
 
     /** The Block Kit message for an alert. */

@@ -1,9 +1,9 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,7 +14,15 @@ import tools.jackson.databind.node.ObjectNode;
  * answer 202 Accepted.
  */
 final class TeamsChannel implements Channel {
-    static final Set<String> KEYS = Set.of("webhook_url");
+    record Settings(String webhookUrl) {}
+
+    static final Block<Settings> SETTINGS = Block.of("teams", Settings.class, null, """
+            {
+              "description": "Microsoft Teams through a Workflows webhook (When a Teams webhook request is received): an Adaptive Card",
+              "required": ["webhook_url"],
+              "properties": {"webhook_url": {"$ref": "#/$defs/secret", "description": "the workflow's URL (a secret)"}}
+            }
+            """);
 
     private final Channels.Common common;
     private final String webhookUrl;
@@ -24,8 +32,8 @@ final class TeamsChannel implements Channel {
         this.webhookUrl = webhookUrl;
     }
 
-    static TeamsChannel read(Channels.Common common, Section s) {
-        return new TeamsChannel(common, Channels.secretUrl(s, "webhook_url"));
+    static TeamsChannel create(Channels.Common common, Settings s, Section at) {
+        return new TeamsChannel(common, Channels.secretUrl(s.webhookUrl(), at.at("webhook_url")));
     }
 
     static ObjectNode message(Alert a) {

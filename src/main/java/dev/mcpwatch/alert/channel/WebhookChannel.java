@@ -1,5 +1,6 @@
 package dev.mcpwatch.alert.channel;
 
+import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.probe.Json;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import okhttp3.Request;
@@ -28,7 +28,19 @@ import okhttp3.RequestBody;
  * and {@code dedup_key} the same for every event of one incident, so a receiver can drop repeats.
  */
 final class WebhookChannel implements Channel {
-    static final Set<String> KEYS = Set.of("url", "secret", "headers");
+    record Settings(String url, String secret, Map<String, String> headers) {}
+
+    static final Block<Settings> SETTINGS = Block.of("webhook", Settings.class, new Settings(null, null, Map.of()), """
+            {
+              "description": "a generic webhook: the alert as JSON, signed with an HMAC of the secret when one is given",
+              "required": ["url"],
+              "properties": {
+                "url": {"$ref": "#/$defs/secret", "description": "where the alert is POSTed (a secret: it may hold a token)"},
+                "secret": {"$ref": "#/$defs/secret", "description": "signs every request (X-Mcpwatch-Signature); optional"},
+                "headers": {"$ref": "#/$defs/headers", "description": "sent with every request; values never shown"}
+              }
+            }
+            """);
     public static final String SIGNATURE = "X-Mcpwatch-Signature";
     public static final String TIMESTAMP = "X-Mcpwatch-Timestamp";
 
@@ -44,16 +56,10 @@ final class WebhookChannel implements Channel {
         this.headers = Map.copyOf(headers);
     }
 
-    static WebhookChannel read(Channels.Common common, Section s) {
-        String url = Channels.secretUrl(s, "url");
-        String secret = s.string("secret", null);
-        Map<String, String> headers = s.stringMap("headers");
-        for (String h : headers.keySet()) {
-            if (!h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                s.get("headers").get(h).problem("is not a valid HTTP header name");
-            }
-        }
-        return new WebhookChannel(common, url, secret == null || secret.isBlank() ? null : secret, headers);
+    static WebhookChannel create(Channels.Common common, Settings s, Section at) {
+        String url = Channels.secretUrl(s.url(), at.at("url"));
+        String secret = s.secret();
+        return new WebhookChannel(common, url, secret == null || secret.isBlank() ? null : secret, s.headers());
     }
 
     /** {@code sha256=} and the hex HMAC-SHA256 of {@code timestamp + "." + body} under {@code secret}. */

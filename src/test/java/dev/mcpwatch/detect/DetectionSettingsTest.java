@@ -1,17 +1,24 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.Problem;
 import dev.mcpwatch.testkit.Examples;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code detection:} thresholds and {@code expect.calls} in the configuration: defaults are the
- * incident-response guide's values, a monitor overrides only the keys it names, and every mistake
- * is reported with its path at once, like the rest of the configuration.
+ * The {@code detection:} thresholds and {@code expect.calls} in the configuration: each rule's
+ * settings record sits next to the rule, its defaults are the incident-response guide's values, a
+ * monitor overrides only the keys it names, and every mistake is reported with its path at once,
+ * like the rest of the configuration.
  */
 class DetectionSettingsTest {
     private final ConfigLoader loader = new ConfigLoader(k -> null);
@@ -22,10 +29,10 @@ class DetectionSettingsTest {
 
         assertThat(example.monitor("everything").orElseThrow().detection()).isEqualTo(DetectionSettings.DEFAULT);
         DetectionSettings weather = example.monitor("weather").orElseThrow().detection();
-        assertThat(weather.latency().factor()).isEqualTo(3.0);
-        assertThat(weather.latency().window()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(weather.certificate().reminderDays()).containsExactly(21, 7);
-        assertThat(weather.flapping()).isEqualTo(DetectionSettings.DEFAULT.flapping());
+        assertThat(weather.get(LatencyBaselineRule.SETTINGS).factor()).isEqualTo(3.0);
+        assertThat(weather.get(LatencyBaselineRule.SETTINGS).window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(weather.get(CertificateExpiryRule.SETTINGS).reminderDays()).containsExactly(21, 7);
+        assertThat(weather.get(FlappingRule.SETTINGS)).isEqualTo(DetectionSettings.DEFAULT.get(FlappingRule.SETTINGS));
         assertThat(example.monitor("travel").orElseThrow().toProbeSpec().toolCalls()).extracting(c -> c.name())
                 .containsExactly("search_flights", "search_hotels", "get_visa_rules");
     }
@@ -34,11 +41,11 @@ class DetectionSettingsTest {
     void theGuidesValuesAreTheDefaults() {
         DetectionSettings d = DetectionSettings.DEFAULT;
 
-        assertThat(d.latency().factor()).isEqualTo(2.0);
-        assertThat(d.latency().baseline()).isEqualTo(Duration.ofDays(7));
-        assertThat(d.certificate().reminderDays()).containsExactly(30, 14, 7, 1);
-        assertThat(d.latencyTrend().window()).isEqualTo(Duration.ofHours(48));
-        assertThat(List.of(d.successRate().low(), d.successRate().high())).containsExactly(0.95, 0.99);
+        assertThat(d.get(LatencyBaselineRule.SETTINGS).factor()).isEqualTo(2.0);
+        assertThat(d.get(LatencyBaselineRule.SETTINGS).baseline()).isEqualTo(Duration.ofDays(7));
+        assertThat(d.get(CertificateExpiryRule.SETTINGS).reminderDays()).containsExactly(30, 14, 7, 1);
+        assertThat(d.get(LatencyTrendRule.SETTINGS).window()).isEqualTo(Duration.ofHours(48));
+        assertThat(List.of(d.get(SuccessRateRule.SETTINGS).low(), d.get(SuccessRateRule.SETTINGS).high())).containsExactly(0.95, 0.99);
     }
 
     @Test
@@ -59,13 +66,13 @@ class DetectionSettingsTest {
                 """, "test.yaml");
 
         DetectionSettings a = config.monitor("a").orElseThrow().detection();
-        assertThat(a.flapping()).isEqualTo(new DetectionSettings.Flapping(true, 6, Duration.ofHours(1)));
-        assertThat(a.latencyTrend().enabled()).isFalse();
-        assertThat(a.successRate().low()).isEqualTo(0.90);
-        assertThat(a.successRate().high()).isEqualTo(0.995);
+        assertThat(a.get(FlappingRule.SETTINGS)).isEqualTo(new FlappingRule.Settings(true, 6, Duration.ofHours(1)));
+        assertThat(a.get(LatencyTrendRule.SETTINGS).enabled()).isFalse();
+        assertThat(a.get(SuccessRateRule.SETTINGS).low()).isEqualTo(0.90);
+        assertThat(a.get(SuccessRateRule.SETTINGS).high()).isEqualTo(0.995);
         DetectionSettings b = config.monitor("b").orElseThrow().detection();
-        assertThat(b.flapping()).isEqualTo(new DetectionSettings.Flapping(true, 6, Duration.ofMinutes(30)));
-        assertThat(b.latencyTrend().enabled()).isTrue();
+        assertThat(b.get(FlappingRule.SETTINGS)).isEqualTo(new FlappingRule.Settings(true, 6, Duration.ofMinutes(30)));
+        assertThat(b.get(LatencyTrendRule.SETTINGS).enabled()).isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mcpwatch;
 
 import dev.mcpwatch.alert.Alerting;
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.config.ConfigLoader;
@@ -25,6 +26,11 @@ import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.reliability.RecordKeeper;
+import dev.mcpwatch.reliability.RecordReader;
+import dev.mcpwatch.reliability.ReliabilityRoutes;
+import dev.mcpwatch.reliability.SloAlerts;
+import dev.mcpwatch.reliability.SloBoard;
 import dev.mcpwatch.status.StatusPages;
 import dev.mcpwatch.status.StatusRoutes;
 import dev.mcpwatch.status.StatusUpdateRoutes;
@@ -39,6 +45,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the clock, the database, the incident
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
- * monitor events before anything can produce one), the API, the dashboard and status pages, and the
- * configuration watcher that reloads monitors and alerting without a restart. It wires; the parts
+ * monitor events before anything can produce one), the API, the dashboard and status pages, the
+ * reliability record (its page and API, and the keeper that records maintenance, pauses and SLO
+ * burns each minute), and the configuration watcher that reloads monitors and alerting without a restart. It wires; the parts
  * decide.
  */
 public final class App implements AutoCloseable {
@@ -64,6 +72,7 @@ public final class App implements AutoCloseable {
     private final WebServer web;
     private final Alerting alerting;
     private final ConfigWatcher watcher;
+    private final RecordKeeper keeper;
     private AuthService auth;
     private volatile McpwatchConfig current;
 
@@ -93,6 +102,9 @@ public final class App implements AutoCloseable {
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
         routes.addAll(pages(config));
+        Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
+        SloBoard slos = new SloBoard(db, () -> current.slos(), maintenance);
+        routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
@@ -101,6 +113,7 @@ public final class App implements AutoCloseable {
         }
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
         scheduling.start();
+        this.keeper = RecordKeeper.start(db, maintenance, new SloAlerts(db, slos, events), clock);
         if (watcher != null) {
             watcher.start();
         }
@@ -215,6 +228,7 @@ public final class App implements AutoCloseable {
             watcher.close();
         }
         web.close();
+        keeper.close();
         scheduling.close();
         alerting.close();
         recorder.flush();

@@ -1,6 +1,8 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.reliability.Slo;
+import dev.mcpwatch.reliability.SloSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -76,6 +78,7 @@ public final class ConfigLoader {
         private final Map<String, Section> once = new HashMap<>();
         private final List<Section> monitorLists = new ArrayList<>();
         private final List<Section> pageLists = new ArrayList<>();
+        private final List<Section> sloLists = new ArrayList<>();
 
         void add(String name, JsonNode parsed) {
             written.put(name, parsed);
@@ -101,6 +104,9 @@ public final class ConfigLoader {
             }
             if (doc.has("status_pages")) {
                 pageLists.add(new Section(problems, name, "status_pages", doc.get("status_pages")));
+            }
+            if (doc.has("slos")) {
+                sloLists.add(new Section(problems, name, "slos", doc.get("slos")));
             }
         }
 
@@ -172,10 +178,39 @@ public final class ConfigLoader {
             }
             AlertingConfig alerting = AlertingConfig.read(section("alerting"), seen.keySet());
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
+            List<Slo> slos = slos();
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
-            return new McpwatchConfig(server, storage, list, source, alerting, web);
+            return new McpwatchConfig(server, storage, list, source, alerting, web, slos);
+        }
+
+        /**
+         * The SLOs of every file. Like a status page, an SLO may name a monitor the file does not
+         * define (one added from the dashboard); it counts nothing until that monitor has probes.
+         */
+        private List<Slo> slos() {
+            List<Slo> out = new ArrayList<>();
+            Map<String, String> seen = new HashMap<>();
+            for (Section sloList : sloLists) {
+                for (Section at : sloList.items()) {
+                    SloSettings s = at.bind(SloSettings.class);
+                    if (s == null || s.id() == null) {
+                        continue;
+                    }
+                    String earlier = seen.putIfAbsent(s.id(), at.file());
+                    if (earlier != null) {
+                        at.at("id").problem("duplicate SLO '" + s.id() + "' (also in " + earlier + ")");
+                        continue;
+                    }
+                    try {
+                        out.add(s.slo());
+                    } catch (IllegalArgumentException e) {
+                        at.problem(e.getMessage());
+                    }
+                }
+            }
+            return out;
         }
 
         /**

@@ -9,6 +9,7 @@ import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
+import dev.mcpwatch.reliability.SloSettings;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.util.DefaultPrettyPrinter;
@@ -160,6 +161,10 @@ public final class ConfigSchema {
         properties.set("web", hoist(WebSettings.BLOCK.schema(), defs));
         properties.putObject("status_pages").put("type", "array").put("description", "public status pages, without login, at /status/{slug}")
                 .putObject("items").put("$ref", "#/$defs/status_page");
+        defs.set("slo", hoist(SloSettings.schema(), defs));
+        properties.putObject("slos").put("type", "array").put("errorMessage", "must be a list of SLOs")
+                .put("description", "service level objectives with error budgets and burn-rate alerts (docs/reliability.md)")
+                .putObject("items").put("$ref", "#/$defs/slo");
         root.set("$defs", defs);
         return root;
     }

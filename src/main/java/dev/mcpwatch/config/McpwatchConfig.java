@@ -1,17 +1,25 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.reliability.Slo;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors, alerting and the dashboard's settings. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings and the SLOs. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting, WebSettings web) {
+        AlertingConfig alerting, WebSettings web, List<Slo> slos) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
         alerting = alerting == null ? AlertingConfig.NONE : alerting;
         web = web == null ? WebSettings.DEFAULT : web;
+        slos = slos == null ? List.of() : List.copyOf(slos);
+    }
+
+    /** Without SLOs. */
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
+            AlertingConfig alerting, WebSettings web) {
+        this(server, storage, monitors, source, alerting, web, List.of());
     }
 
     /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
@@ -35,7 +43,7 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
 
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
-        return new McpwatchConfig(server, storage, monitors, source, alerting, next);
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next, slos);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

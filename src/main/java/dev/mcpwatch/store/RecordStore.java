@@ -175,6 +175,31 @@ public final class RecordStore {
         return started + ended;
     }
 
+    /** A burn-rate alert that is burning: which SLO and alert (its windows, {@code 1h/5m}), since when. */
+    public record Burn(String sloId, String alert, String severity, long startedAt) {}
+
+    /** Every burn-rate alert burning now, of every SLO. */
+    public List<Burn> burning(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT slo_id, alert, severity, started_at FROM slo_burns WHERE stopped_at IS NULL ORDER BY id",
+                rs -> new Burn(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+    }
+
+    /**
+     * Records that an alert started burning; false when it was burning already (another node saw it
+     * first: the database keeps one burning row per SLO and alert, so the cluster alerts once).
+     */
+    public boolean startBurn(Connection c, String sloId, String alert, String severity, long at, double longBurn, double shortBurn)
+            throws SQLException {
+        return Sql.update(c, "INSERT INTO slo_burns (slo_id, alert, severity, started_at, long_burn, short_burn) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (slo_id, alert) WHERE stopped_at IS NULL DO NOTHING", sloId, alert, severity, at, longBurn, shortBurn) == 1;
+    }
+
+    /** Records that an alert stopped burning; false when it was not burning (another node ended it first). */
+    public boolean stopBurn(Connection c, String sloId, String alert, long at) throws SQLException {
+        return Sql.update(c, "UPDATE slo_burns SET stopped_at = ? WHERE slo_id = ? AND alert = ? AND stopped_at IS NULL", at, sloId,
+                alert) == 1;
+    }
+
     private static List<String> strings(String json) {
         List<String> out = new ArrayList<>();
         Json.MAPPER.readTree(json).forEach(n -> out.add(n.asString()));

@@ -66,7 +66,9 @@ final class ReportCommand implements Callable<Integer> {
         try (Database db = storage.open()) {
             List<MaintenanceWindow> windows = storage.loaded == null ? List.of() : storage.loaded.alerting().maintenance();
             Report report = new RecordReader(db, () -> windows, InstantSource.system()).report(scope, m);
-            command.commandLine().getOut().print(report.render(f));
+            var out = command.commandLine().getOut();
+            out.print(report.render(f));
+            out.flush();
             return 0;
         } catch (NoSuchElementException | IllegalArgumentException e) {
             command.commandLine().getErr().println("mcpwatch: " + e.getMessage());

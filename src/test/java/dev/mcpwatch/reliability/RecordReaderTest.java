@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.incident.Severity;
-import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.TestClock;
-import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -23,67 +19,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The record read from a real database (SQLite and PostgreSQL) matches the record computed from the
- * same generated history by the pure code — availability from the rollups with a recorded
- * maintenance occurrence and a pause left out, incidents with a severity that rose and fell, MTTD,
- * MTTA, MTTR and time in each severity — for every scope, and a few figures are checked by hand.
- *
- * <p>October and November 2026, read at 2026-11-30 18:30:30 (so November is cut mid-minute and read
- * to the minute): weather and search tagged prod, docs internal.
+ * same generated history ({@link TwoMonths}) by the pure code — availability from the rollups with a
+ * recorded maintenance occurrence and a pause left out, incidents with a severity that rose and fell,
+ * MTTD, MTTA, MTTR and time in each severity — for every scope, and a few figures are checked by hand.
  */
 class RecordReaderTest {
     private static final long MIN = 60_000;
-    private static final Instant NOW = Instant.parse("2026-11-30T18:30:30Z");
-    private static final Map<String, List<String>> TAGS = new LinkedHashMap<>();
-    private static final Span DEPLOY = new Span(History.at("2026-11-08T02:00:00Z"), History.at("2026-11-08T02:30:00Z"));
-    private static final Span DOCS_PAUSED = new Span(History.at("2026-11-12T00:00:00Z"), History.at("2026-11-13T00:00:00Z"));
+    private static final Instant NOW = TwoMonths.NOW;
 
-    static {
-        TAGS.put("weather", List.of("prod"));
-        TAGS.put("search", List.of("prod"));
-        TAGS.put("docs", List.of("internal"));
-    }
-
-    private History h;
-
-    private History history() {
-        History h = new History("2026-10-01T00:00:00Z", Duration.ofDays(60).plusHours(18).plusMinutes(31))
-                .monitor("weather").monitor("search").monitor("docs");
-        h.outage("weather", "2026-10-05T10:00:00Z", Duration.ofMinutes(20), History.Response.p1(Reason.CONNECTION_REFUSED)
-                .notified(Duration.ofSeconds(30)).acked(Duration.ofMinutes(4)));
-        h.outage("search", "2026-10-20T03:00:00Z", Duration.ofMinutes(40), History.Response.p1(Reason.TIMEOUT)
-                .notified(Duration.ofSeconds(30)).acked(Duration.ofMinutes(10)).by(ResolvedBy.REMEDIATION));
-        // onset inside the deploy window over prod (02:00–02:30), the held alert out at 02:30:05
-        h.outage("weather", "2026-11-08T02:10:00Z", Duration.ofMinutes(30), History.Response.p1(Reason.CONNECTION_REFUSED)
-                .notified(Duration.ofMinutes(18).plusSeconds(5)));
-        h.paused("docs", DOCS_PAUSED.start(), DOCS_PAUSED.end());
-        h.outage("search", "2026-11-20T08:00:00Z", Duration.ofMinutes(60), History.Response.p1(Reason.TOOLS_MISSING).severity(Severity.P2)
-                .notified(Duration.ofSeconds(20)).acked(Duration.ofMinutes(10))
-                .change(History.at("2026-11-20T08:20:00Z"), Severity.P1).change(History.at("2026-11-20T08:50:00Z"), Severity.P2));
-        // still open when the record is read
-        h.outage("docs", "2026-11-30T18:00:00Z", Duration.ofHours(2), History.Response.p1(Reason.DNS_UNRESOLVED));
-        return h;
-    }
+    private TwoMonths months;
 
     private Database seeded(Databases.Kind kind) throws Exception {
-        h = history();
+        months = new TwoMonths();
         Database db = kind.open();
-        long deployDay = Resolution.DAY.bucketStart(DEPLOY.start());
-        long lastDay = Resolution.DAY.bucketStart(NOW.toEpochMilli());
-        HistoryRows.write(db, h, TAGS, day -> day == deployDay || day == lastDay);
-        HistoryRows.occurrence(db, "deploy", DEPLOY, List.of(), List.of("prod"));
-        HistoryRows.pause(db, "docs", DOCS_PAUSED);
-        // A P3 warning is not an incident of the record.
-        db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, message, "
-                    + "onset_at, detected_at, resolved_at, failing_probes) VALUES ('docs', 'resolved', 'P3', 'tool_call_error', 'tools', 'tool_call', 'elevated error rate', "
-                    + "?, ?, ?, 0)")) {
-                ps.setLong(1, History.at("2026-11-15T00:00:00Z"));
-                ps.setLong(2, History.at("2026-11-15T00:00:00Z"));
-                ps.setLong(3, History.at("2026-11-16T00:00:00Z"));
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        months.write(db, TwoMonths.DEPLOY_AND_LAST_DAY);
         return db;
     }
 
@@ -91,23 +40,8 @@ class RecordReaderTest {
         return new RecordReader(db, List::<MaintenanceWindow>of, new TestClock(NOW));
     }
 
-    /** The pure record of the same history: each monitor's own maintenance and pause, minutes read from the deploy day on. */
     private Figures expected(Period p, List<String> monitors) {
-        long minutesSince = Resolution.DAY.bucketStart(DEPLOY.start());
-        Availability a = Availability.NONE;
-        for (String m : monitors) {
-            a = a.plus(h.new Rollups(List.of(m), ms -> true).availability(p, maintenance(m), paused(m), minutesSince));
-        }
-        return Figures.of(p, a, h.incidentsOf(monitors).stream().filter(i -> i.onsetAt() < p.end()
-                && (i.resolvedAt() == null || i.resolvedAt() >= p.start())).toList(), m -> maintenance(m).union(paused(m)), NOW.toEpochMilli());
-    }
-
-    private static TimeSet maintenance(String m) {
-        return TAGS.get(m).contains("prod") ? TimeSet.of(List.of(DEPLOY)) : TimeSet.EMPTY;
-    }
-
-    private static TimeSet paused(String m) {
-        return m.equals("docs") ? TimeSet.of(List.of(DOCS_PAUSED)) : TimeSet.EMPTY;
+        return months.expected(p, monitors, Resolution.DAY.bucketStart(TwoMonths.DEPLOY.start()));
     }
 
     private static void assertSame(Figures actual, Figures expected) {

@@ -4,9 +4,9 @@ import dev.mcpwatch.alert.Alerting;
 import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.ConfigWatcher;
-import dev.mcpwatch.config.McpwatchConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.ConfigWatcher;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.dashboard.DashboardRoutes;
 import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
@@ -88,7 +88,7 @@ public final class App implements AutoCloseable {
         recorder.assessWith(new Detector(db.dialect(), events));
         Prober prober = new Prober(eras);
         ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db, clock), clock);
-        this.monitors = new MonitorsInForce(db, config.monitors(), System::getenv, name -> current.web().allowsApiEnv(name), incidents,
+        this.monitors = new MonitorsInForce(db, config.monitors(), ConfigLoader::readMonitor, System::getenv, name -> current.web().allowsApiEnv(name), incidents,
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);

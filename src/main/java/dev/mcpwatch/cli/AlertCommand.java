@@ -2,9 +2,9 @@ package dev.mcpwatch.cli;
 
 import dev.mcpwatch.alert.Alerting;
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.Problem;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;

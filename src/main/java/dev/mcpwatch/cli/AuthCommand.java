@@ -1,10 +1,10 @@
 package dev.mcpwatch.cli;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.Durations;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.oauth.GrantStore;
 import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;

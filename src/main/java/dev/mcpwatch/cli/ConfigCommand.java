@@ -1,10 +1,10 @@
 package dev.mcpwatch.cli;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.ConfigSchema;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.Problem;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.ConfigSchema;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

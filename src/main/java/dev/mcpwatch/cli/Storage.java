@@ -1,9 +1,9 @@
 package dev.mcpwatch.cli;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -24,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code 25%} or {@code 0.25}), one text where a list is expected as a list of one. The schema has
  * refused everything else before a value gets here; a record's components are exactly its keys.
  */
-final class Binding {
-    static final JsonMapper MAPPER = JsonMapper.builder()
+public final class Binding {
+    public static final JsonMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             // A record is its components: methods such as isPostgres() are not settings.
             .changeDefaultVisibility(v -> v.withGetterVisibility(Visibility.NONE).withIsGetterVisibility(Visibility.NONE)
@@ -41,7 +41,7 @@ final class Binding {
     private Binding() {}
 
     /** {@code node} bound into {@code type}; a value the schema let through but the record cannot take is a problem at its place. */
-    static <T> T read(JsonNode node, Class<T> type, Section at) {
+    public static <T> T read(JsonNode node, Class<T> type, Section at) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JacksonException e) {
@@ -52,7 +52,7 @@ final class Binding {
                 value = value == null ? null : step.getPropertyName() != null ? value.get(step.getPropertyName()) : value.get(step.getIndex());
             }
             // A duration's form is the schema's to check, its size is not: 99999999999999999999d is written like 30s.
-            place.problem(causedBy(e, Durations.OutOfRange.class) ? "must be at most " + Durations.MAX_TEXT + ", got " + SchemaCheck.describe(value)
+            place.problem(causedBy(e, Durations.OutOfRange.class) ? "must be at most " + Durations.MAX_TEXT + ", got " + describe(value)
                     : "cannot be read: " + e.getOriginalMessage());
             return null;
         }
@@ -68,12 +68,18 @@ final class Binding {
     }
 
     /** The settings as they would be written: what {@link #merge} lays a file's values over. */
-    static JsonNode tree(Object settings) {
+    /** A value as problems quote it: a text in quotes, anything else as JSON, cut at 60 characters. */
+    public static String describe(JsonNode n) {
+        String s = n == null ? "nothing" : n.isString() ? "'" + n.asString() + "'" : n.toString();
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    public static JsonNode tree(Object settings) {
         return settings == null ? null : MAPPER.valueToTree(settings);
     }
 
     /** {@code over} laid on {@code base}: mappings merge key by key, anything else (a value, a list) replaces. */
-    static JsonNode merge(JsonNode base, JsonNode over) {
+    public static JsonNode merge(JsonNode base, JsonNode over) {
         if (over == null || over.isMissingNode()) {
             return base;
         }

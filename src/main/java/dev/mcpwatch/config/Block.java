@@ -52,7 +52,7 @@ public record Block<S>(String key, Class<S> type, S defaults, ObjectNode schema,
     }
 
     /** Adds each property's default to the schema, as it would be written. */
-    static void annotateDefaults(ObjectNode schema, JsonNode defaults) {
+    public static void annotateDefaults(ObjectNode schema, JsonNode defaults) {
         if (defaults == null || !defaults.isObject() || !schema.path("properties").isObject()) {
             return;
         }

@@ -63,4 +63,10 @@ public final class Durations {
             return parse(value);
         }
     }
+
+    /** A duration in problems, as the hand-written reader wrote it: {@code 500ms}, {@code 30s}, {@code 90m}. */
+    public static String pretty(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms / 60_000 + "m";
+    }
 }

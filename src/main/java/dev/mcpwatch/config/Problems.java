@@ -12,25 +12,25 @@ import tools.jackson.databind.JsonNode;
  * Every problem of one load, in the order found. A place gets one problem: the first names the
  * mistake, and whatever a later check would say there is an echo of it.
  */
-final class Problems {
+public final class Problems {
     private final List<Problem> list = new ArrayList<>();
     private final Set<String> places = new HashSet<>();
 
-    void add(String file, String path, String message) {
+    public void add(String file, String path, String message) {
         if (places.add(place(file, path))) {
             list.add(new Problem(file, path, message));
         }
     }
 
-    boolean has(String file, String path) {
+    public boolean has(String file, String path) {
         return places.contains(place(file, path));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return list.isEmpty();
     }
 
-    List<Problem> list() {
+    public List<Problem> list() {
         return list;
     }
 
@@ -38,7 +38,7 @@ final class Problems {
      * The problems in the order a person reads the files: file by file as loaded, and within a file
      * by where the value is written (a key that is missing sorts after its written siblings).
      */
-    List<Problem> inFileOrder(List<String> files, Map<String, JsonNode> documents) {
+    public List<Problem> inFileOrder(List<String> files, Map<String, JsonNode> documents) {
         Map<Problem, List<Integer>> keys = new HashMap<>();
         for (Problem p : list) {
             List<Integer> key = new ArrayList<>();

@@ -21,7 +21,7 @@ public final class Section {
     private final String path;
     private final JsonNode node;
 
-    Section(Problems problems, String file, String path, JsonNode node) {
+    public Section(Problems problems, String file, String path, JsonNode node) {
         this.problems = problems;
         this.file = file;
         this.path = path;
@@ -46,7 +46,7 @@ public final class Section {
         return new Section(problems, file, path.isEmpty() ? key : path + "." + key, node != null && node.isObject() ? node.get(key) : null);
     }
 
-    Section at(int index) {
+    public Section at(int index) {
         return new Section(problems, file, path + "[" + index + "]", node != null && node.isArray() ? node.get(index) : null);
     }
 
@@ -91,7 +91,7 @@ public final class Section {
     }
 
     /** What is written here, as it is, or null. */
-    JsonNode value() {
+    public JsonNode value() {
         return node;
     }
 
@@ -114,7 +114,7 @@ public final class Section {
         return problems.has(file, path);
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 }

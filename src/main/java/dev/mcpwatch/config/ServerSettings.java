@@ -1,5 +1,6 @@
 package dev.mcpwatch.config;
 
+
 /**
  * The monitor process itself: where its API listens, its public URL (for links in alerts and
  * pages), the location name its probes report, and how many probes may run at once.
@@ -7,7 +8,7 @@ package dev.mcpwatch.config;
 public record ServerSettings(String host, int port, String publicUrl, String location, int maxConcurrentProbes) {
     public static final ServerSettings DEFAULT = new ServerSettings("127.0.0.1", 8080, null, "default", 256);
 
-    static final Block<ServerSettings> BLOCK = Block.of("server", ServerSettings.class, DEFAULT, """
+    public static final Block<ServerSettings> BLOCK = Block.of("server", ServerSettings.class, DEFAULT, """
             {
               "type": "object", "additionalProperties": false,
               "description": "the monitor process (a change needs a restart)",
@@ -23,7 +24,7 @@ public record ServerSettings(String host, int port, String publicUrl, String loc
               }
             }
             """).checkedBy((s, at) -> {
-                if (s.publicUrl() != null && !ConfigLoader.isHttpUrl(s.publicUrl())) {
+                if (s.publicUrl() != null && !Links.isHttpUrl(s.publicUrl())) {
                     at.at("public_url").problem("must be an http(s) URL, got '" + s.publicUrl() + "'");
                 }
             });

@@ -17,7 +17,7 @@ public record StorageSettings(String url, String username, String password, Dura
     public static final StorageSettings DEFAULT = new StorageSettings(DEFAULT_URL, null, null, Duration.ofDays(7),
             Duration.ofDays(400), 10_000);
 
-    static final Block<StorageSettings> BLOCK = Block.of("storage", StorageSettings.class, DEFAULT, """
+    public static final Block<StorageSettings> BLOCK = Block.of("storage", StorageSettings.class, DEFAULT, """
             {
               "type": "object", "additionalProperties": false,
               "description": "where mcpwatch keeps its data (a change needs a restart)",
@@ -54,7 +54,7 @@ public record StorageSettings(String url, String username, String password, Dura
     }
 
     /** {@code storage:} over the defaults; minute rollups not given follow {@code rollup_retention} as written, not the default's. */
-    static StorageSettings read(Section at) {
+    public static StorageSettings read(Section at) {
         StorageSettings s = BLOCK.read(at, DEFAULT);
         return at.written("minute_rollup_retention") ? s
                 : new StorageSettings(s.url(), s.username(), s.password(), s.rawRetention(), s.rollupRetention(), s.bufferCapacity());

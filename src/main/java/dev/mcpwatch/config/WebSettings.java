@@ -1,5 +1,6 @@
 package dev.mcpwatch.config;
 
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
         List<String> apiEnvAllow) {
     public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of(), List.of());
 
-    static final Block<WebSettings> BLOCK = Block.of("web", WebSettings.class, DEFAULT, """
+    public static final Block<WebSettings> BLOCK = Block.of("web", WebSettings.class, DEFAULT, """
             {
               "type": "object", "additionalProperties": false,
               "description": "the dashboard (at /, behind login) and its sessions",
@@ -53,11 +54,11 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
 
     private static void check(WebSettings w, Section at) {
         if (w.sessionIdle().compareTo(Duration.ofMinutes(5)) < 0) {
-            at.at("session_idle").problem("must be at least 5m, got " + ConfigLoader.pretty(w.sessionIdle()));
+            at.at("session_idle").problem("must be at least 5m, got " + Durations.pretty(w.sessionIdle()));
         }
         if (w.sessionMax().compareTo(w.sessionIdle()) < 0) {
-            at.at("session_max").problem("must not be shorter than session_idle (" + ConfigLoader.pretty(w.sessionIdle()) + "), got "
-                    + ConfigLoader.pretty(w.sessionMax()));
+            at.at("session_max").problem("must not be shorter than session_idle (" + Durations.pretty(w.sessionIdle()) + "), got "
+                    + Durations.pretty(w.sessionMax()));
         }
         // The schema lets * through so that this can say why it is refused.
         for (Section name : at.at("api_env_allow").items()) {
@@ -92,7 +93,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
     }
 
     /** The same settings with these status pages. */
-    WebSettings withStatusPages(List<StatusPageConfig> pages) {
+    public WebSettings withStatusPages(List<StatusPageConfig> pages) {
         return new WebSettings(trustProxy, sessionIdle, sessionMax, pages, apiEnvAllow);
     }
 

@@ -1,8 +1,8 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.MonitorReader;
 import dev.mcpwatch.config.Problem;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Transport;
@@ -55,6 +55,7 @@ public final class ApiMonitors {
     }
 
     private final Database db;
+    private final MonitorReader reader;
     private final Function<String, String> env;
     private final Predicate<String> envAllowed;
     private final Supplier<Set<String>> fileIds;
@@ -64,9 +65,10 @@ public final class ApiMonitors {
     private volatile Runnable changed = () -> { };
 
     /** {@code envAllowed} says whether the configuration file lets such monitors read a variable ({@code web.api_env_allow}). */
-    ApiMonitors(Database db, Function<String, String> env, Predicate<String> envAllowed, Supplier<Set<String>> fileIds, Incidents incidents,
+    ApiMonitors(Database db, MonitorReader reader, Function<String, String> env, Predicate<String> envAllowed, Supplier<Set<String>> fileIds, Incidents incidents,
             InstantSource clock) {
         this.db = db;
+        this.reader = reader;
         this.env = env;
         this.envAllowed = envAllowed;
         this.fileIds = fileIds;
@@ -185,12 +187,10 @@ public final class ApiMonitors {
         if (!problems.isEmpty()) {
             throw new Invalid(problems);
         }
-        ObjectNode doc = Json.object();
-        doc.putArray("monitors").add(definition);
         try {
             // Only allowed variables resolve, whatever else the definition holds.
             Function<String, String> allowed = name -> envAllowed.test(name) ? env.apply(name) : null;
-            return new ConfigLoader(allowed).loadText(doc.toString(), "monitor").monitors().getFirst();
+            return reader.read(definition, allowed);
         } catch (ConfigException e) {
             throw new Invalid(e.problems().stream().map(ApiMonitors::sentence).toList());
         }

@@ -1,6 +1,6 @@
 package dev.mcpwatch.monitor;
 
-import dev.mcpwatch.config.ConfigWatcher;
+import dev.mcpwatch.config.ConfigStatus;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.MonitorStore;
@@ -24,12 +24,12 @@ public final class Health implements Supplier<HealthReport> {
     private final String node;
     private final InstantSource clock;
     private final long startedAt;
-    private final Supplier<ConfigWatcher.Status> config;
+    private final Supplier<ConfigStatus> config;
     private final MonitorStore monitors = new MonitorStore();
 
     /** {@code config} says where the watched configuration stands, or gives null when no file is watched. */
     public Health(Database db, ResultRecorder recorder, Scheduling scheduling, MonitorRegistry registry, String node, InstantSource clock,
-            Supplier<ConfigWatcher.Status> config) {
+            Supplier<ConfigStatus> config) {
         this.db = db;
         this.recorder = recorder;
         this.scheduling = scheduling;
@@ -50,7 +50,7 @@ public final class Health implements Supplier<HealthReport> {
             // the database is away: the report says so below
         }
         String kind = db.dialect().name().toLowerCase(Locale.ROOT);
-        ConfigWatcher.Status watched = config.get();
+        ConfigStatus watched = config.get();
         // Degraded, too, while the file on disk does not load: the configuration in force is not the one the operator wrote.
         boolean configOk = watched == null || watched.lastError() == null;
         return new HealthReport(store.writable() && configOk ? "ok" : "degraded", Prober.VERSION, node, (clock.millis() - startedAt) / 1000,

@@ -1,7 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.mcpwatch.config.ConfigWatcher;
+import dev.mcpwatch.config.ConfigStatus;
 import java.util.Map;
 
 /**
@@ -12,7 +12,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HealthReport(String status, String version, String node, long uptimeSeconds, Database database, Probing probing,
-        ConfigWatcher.Status config) {
+        ConfigStatus config) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Database(String kind, StoreHealth store, Long freeBytes) {}

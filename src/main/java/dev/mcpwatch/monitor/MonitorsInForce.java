@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.MonitorReader;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
@@ -48,13 +49,13 @@ public final class MonitorsInForce {
      * {@code env} resolves the {@code ${ENV}} references of the API's monitors' header values, of the
      * variables {@code envAllowed} lets them read ({@code web.api_env_allow}).
      */
-    public MonitorsInForce(Database db, List<MonitorConfig> file, Function<String, String> env, Predicate<String> envAllowed,
+    public MonitorsInForce(Database db, List<MonitorConfig> file, MonitorReader reader, Function<String, String> env, Predicate<String> envAllowed,
             Incidents incidents, InstantSource clock) {
         this.db = db;
         this.file = List.copyOf(file);
         this.incidents = incidents;
         this.clock = clock;
-        this.api = new ApiMonitors(db, env, envAllowed, this::fileIds, incidents, clock);
+        this.api = new ApiMonitors(db, reader, env, envAllowed, this::fileIds, incidents, clock);
         api.onChange(this::apiChanged);
         registry.replace(all());
     }

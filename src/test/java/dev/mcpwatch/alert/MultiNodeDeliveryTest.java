@@ -3,8 +3,8 @@ package dev.mcpwatch.alert;
 import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRegistry;

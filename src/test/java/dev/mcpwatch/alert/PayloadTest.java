@@ -3,8 +3,8 @@ package dev.mcpwatch.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.alert.channel.Alert;
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.IncidentStatus;
 import dev.mcpwatch.incident.Severity;

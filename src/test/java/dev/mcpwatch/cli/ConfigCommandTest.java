@@ -83,7 +83,7 @@ class ConfigCommandTest {
 
     @Test
     void theShippedExampleChecksOk() throws Exception {
-        int monitors = new dev.mcpwatch.config.ConfigLoader(k -> null).load(java.nio.file.Path.of("examples/mcpwatch.yaml")).monitors().size();
+        int monitors = new dev.mcpwatch.configfile.ConfigLoader(k -> null).load(java.nio.file.Path.of("examples/mcpwatch.yaml")).monitors().size();
 
         Run run = mcpwatch(Map.of(), "config", "check", "examples/mcpwatch.yaml");
 

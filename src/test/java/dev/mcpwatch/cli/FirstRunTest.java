@@ -3,9 +3,9 @@ package dev.mcpwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.testkit.NpmServer;
 import dev.mcpwatch.testkit.ServeFixture;

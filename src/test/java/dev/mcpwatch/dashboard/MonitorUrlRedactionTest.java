@@ -2,8 +2,8 @@ package dev.mcpwatch.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.MonitorStore;

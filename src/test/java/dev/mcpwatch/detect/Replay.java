@@ -3,9 +3,9 @@ package dev.mcpwatch.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.MonitorState;
 import dev.mcpwatch.incident.TimelineEvent;

@@ -2,9 +2,9 @@ package dev.mcpwatch.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.testkit.Results;

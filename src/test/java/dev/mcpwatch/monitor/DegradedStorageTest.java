@@ -4,10 +4,10 @@ import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.App;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.testkit.FixtureServer;
 import dev.mcpwatch.testkit.Http;
 import dev.mcpwatch.testkit.ScriptedMcp;

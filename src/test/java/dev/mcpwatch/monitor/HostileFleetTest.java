@@ -2,9 +2,9 @@ package dev.mcpwatch.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.detect.Detector;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;

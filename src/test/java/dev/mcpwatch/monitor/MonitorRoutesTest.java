@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.mcpwatch.App;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.ProbeResult;
@@ -68,7 +69,7 @@ class MonitorRoutesTest {
     void start() {
         db = Databases.sqlite();
         recorder = Results.recorder(db, "default", 1_000);
-        ApiMonitors none = new ApiMonitors(db, k -> null, k -> false, Set::of, new Incidents(db, new MonitorEvents(), InstantSource.system()),
+        ApiMonitors none = new ApiMonitors(db, ConfigLoader::readMonitor, k -> null, k -> false, Set::of, new Incidents(db, new MonitorEvents(), InstantSource.system()),
                 InstantSource.system());
         api = WebServer.start(new ServerSettings("127.0.0.1", 0, null, "default", 16), List.of(new HealthRoutes(health::get),
                 new MonitorRoutes(db, none, InstantSource.system()), new IncidentRoutes(db)));

@@ -1,8 +1,8 @@
 package dev.mcpwatch.testkit;
 
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;

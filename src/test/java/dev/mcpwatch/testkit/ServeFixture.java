@@ -2,11 +2,11 @@ package dev.mcpwatch.testkit;
 
 import dev.mcpwatch.App;
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
-import dev.mcpwatch.config.McpwatchConfig;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.monitor.ResultRecorder;
 import dev.mcpwatch.probe.ProbeResult;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.mcpwatch.alert.channel;
 
 import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.config.ConfigException;
-import dev.mcpwatch.config.ConfigLoader;
+import dev.mcpwatch.configfile.ConfigLoader;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,10 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.groups.Tuple.tuple;
-
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.Problem;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
 import dev.mcpwatch.testkit.Examples;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * mcpwatch's configuration as an operator writes it: one YAML file or a folder of them, {@code ${ENV}}

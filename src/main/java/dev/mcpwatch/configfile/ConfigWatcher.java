@@ -1,5 +1,8 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.ConfigStatus;
+import dev.mcpwatch.config.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +25,6 @@ public final class ConfigWatcher implements AutoCloseable {
     public static final Duration EVERY = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
-    /** Where the configuration stands, for /health. */
-    public record Status(String source, long loadedAt, String lastError, Long lastErrorAt) {}
 
     private final Path source;
     private final ConfigLoader loader;
@@ -32,7 +33,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-config-watch").factory());
     private String stamp;
-    private volatile Status status;
+    private volatile ConfigStatus status;
 
     /** {@code clock} dates the loads and errors it reports. */
     public ConfigWatcher(Path source, ConfigLoader loader, Consumer<McpwatchConfig> onChange, InstantSource clock) {
@@ -41,14 +42,14 @@ public final class ConfigWatcher implements AutoCloseable {
         this.onChange = onChange;
         this.clock = clock;
         this.stamp = stamp();
-        this.status = new Status(source.toString(), clock.millis(), null, null);
+        this.status = new ConfigStatus(source.toString(), clock.millis(), null, null);
     }
 
     public void start() {
         timer.scheduleWithFixedDelay(this::check, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public Status status() {
+    public ConfigStatus status() {
         return status;
     }
 
@@ -62,16 +63,16 @@ public final class ConfigWatcher implements AutoCloseable {
         try {
             McpwatchConfig config = loader.load(source);
             onChange.accept(config);
-            status = new Status(source.toString(), clock.millis(), null, null);
+            status = new ConfigStatus(source.toString(), clock.millis(), null, null);
             log.info("configuration reloaded from {}: {} monitors", source, config.monitors().size());
             return true;
         } catch (ConfigException e) {
-            status = new Status(source.toString(), status.loadedAt(), e.getMessage(), clock.millis());
+            status = new ConfigStatus(source.toString(), status.loadedAt(), e.getMessage(), clock.millis());
             log.error("configuration in {} not reloaded; the previous one stays in force:\n  {}", source,
                     String.join("\n  ", e.problems().stream().map(Problem::toString).toList()));
             return false;
         } catch (RuntimeException e) {
-            status = new Status(source.toString(), status.loadedAt(), String.valueOf(e.getMessage()), clock.millis());
+            status = new ConfigStatus(source.toString(), status.loadedAt(), String.valueOf(e.getMessage()), clock.millis());
             log.error("configuration in {} not applied", source, e);
             return false;
         }

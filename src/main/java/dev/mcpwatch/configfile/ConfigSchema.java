@@ -1,4 +1,4 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -7,6 +7,11 @@ import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.reliability.SloSettings;

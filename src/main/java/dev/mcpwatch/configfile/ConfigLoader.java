@@ -1,6 +1,16 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.EnvSubstitution;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.Problem;
+import dev.mcpwatch.config.Problems;
+import dev.mcpwatch.config.Section;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.reliability.Slo;
 import dev.mcpwatch.reliability.SloSettings;
 import java.io.IOException;
@@ -68,6 +78,13 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new Problem(name, null, "is not valid YAML: " + e.getOriginalMessage())));
         }
         return documents.config(null);
+    }
+
+    /** One monitor's definition, read as an entry of {@code monitors:} in a file of its own: a {@link MonitorReader}. */
+    public static MonitorConfig readMonitor(JsonNode definition, Function<String, String> env) throws ConfigException {
+        ObjectNode doc = Binding.MAPPER.createObjectNode();
+        doc.putArray("monitors").add(definition);
+        return new ConfigLoader(env).loadText(doc.toString(), "monitor").monitors().getFirst();
     }
 
     /** The documents of one configuration, gathered section by section. */
@@ -280,19 +297,5 @@ public final class ConfigLoader {
         }
     }
 
-    static boolean isHttpUrl(String s) {
-        try {
-            URI u = URI.create(s);
-            return (u.getScheme() != null && (u.getScheme().equals("http") || u.getScheme().equals("https")))
-                    && u.getHost() != null && !u.getHost().isEmpty();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
 
-    /** A duration in messages, as the hand-written reader wrote it: {@code 500ms}, {@code 30s}, {@code 90m}. */
-    static String pretty(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms / 60_000 + "m";
-    }
 }

@@ -1,6 +1,10 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
 import dev.mcpwatch.alert.AlertingConfig;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.reliability.Slo;
 import java.util.List;
 import java.util.Optional;

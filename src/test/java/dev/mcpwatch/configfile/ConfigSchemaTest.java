@@ -1,18 +1,22 @@
-package dev.mcpwatch.config;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.mcpwatch.configfile;
 
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.mcpwatch.alert.channel.Channels;
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.ServerSettings;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -1,5 +1,12 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.DetectionSettings;
+import dev.mcpwatch.config.Durations;
+import dev.mcpwatch.config.Links;
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.Section;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
@@ -41,7 +48,7 @@ final class Monitors {
     Monitors(Section at) {
         JsonNode written = at.isMissing() ? null : without(at.value(), "detection");
         this.defaults = Binding.merge(Binding.tree(MonitorSettings.BUILT_IN), written);
-        this.detection = detection(at.at("detection"), DetectionSettings.DEFAULT);
+        this.detection = detection(at.at("detection"), DetectionSettings.defaults(Rules.blocks()));
         MonitorSettings s = at.isMissing() ? MonitorSettings.BUILT_IN : Binding.read(defaults, MonitorSettings.class, at);
         this.trust = s == null || s.tls().caFile() == null ? List.of() : certificates(s.tls().caFile(), at.at("tls").at("ca_file"));
         if (s != null) {
@@ -78,7 +85,7 @@ final class Monitors {
             }
         } else if (s.url() == null) {
             m.at("url").problem("is required (the MCP endpoint, e.g. https://example.com/mcp)");
-        } else if (!ConfigLoader.isHttpUrl(s.url())) {
+        } else if (!Links.isHttpUrl(s.url())) {
             m.at("url").problem("must be an http:// or https:// URL with a host, got '" + Urls.redact(s.url()) + "'");
         } else if (URI.create(s.url()).getPort() == 0 || URI.create(s.url()).getPort() > 65535) {
             m.at("url").problem("has port " + URI.create(s.url()).getPort() + "; a port is 1 to 65535 (or left out for the scheme's own)");
@@ -103,22 +110,22 @@ final class Monitors {
         // A value that was refused stands in as its default; comparing with it would invent a second mistake.
         boolean bothRead = !at.at("interval").failed() && !at.at("timeout").failed();
         if (at.written("interval") && interval.compareTo(MIN_INTERVAL) < 0) {
-            at.at("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + ConfigLoader.pretty(interval));
+            at.at("interval").problem("must be at least " + MIN_INTERVAL.toSeconds() + "s, got " + Durations.pretty(interval));
         } else if (at.written("interval") && interval.compareTo(MAX_INTERVAL) > 0) {
-            at.at("interval").problem("must be at most 24h, got " + ConfigLoader.pretty(interval));
+            at.at("interval").problem("must be at most 24h, got " + Durations.pretty(interval));
         }
         if (at.written("retry_interval") && s.retryInterval().compareTo(MAX_INTERVAL) > 0) {
-            at.at("retry_interval").problem("must be at most 24h, got " + ConfigLoader.pretty(s.retryInterval()));
+            at.at("retry_interval").problem("must be at most 24h, got " + Durations.pretty(s.retryInterval()));
         }
         if (timeout != null && bothRead && (timeout.isZero() || (isMonitor && timeout.compareTo(interval) >= 0))) {
-            at.at("timeout").problem("must be more than 0 and shorter than the interval (" + ConfigLoader.pretty(interval) + "), got " + ConfigLoader.pretty(timeout)
+            at.at("timeout").problem("must be more than 0 and shorter than the interval (" + Durations.pretty(interval) + "), got " + Durations.pretty(timeout)
                     + (at.written("timeout") ? "" : " (inherited; set a shorter timeout here or in defaults)"));
         }
         if (at.written("initialize_timeout") && s.initializeTimeout().isZero()) {
             at.at("initialize_timeout").problem("must be more than 0");
         }
         if (at.written("retry_interval") && s.retryInterval().compareTo(Duration.ofSeconds(1)) < 0) {
-            at.at("retry_interval").problem("must be at least 1s, got " + ConfigLoader.pretty(s.retryInterval()));
+            at.at("retry_interval").problem("must be at least 1s, got " + Durations.pretty(s.retryInterval()));
         }
         if (timeout == null && isMonitor) {
             timeout = min(DEFAULT_TIMEOUT, interval.dividedBy(2));
@@ -147,7 +154,7 @@ final class Monitors {
     }
 
     private static void urls(MonitorSettings s, Section at) {
-        if (at.written("runbook_url") && s.runbookUrl() != null && !ConfigLoader.isHttpUrl(s.runbookUrl())) {
+        if (at.written("runbook_url") && s.runbookUrl() != null && !Links.isHttpUrl(s.runbookUrl())) {
             at.at("runbook_url").problem("must be an http(s) URL, got '" + s.runbookUrl() + "'");
         }
     }

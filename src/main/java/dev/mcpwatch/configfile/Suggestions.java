@@ -1,4 +1,4 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
 import java.util.Locale;
 import java.util.Set;

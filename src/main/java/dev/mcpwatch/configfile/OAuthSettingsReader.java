@@ -1,5 +1,8 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
+
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Section;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.Transport;
 import java.nio.file.Path;
@@ -54,7 +57,7 @@ final class OAuthSettingsReader {
     private OAuthSettingsReader() {}
 
     static ObjectNode schema() {
-        return ConfigSchema.parse(SCHEMA);
+        return (ObjectNode) Binding.MAPPER.readTree(SCHEMA);
     }
 
     /** The block at {@code a}, or null when there is none or it cannot be used (its problems are reported). */

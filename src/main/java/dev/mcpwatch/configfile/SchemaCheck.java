@@ -1,7 +1,10 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
+
 
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Problems;
 import dev.mcpwatch.probe.Transport;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -164,7 +167,7 @@ final class SchemaCheck {
         if (def != null) {
             switch (def) {
                 case "monitor_id", "slug" -> {
-                    return schema.get("errorMessage").asString() + "; got " + describe(value);
+                    return schema.get("errorMessage").asString() + "; got " + Binding.describe(value);
                 }
                 case "transport" -> {
                     try {
@@ -240,13 +243,9 @@ final class SchemaCheck {
         if (value.isArray()) {
             return ", got a list";
         }
-        return secret ? "" : ", got " + describe(value);
+        return secret ? "" : ", got " + Binding.describe(value);
     }
 
-    static String describe(JsonNode n) {
-        String s = n == null ? "nothing" : n.isString() ? "'" + n.asString() + "'" : n.toString();
-        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
-    }
 
     private static List<String> values(JsonNode array) {
         List<String> out = new ArrayList<>();

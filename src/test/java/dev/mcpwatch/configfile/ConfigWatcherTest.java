@@ -1,7 +1,6 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.mcpwatch.config.MonitorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reloading without a restart: a changed file is loaded and handed on; a broken edit is reported

@@ -1,5 +1,8 @@
-package dev.mcpwatch.config;
+package dev.mcpwatch.configfile;
 
+import dev.mcpwatch.config.Binding;
+import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.MonitorConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -73,6 +73,7 @@ public final class App implements AutoCloseable {
     private final Alerting alerting;
     private final ConfigWatcher watcher;
     private final RecordKeeper keeper;
+    private final SloBoard slos;
     private AuthService auth;
     private volatile McpwatchConfig current;
 
@@ -101,9 +102,9 @@ public final class App implements AutoCloseable {
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
-        routes.addAll(pages(config));
         Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
-        SloBoard slos = new SloBoard(db, () -> current.slos(), maintenance);
+        this.slos = new SloBoard(db, () -> current.slos(), maintenance);
+        routes.addAll(pages(config));
         routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
@@ -193,7 +194,7 @@ public final class App implements AutoCloseable {
      */
     private List<Routes> pages(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web(), clock);
-        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance());
+        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance(), slos);
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);

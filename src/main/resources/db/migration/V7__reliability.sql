@@ -9,6 +9,11 @@ UPDATE incidents SET resolved_by = CASE WHEN resolution = 'monitor removed' THEN
 -- The record reads the incidents detected in a period, of every monitor at once.
 CREATE INDEX incidents_detected ON incidents (detected_at);
 
+-- The record sums the day rollups of thousands of monitors over months: this index holds what it
+-- reads, so the sums come from the index alone, not from a lookup of every row (with its latency
+-- sketch). Only day rows are in it: one entry per monitor and day.
+CREATE INDEX rollups_day_counts ON rollups (bucket_start, monitor_id, probes, failures) WHERE resolution = 'day';
+
 -- Each occurrence of a maintenance window, recorded while it runs: whom it covered (monitor ids and
 -- tags, JSON lists) and when, so that editing the configuration later does not rewrite the record.
 CREATE TABLE maintenance_occurrences (

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 public final class RecordReader {
     /** Below this many monitors a rollup query names them; above it, one grouped scan of every monitor is cheaper. */
-    private static final int NAMED = 500;
+    static final int NAMED = 500;
 
     /** Whose record: every monitor (both null), a tag's monitors, or one monitor. */
     public record Scope(String monitor, String tag) {
@@ -70,14 +70,21 @@ public final class RecordReader {
     private final Supplier<List<MaintenanceWindow>> maintenance;
     private final InstantSource clock;
     private final RecordStore store = new RecordStore();
+    private final int named;
 
     /**
      * @param maintenance the configured windows, for the occurrence in progress that is not recorded yet
      */
     public RecordReader(Database db, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock) {
+        this(db, maintenance, clock, NAMED);
+    }
+
+    /** With another threshold between naming a group's monitors and scanning them all (tests read both ways). */
+    RecordReader(Database db, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock, int named) {
         this.db = db;
         this.maintenance = maintenance;
         this.clock = clock;
+        this.named = named;
     }
 
     /** The month and the month before, and each monitor's month: {@code mcpwatch report}. */
@@ -219,29 +226,14 @@ public final class RecordReader {
         Map<String, Map<String, long[]>> scans = new HashMap<>();
         for (Map.Entry<TimeSet, List<String>> group : unwatched.byMaintenance(tags).entrySet()) {
             List<String> ids = group.getValue();
-            for (Cover.Run run : Cover.of(p.start(), p.end(), group.getKey(), minutesSince)) {
-                Map<String, long[]> counts;
-                if (ids.size() <= NAMED) {
-                    counts = store.counts(c, run.resolution(), run.from(), run.to(), ids);
-                } else {
-                    // a scan of every monitor serves every large group that reads the same buckets
-                    String key = run.resolution() + ":" + run.from() + ":" + run.to();
-                    Map<String, long[]> scanned = scans.get(key);
-                    if (scanned == null) {
-                        scanned = store.counts(c, run.resolution(), run.from(), run.to(), null);
-                        scans.put(key, scanned);
-                    }
-                    counts = scanned;
-                }
-                int offset = run.maintenance() ? 2 : 0;
-                for (String id : ids) {
-                    long[] n = counts.get(id);
-                    if (n != null) {
-                        long[] s = sums.computeIfAbsent(id, k -> new long[4]);
-                        s[offset] += n[0];
-                        s[offset + 1] += n[1];
-                    }
-                }
+            List<Cover.Run> runs = Cover.of(p.start(), p.end(), group.getKey(), minutesSince);
+            if (ids.size() > named) {
+                runs = dayRunsAsOne(c, runs, ids, sums, scans);
+            }
+            for (Cover.Run run : runs) {
+                Map<String, long[]> counts = ids.size() <= named ? store.counts(c, run.resolution(), run.from(), run.to(), ids)
+                        : scan(c, run.resolution(), run.from(), run.to(), scans);
+                add(sums, ids, counts, run.maintenance() ? 2 : 0, 1);
             }
         }
         Map<String, Availability> out = new HashMap<>();
@@ -254,6 +246,51 @@ public final class RecordReader {
             }
         }
         return out;
+    }
+
+    /**
+     * The watched day runs of a large group read as one: the days from the first to the last in one
+     * scan, less the days between them that the plan reads otherwise (by the hour around a maintenance
+     * window, or whole as maintenance). Most months are then one scan of every monitor's days, shared
+     * by every large group, however many windows cut into them. Returns the runs left to read.
+     */
+    private List<Cover.Run> dayRunsAsOne(Connection c, List<Cover.Run> runs, List<String> ids, Map<String, long[]> sums,
+            Map<String, Map<String, long[]>> scans) throws SQLException {
+        List<Cover.Run> days = runs.stream().filter(r -> r.resolution() == Resolution.DAY && !r.maintenance()).toList();
+        if (days.size() < 2) {
+            return runs;
+        }
+        long from = days.getFirst().from();
+        long to = days.getLast().to();
+        add(sums, ids, scan(c, Resolution.DAY, from, to, scans), 0, 1);
+        for (int i = 1; i < days.size(); i++) {
+            add(sums, ids, scan(c, Resolution.DAY, days.get(i - 1).to(), days.get(i).from(), scans), 0, -1);
+        }
+        return runs.stream().filter(r -> !days.contains(r)).toList();
+    }
+
+    /** Every monitor's sums over buckets of one resolution, read once per stretch and shared by the groups that need it. */
+    private Map<String, long[]> scan(Connection c, Resolution res, long from, long to, Map<String, Map<String, long[]>> scans)
+            throws SQLException {
+        String key = res + ":" + from + ":" + to;
+        Map<String, long[]> scanned = scans.get(key);
+        if (scanned == null) {
+            scanned = store.counts(c, res, from, to, null);
+            scans.put(key, scanned);
+        }
+        return scanned;
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) each monitor's probes and failures at {@code offset} (0 watched, 2 maintenance). */
+    private static void add(Map<String, long[]> sums, List<String> ids, Map<String, long[]> counts, int offset, int sign) {
+        for (String id : ids) {
+            long[] n = counts.get(id);
+            if (n != null) {
+                long[] s = sums.computeIfAbsent(id, k -> new long[4]);
+                s[offset] += sign * n[0];
+                s[offset + 1] += sign * n[1];
+            }
+        }
     }
 
     /**

@@ -29,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ReliabilityRoutes implements Routes {
     /** How many months the page shows: a year and the month in progress, so every month has its year-ago twin. */
     static final int PAGE_MONTHS = 13;
+    /** The most incidents the page lists for a month; the API ({@code incidents=true}) and the report have them all. */
+    static final int PAGE_INCIDENTS = 200;
 
     private final RecordReader record;
     private final SloBoard slos;
@@ -85,8 +87,8 @@ public final class ReliabilityRoutes implements Routes {
 
     /** The Reliability page: the scope, 13 months, their charts, the chosen month's incidents, and the SLOs. */
     public record Page(Frame frame, String scope, String monitor, String tag, List<Row> rows, RecordCharts.Chart availability,
-            RecordCharts.Chart incidents, RecordCharts.Chart durations, String month, List<IncidentLine> lines, List<SloBoard.View> slos,
-            String query) {}
+            RecordCharts.Chart incidents, RecordCharts.Chart durations, String month, List<IncidentLine> lines, int moreLines,
+            List<SloBoard.View> slos, String query) {}
 
     private void page(Context ctx) throws SQLException {
         long started = System.nanoTime();
@@ -108,13 +110,15 @@ public final class ReliabilityRoutes implements Routes {
         }
         List<Figures> months = result.periods();
         Figures selected = months.stream().filter(f -> f.period().label().equals(chosen.toString())).findFirst().orElse(months.getLast());
-        List<IncidentLine> lines = selected.lines().stream().filter(l -> l.counted() || l.inMaintenance())
+        List<IncidentLine> all = selected.lines().stream().filter(l -> l.counted() || l.inMaintenance())
                 .sorted(Comparator.comparingLong((IncidentLine l) -> l.incident().detectedAt()).reversed()).toList();
+        // thousands of monitors make thousands of incidents a month: the newest are listed, the rest counted
+        List<IncidentLine> lines = all.subList(0, Math.min(all.size(), PAGE_INCIDENTS));
         List<SloBoard.View> views = slos == null ? List.of() : slos.views(scope, now);
         long queried = System.nanoTime();
         Page page = new Page(AccessControl.frame(ctx, "Reliability", "reliability"), scope.label(), scope.monitor(), scope.tag(),
                 rows.reversed(), RecordCharts.availability(months, f -> href(query, f)), RecordCharts.incidents(months, f -> href(query, f)),
-                RecordCharts.durations(months, f -> href(query, f)), selected.period().label(), lines, views, query);
+                RecordCharts.durations(months, f -> href(query, f)), selected.period().label(), lines, all.size() - lines.size(), views, query);
         byte[] body = Templates.render("dashboard/reliability.jte", page);
         long rendered = System.nanoTime();
         ctx.header("Server-Timing", String.format(Locale.ROOT, "db;dur=%.1f, render;dur=%.1f", (queried - started) / 1e6,

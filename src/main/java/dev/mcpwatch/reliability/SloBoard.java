@@ -66,6 +66,28 @@ public final class SloBoard {
         return out;
     }
 
+    /**
+     * What a public status page may show of an SLO (with {@code status_page: true}) on one of its
+     * monitors: the objective and its attainment over the window, nothing about budgets or alerts.
+     */
+    public record Attainment(String monitorId, String name, String objective, double target, String window, Double attainment) {}
+
+    /** The attainment of each status-page SLO on one of these monitors, now. */
+    public List<Attainment> publicAttainment(java.util.Collection<String> monitorIds, long now) throws SQLException {
+        List<Attainment> out = new ArrayList<>();
+        for (Slo slo : slos.get()) {
+            if (!slo.statusPage() || slo.monitor() == null || !monitorIds.contains(slo.monitor())) {
+                continue;
+            }
+            CountSource source = source(slo, List.of(slo.monitor()), now);
+            Counts counts = unchecked(() -> source.counts(Windows.ending(now, slo.window())));
+            String objective = slo.objective() == Objective.LATENCY ? "probes under " + Fmt.ms((double) slo.threshold().toMillis())
+                    : slo.tool() != null ? "successful calls of " + slo.tool() : "availability";
+            out.add(new Attainment(slo.monitor(), slo.name(), objective, slo.target(), Windows.words(slo.window()), counts.ratio()));
+        }
+        return out;
+    }
+
     /** One SLO evaluated now: attainment, budget and every alert's burn. */
     public SloStatus evaluate(Slo slo, long now) throws SQLException {
         List<String> ids = monitorsOf(slo, db.read(store::monitors));

@@ -62,7 +62,11 @@ public final class RecordStore {
             return out;
         }
         List<Object> args = new ArrayList<>();
-        args.add(res.wireName());
+        // Day rows are summed from the rollups_day_counts index, which only a literal 'day' lets the planner use.
+        String resolution = res == Resolution.DAY ? "resolution = 'day'" : "resolution = ?";
+        if (res != Resolution.DAY) {
+            args.add(res.wireName());
+        }
         args.add(from);
         args.add(to);
         String filter = "";
@@ -70,7 +74,7 @@ public final class RecordStore {
             filter = " AND monitor_id IN (" + Sql.marks(only.size()) + ")";
             args.addAll(only);
         }
-        Sql.list(c, "SELECT monitor_id, SUM(probes), SUM(failures) FROM rollups WHERE resolution = ? AND bucket_start >= ? "
+        Sql.list(c, "SELECT monitor_id, SUM(probes), SUM(failures) FROM rollups WHERE " + resolution + " AND bucket_start >= ? "
                 + "AND bucket_start < ?" + filter + " GROUP BY monitor_id", rs -> {
                     out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
                     return null;

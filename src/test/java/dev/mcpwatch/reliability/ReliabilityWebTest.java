@@ -36,6 +36,10 @@ class ReliabilityWebTest {
                 target: 99%
                 threshold: 800ms
                 window: 7d
+                status_page: true
+            status_pages:
+              - slug: public
+                monitors: [docs, weather]
             """;
 
     private static TwoMonths months;
@@ -162,6 +166,19 @@ class ReliabilityWebTest {
         assertThat(october).contains("Incidents detected in 2026-10").contains("href=\"/reliability?tag=prod&amp;month=2026-09#incidents\"");
         assertThat(Pattern.compile("<a href=\"/incidents/\\d+\">#\\d+</a>").matcher(october).results().count()).isEqualTo(2);
         assertThat(october).contains("remediated");
+    }
+
+    @Test
+    void aStatusPageShowsTheAttainmentOfTheSlosMarkedForItAndNothingElseOfThem() throws Exception {
+        WebFixture.Response page = web.client().get("/status/public");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Service level objectives")
+                .contains("<dt>docs-latency: 99.000 % probes under 800 ms over 7d</dt><dd>100.000 %</dd>")
+                .doesNotContain("Prod availability").doesNotContain("budget").doesNotContain("burn");
+        JsonNode json = Json.MAPPER.readTree(web.client().get("/status/public/status.json").body());
+        assertThat(json.path("objectives")).hasSize(1);
+        assertThat(json.path("objectives").get(0).path("attainment").asDouble()).isEqualTo(1.0);
     }
 
     @Test

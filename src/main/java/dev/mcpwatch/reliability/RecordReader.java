@@ -9,10 +9,12 @@ import dev.mcpwatch.store.RecordStore;
 import dev.mcpwatch.store.Resolution;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,6 +75,25 @@ public final class RecordReader {
     private final int named;
 
     /**
+     * How long the figures of a closed period (a month over, its incidents all resolved) are kept and
+     * served again: long enough for the page's twelve past months to cost nothing on the next view,
+     * short enough that a result written late (buffered while the database was away) shows soon.
+     */
+    static final Duration KEEP = Duration.ofMinutes(10);
+
+    private record Key(Scope scope, long start, long end) {}
+
+    private record Kept(Figures figures, long at) {}
+
+    /** The kept periods, the least recently read dropped first beyond a few hundred. */
+    private final Map<Key, Kept> kept = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Kept> eldest) {
+            return size() > 512;
+        }
+    });
+
+    /**
      * @param maintenance the configured windows, for the occurrence in progress that is not recorded yet
      */
     public RecordReader(Database db, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock) {
@@ -110,8 +131,23 @@ public final class RecordReader {
         if (cut.isEmpty()) {
             throw new IllegalArgumentException("the record has nothing after now (" + Instant.ofEpochMilli(now) + ") to show");
         }
-        long from = cut.getFirst().start();
-        long to = cut.getLast().end();
+        // Closed months read a minute ago need not be read again (the page shows 13 of them at each view).
+        Figures[] known = new Figures[cut.size()];
+        List<Period> todo = new ArrayList<>();
+        for (int i = 0; i < cut.size(); i++) {
+            Period p = cut.get(i);
+            Kept k = perMonitor && i == cut.size() - 1 ? null : kept.get(new Key(scope, p.start(), p.end()));
+            if (k != null && now - k.at() < KEEP.toMillis() && now >= k.at()) {
+                known[i] = k.figures();
+            } else {
+                todo.add(p);
+            }
+        }
+        if (todo.isEmpty()) {
+            return new Result(scope, List.of(known), List.of(), now);
+        }
+        long from = todo.getFirst().start();
+        long to = todo.getLast().end();
         return db.read(c -> {
             Map<String, RecordStore.MonitorEntry> monitors = monitors(c, scope);
             Unwatched unwatched = unwatched(c, from, to, now);
@@ -123,13 +159,23 @@ public final class RecordReader {
 
             List<Figures> figures = new ArrayList<>();
             Map<String, Availability> lastByMonitor = Map.of();
-            for (Period p : cut) {
+            for (int i = 0; i < cut.size(); i++) {
+                Period p = cut.get(i);
+                if (known[i] != null) {
+                    figures.add(known[i]);
+                    continue;
+                }
                 Map<String, Availability> byMonitor = availability(c, p, monitors, unwatched, minutesSince);
                 Availability all = Availability.NONE;
                 for (Availability a : byMonitor.values()) {
                     all = all.plus(a);
                 }
-                figures.add(Figures.of(p, all, overlapping(incidents, p), id -> unwatchedBy.getOrDefault(id, TimeSet.EMPTY), now));
+                Figures f = Figures.of(p, all, overlapping(incidents, p), id -> unwatchedBy.getOrDefault(id, TimeSet.EMPTY), now);
+                figures.add(f);
+                // a month over, every incident in it over: its figures stay as they are (but for late writes, hence KEEP)
+                if (p.end() < now && f.lines().stream().allMatch(l -> l.incident().resolvedAt() != null)) {
+                    kept.put(new Key(scope, p.start(), p.end()), new Kept(f, now));
+                }
                 lastByMonitor = byMonitor;
             }
             List<Report.MonitorFigures> each = new ArrayList<>();

@@ -116,6 +116,34 @@ class RecordReaderTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aClosedMonthIsKeptForTenMinutesAndTheMonthInProgressIsNot() throws Exception {
+        try (Database db = seeded(Databases.Kind.SQLITE)) {
+            TestClock clock = new TestClock(NOW);
+            RecordReader reader = new RecordReader(db, List::of, clock);
+            List<Period> months = Period.months(YearMonth.of(2026, 11), 2);
+            RecordReader.Result before = reader.read(RecordReader.Scope.ALL, months, false);
+            // results written late (held while the database was away) into October and into November
+            db.transaction(c -> {
+                try (var ps = c.prepareStatement("UPDATE rollups SET failures = failures + 1 WHERE monitor_id = 'docs' AND resolution = 'day' "
+                        + "AND bucket_start IN (?, ?)")) {
+                    ps.setLong(1, History.at("2026-10-10T00:00:00Z"));
+                    ps.setLong(2, History.at("2026-11-10T00:00:00Z"));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            RecordReader.Result soon = reader.read(RecordReader.Scope.ALL, months, false);
+            assertThat(soon.periods().get(0).availability()).as("October, over and kept").isEqualTo(before.periods().get(0).availability());
+            assertThat(soon.periods().get(1).availability().failures()).as("November, in progress, read again")
+                    .isEqualTo(before.periods().get(1).availability().failures() + 1);
+
+            clock.advance(RecordReader.KEEP);
+            RecordReader.Result later = reader.read(RecordReader.Scope.ALL, months, false);
+            assertThat(later.periods().get(0).availability().failures()).isEqualTo(before.periods().get(0).availability().failures() + 1);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
     void anUnknownScopeIsNamed(Databases.Kind kind) throws Exception {

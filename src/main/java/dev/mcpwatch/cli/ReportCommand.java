@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report",
         description = {
-            "Print a month of the reliability record: availability (maintenance excluded), incidents by severity and failure,",
-            "MTTD, MTTA and MTTR (mean, median, p90), how incidents ended, time at each severity, and the change from the",
-            "month before; then each monitor's figures and the incidents. Definitions: docs/reliability.md.",
+            "Print a month of the reliability record beside the month before.",
+            "Availability (maintenance excluded), incidents by severity and failure, MTTD, MTTA and MTTR (mean, median,",
+            "p90), how incidents ended, time at each severity and the change from the month before; then each monitor's",
+            "figures and the incidents. Definitions: docs/reliability.md.",
             "Reads the database of --config (or ./mcpwatch.yaml), or --db. Exit codes: 0 printed, 1 a usage error or unknown scope."
         },
         mixinStandardHelpOptions = true)

@@ -1,6 +1,7 @@
 package dev.mcpwatch;
 
 import dev.mcpwatch.alert.Alerting;
+import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.auth.AuthRoutes;
 import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.canary.Canaries;
@@ -27,6 +28,11 @@ import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.reliability.RecordKeeper;
+import dev.mcpwatch.reliability.RecordReader;
+import dev.mcpwatch.reliability.ReliabilityRoutes;
+import dev.mcpwatch.reliability.SloAlerts;
+import dev.mcpwatch.reliability.SloBoard;
 import dev.mcpwatch.status.StatusPages;
 import dev.mcpwatch.status.StatusRoutes;
 import dev.mcpwatch.status.StatusUpdateRoutes;
@@ -42,6 +48,7 @@ import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
  * monitor events before anything can produce one), the continuous canaries, the API, the dashboard
- * and status pages, and the configuration watcher that reloads monitors, alerting and canaries
- * without a restart. It wires; the parts decide.
+ * and status pages, the reliability record (its page and API, and the keeper that records
+ * maintenance, pauses and SLO burns each minute), and the configuration watcher that reloads
+ * monitors, alerting, canaries and SLOs without a restart. It wires; the parts decide.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -68,6 +76,8 @@ public final class App implements AutoCloseable {
     private final Alerting alerting;
     private final Canaries canaries;
     private final ConfigWatcher watcher;
+    private final RecordKeeper keeper;
+    private final SloBoard slos;
     private AuthService auth;
     private volatile McpwatchConfig current;
 
@@ -99,7 +109,10 @@ public final class App implements AutoCloseable {
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes(), new CanaryRoutes(canaries, clock)));
+        Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
+        this.slos = new SloBoard(db, () -> current.slos(), maintenance);
         routes.addAll(pages(config));
+        routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
@@ -109,6 +122,7 @@ public final class App implements AutoCloseable {
         // Started after the API, so the API answers while thousands of monitors are being scheduled.
         scheduling.start();
         canaries.start();
+        this.keeper = RecordKeeper.start(db, maintenance, new SloAlerts(db, slos, events), clock);
         if (watcher != null) {
             watcher.start();
         }
@@ -201,7 +215,7 @@ public final class App implements AutoCloseable {
      */
     private List<Routes> pages(McpwatchConfig config) {
         this.auth = new AuthService(db, () -> current.web(), clock);
-        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance());
+        StatusPages pages = new StatusPages(db, () -> current.web(), () -> alerting.config().maintenance(), slos);
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);
@@ -242,6 +256,7 @@ public final class App implements AutoCloseable {
         }
         web.close();
         canaries.close();
+        keeper.close();
         scheduling.close();
         alerting.close();
         recorder.flush();

@@ -81,6 +81,7 @@ final class OutboxWriter implements MonitorEvents.Listener {
                         new Payloads.Extra(null, a.by(), null));
                 case MonitorEvent.SeverityChanged s -> severityChanged(c, cfg, s);
                 case MonitorEvent.Warning w -> warning(c, cfg, w);
+                case MonitorEvent.SloBurn b -> sloBurn(c, cfg, b);
             };
             if (written > 0) {
                 wake.run();
@@ -151,6 +152,35 @@ final class OutboxWriter implements MonitorEvents.Listener {
         Severity severity = w.severity() == null ? Severity.P3 : w.severity();
         boolean held = cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(w.at())) != null;
         return route(c, cfg, cfg.routesFor(severity, m.id(), m.tags()), alert, m, null, severity, held, Set.of());
+    }
+
+    /**
+     * An SLO's burn-rate alert, started or stopped, along the routes of its severity and its monitor
+     * or tag; its end goes where its start went (the routes are the same unless the file changed).
+     * Held, like a warning, while a maintenance window covers the SLO's monitor.
+     */
+    private int sloBurn(Connection c, AlertingConfig cfg, MonitorEvent.SloBurn b) throws SQLException {
+        MonitorInfo m = b.monitorId() == null ? null : MonitorInfo.lookup(c, registry, b.monitorId());
+        List<String> tags = m == null ? b.tags() : m.tags();
+        Alert alert = payloads.sloBurn(b, m);
+        boolean held = m != null && cfg.maintenanceAt(m.id(), m.tags(), Instant.ofEpochMilli(b.at())) != null;
+        List<Route> routes = cfg.routesFor(b.severity(), b.monitorId(), tags);
+        long now = clock.millis();
+        int written = 0;
+        Set<String> done = new LinkedHashSet<>();
+        for (Route r : routes) {
+            if (r.digest() != null) {
+                digests.add(c, r.name(), b.monitorId() == null ? "tag:" + String.join(",", tags) : b.monitorId(), alert.event(),
+                        Json.MAPPER.writeValueAsString(alert), now);
+                continue;
+            }
+            for (String channel : r.channels()) {
+                if (done.add(channel)) {
+                    written += write(c, cfg, r.name(), channel, alert, m, null, held);
+                }
+            }
+        }
+        return written;
     }
 
     /** Sends an alert along routes: into digests, to channels (each once), starting escalations. */

@@ -58,6 +58,23 @@ final class Payloads {
                 dashboard(m.id()), statusPage(m.id()), null, null, iso(w.at()));
     }
 
+    /**
+     * An SLO's burn-rate alert: the dedup key is the SLO's and the alert's ({@code slo:<id>:1h/5m}),
+     * the same for its start and its end, so PagerDuty and Opsgenie keep one alert per SLO and window.
+     */
+    Alert sloBurn(MonitorEvent.SloBurn b, MonitorInfo m) {
+        String severity = b.severity().wireName();
+        String summary = "[" + severity + "] SLO " + b.sloName() + (b.burning() ? " is burning its error budget: " : " stopped burning: ")
+                + b.alert() + " at " + String.format(java.util.Locale.ROOT, "%.1f", b.longBurn() == null ? 0 : b.longBurn()) + "× (alert at "
+                + String.format(java.util.Locale.ROOT, "%.1f", b.factor()) + "×)";
+        Alert.Monitor monitor = m != null ? monitor(m) : new Alert.Monitor("tag:" + String.join(",", b.tags()), "monitors tagged "
+                + String.join(", ", b.tags()), null, b.tags());
+        return new Alert(b.type(), "mcpwatch:slo:" + b.sloId() + ":" + b.alert(), null, b.burning() ? "burning" : "resolved", summary,
+                b.message(), monitor, severity, null, null, null, null, null, null, null, b.burning() ? null : iso(b.at()), null, null, null,
+                null, base() + "/runbooks", base() + "/reliability" + (m != null ? "?monitor=" + URLEncoder.encode(m.id(), StandardCharsets.UTF_8)
+                        : "?tag=" + URLEncoder.encode(String.join(",", b.tags()), StandardCharsets.UTF_8)) + "#slos", null, null, null, iso(b.at()));
+    }
+
     /** The digest of a route's period. */
     Alert digest(String route, Instant start, Instant end, List<Alert> items) {
         String summary = "mcpwatch digest (" + route + "): " + items.size() + (items.size() == 1 ? " warning" : " warnings");

@@ -43,6 +43,11 @@ final class ConfigCommand implements Runnable {
                 command.commandLine().getOut().println(source + ": OK, " + config.monitors().size() + " monitor"
                         + (config.monitors().size() == 1 ? "" : "s") + ", storage " + config.storage().url());
                 AlertingSummary.print(config.alerting(), command.commandLine().getOut());
+                if (!config.slos().isEmpty()) {
+                    command.commandLine().getOut().println("  slos: " + config.slos().stream().map(s -> s.id() + " (" + s.subject() + ", "
+                            + String.format(java.util.Locale.ROOT, "%.3f%%", s.target() * 100) + " " + s.objective().wireName() + ", "
+                            + s.alerts().size() + " burn-rate alerts)").collect(java.util.stream.Collectors.joining(", ")));
+                }
                 return 0;
             } catch (ConfigException e) {
                 var err = command.commandLine().getErr();

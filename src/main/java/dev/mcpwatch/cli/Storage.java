@@ -3,6 +3,7 @@ package dev.mcpwatch.cli;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.configfile.ConfigLoader;
+import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ final class Storage {
     @Option(names = "--db", paramLabel = "JDBC_URL", description = "The database URL, instead of the configuration's storage.url.")
     String url;
 
+    /** The configuration read by {@link #open}, or null when there was none to read. */
+    McpwatchConfig loaded;
+
     Database open() throws ConfigException {
         StorageSettings storage = StorageSettings.DEFAULT;
         Path source = config != null ? config : Files.exists(ServeCommand.DEFAULT_CONFIG) ? ServeCommand.DEFAULT_CONFIG : null;
@@ -26,7 +30,8 @@ final class Storage {
             storage = new StorageSettings(url, storage.username(), storage.password(), storage.rawRetention(), storage.rollupRetention(),
                     storage.bufferCapacity());
         } else if (source != null) {
-            storage = ConfigLoader.fromSystemEnvironment().load(source).storage();
+            loaded = ConfigLoader.fromSystemEnvironment().load(source);
+            storage = loaded.storage();
         }
         return Database.open(storage);
     }

@@ -12,6 +12,8 @@ import dev.mcpwatch.config.Section;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.reliability.Slo;
+import dev.mcpwatch.reliability.SloSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -95,6 +97,7 @@ public final class ConfigLoader {
         private final List<Section> monitorLists = new ArrayList<>();
         private final List<Section> pageLists = new ArrayList<>();
         private final List<Section> canaryLists = new ArrayList<>();
+        private final List<Section> sloLists = new ArrayList<>();
 
         void add(String name, JsonNode parsed) {
             written.put(name, parsed);
@@ -123,6 +126,9 @@ public final class ConfigLoader {
             }
             if (doc.has("canaries")) {
                 canaryLists.add(new Section(problems, name, "canaries", doc.get("canaries")));
+            }
+            if (doc.has("slos")) {
+                sloLists.add(new Section(problems, name, "slos", doc.get("slos")));
             }
         }
 
@@ -195,10 +201,11 @@ public final class ConfigLoader {
             AlertingConfig alerting = AlertingConfig.read(section("alerting"), seen.keySet());
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
             List<CanarySettings> canaries = canaries();
+            List<Slo> slos = slos();
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
-            return new McpwatchConfig(server, storage, list, source, alerting, web, canaries);
+            return new McpwatchConfig(server, storage, list, source, alerting, web, canaries, slos);
         }
 
         /**
@@ -230,6 +237,34 @@ public final class ConfigLoader {
                         at.at("id").problem("duplicate canary id '" + canary.id() + "' (also at " + earlier + ")");
                     } else {
                         out.add(canary);
+                    }
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The SLOs of every file. Like a status page, an SLO may name a monitor the file does not
+         * define (one added from the dashboard); it counts nothing until that monitor has probes.
+         */
+        private List<Slo> slos() {
+            List<Slo> out = new ArrayList<>();
+            Map<String, String> seen = new HashMap<>();
+            for (Section sloList : sloLists) {
+                for (Section at : sloList.items()) {
+                    SloSettings s = at.bind(SloSettings.class);
+                    if (s == null || s.id() == null) {
+                        continue;
+                    }
+                    String earlier = seen.putIfAbsent(s.id(), at.file());
+                    if (earlier != null) {
+                        at.at("id").problem("duplicate SLO '" + s.id() + "' (also in " + earlier + ")");
+                        continue;
+                    }
+                    try {
+                        out.add(s.slo());
+                    } catch (IllegalArgumentException e) {
+                        at.problem(e.getMessage());
                     }
                 }
             }

@@ -15,6 +15,7 @@ import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
+import dev.mcpwatch.reliability.SloSettings;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.util.DefaultPrettyPrinter;
@@ -172,6 +173,10 @@ public final class ConfigSchema {
         canaries.put("errorMessage", "must be a list of canaries")
                 .put("description", "continuous canaries: a stable and a canary monitor compared round after round (docs/canary.md)")
                 .putObject("items").put("$ref", "#/$defs/canary");
+        defs.set("slo", hoist(SloSettings.schema(), defs));
+        properties.putObject("slos").put("type", "array").put("errorMessage", "must be a list of SLOs")
+                .put("description", "service level objectives with error budgets and burn-rate alerts (docs/reliability.md)")
+                .putObject("items").put("$ref", "#/$defs/slo");
         root.set("$defs", defs);
         return root;
     }

@@ -6,24 +6,26 @@ import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.reliability.Slo;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings and the canaries. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings, the canaries and the SLOs. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting, WebSettings web, List<CanarySettings> canaries) {
+        AlertingConfig alerting, WebSettings web, List<CanarySettings> canaries, List<Slo> slos) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
         alerting = alerting == null ? AlertingConfig.NONE : alerting;
         web = web == null ? WebSettings.DEFAULT : web;
         canaries = canaries == null ? List.of() : List.copyOf(canaries);
+        slos = slos == null ? List.of() : List.copyOf(slos);
     }
 
-    /** Without canaries. */
+    /** Without canaries and SLOs. */
     public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
             AlertingConfig alerting, WebSettings web) {
-        this(server, storage, monitors, source, alerting, web, List.of());
+        this(server, storage, monitors, source, alerting, web, List.of(), List.of());
     }
 
     /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
@@ -47,7 +49,7 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
 
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
-        return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries);
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries, slos);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

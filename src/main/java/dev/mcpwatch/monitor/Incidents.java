@@ -155,7 +155,8 @@ public final class Incidents {
     }
 
     private void resolve(Connection c, String monitorId, long incidentId, long at, String resolution) throws SQLException {
-        store.resolve(c, incidentId, at, resolution);
+        // The record tells a withdrawn incident (nothing was restored) from one that recovered.
+        store.resolve(c, incidentId, at, resolution, MONITOR_REMOVED.equals(resolution) ? "removal" : "recovery");
         events.publish(c, new MonitorEvent.IncidentResolved(monitorId, incidentId, resolution, at));
     }
 

@@ -2,6 +2,7 @@ package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Failure;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -45,4 +46,21 @@ public sealed interface MonitorEvent {
 
     /** A warning outside any incident, e.g. {@code drift.detected} or {@code certificate.expiring}. */
     record Warning(String monitorId, String type, Severity severity, String message, JsonNode detail, long at) implements MonitorEvent {}
+
+    /**
+     * A burn-rate alert of an SLO started ({@code slo.burn}) or stopped ({@code slo.burn_resolved}).
+     * {@code monitorId} is the SLO's monitor, or null for an SLO on a tag ({@code tags} holds it);
+     * {@code alert} names the alert's windows ({@code 1h/5m}), which with the SLO's id makes the
+     * dedup key, so a receiver keeps one alert per SLO and window.
+     */
+    record SloBurn(String monitorId, List<String> tags, String sloId, String sloName, String alert, Severity severity, boolean burning,
+            double factor, Double longBurn, Double shortBurn, String message, long at) implements MonitorEvent {
+        public SloBurn {
+            tags = List.copyOf(tags);
+        }
+
+        public String type() {
+            return burning ? "slo.burn" : "slo.burn_resolved";
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
+import dev.mcpwatch.store.ToolCallStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enforces retention: raw results older than {@code raw_retention}, minute rollups older than
- * {@code minute_rollup_retention} (by default {@code rollup_retention}), hour and day rollups older
+ * {@code minute_rollup_retention} (by default {@code rollup_retention}) with the per-minute tool
+ * calls that SLOs on a tool read, hour and day rollups older
  * than {@code rollup_retention}. Deletes in small batches, each its own short
  * transaction with a pause between, so probes keep writing while it works.
  */
@@ -26,6 +28,7 @@ public final class Retention {
     private final StorageSettings storage;
     private final ResultStore results = new ResultStore();
     private final RollupStore rollups;
+    private final ToolCallStore toolCalls = new ToolCallStore();
     private final InstantSource clock;
 
     public Retention(Database db, StorageSettings storage, InstantSource clock) {
@@ -48,6 +51,7 @@ public final class Retention {
                 pause();
             } while (n == BATCH);
             deleted += deleteRollups(Resolution.MINUTE, now - storage.minuteRollupRetention().toMillis());
+            deleted += deleteToolCallMinutes(now - storage.minuteRollupRetention().toMillis());
             long rollupCutoff = now - storage.rollupRetention().toMillis();
             deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
             deleted += deleteRollups(Resolution.DAY, rollupCutoff);
@@ -56,6 +60,17 @@ public final class Retention {
         }
         if (deleted > 0) {
             log.info("retention deleted {} rows", deleted);
+        }
+        return deleted;
+    }
+
+    /** SLOs on a tool's calls keep their minutes as long as minute rollups. */
+    private long deleteToolCallMinutes(long cutoff) throws SQLException {
+        long deleted = 0;
+        int n;
+        while ((n = db.transaction(c -> toolCalls.deleteMinutesBefore(c, cutoff))) > 0) {
+            deleted += n;
+            pause();
         }
         return deleted;
     }

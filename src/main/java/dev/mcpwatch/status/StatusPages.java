@@ -6,6 +6,7 @@ import dev.mcpwatch.config.WebSettings.StatusPageConfig;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.Reason;
+import dev.mcpwatch.reliability.SloBoard;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -47,7 +48,8 @@ public final class StatusPages {
      *     auth-walled, operational, paused, unknown
      */
     public record PageView(String slug, String title, String description, String state, String headlineState, String headline,
-            List<MonitorView> monitors, List<MaintenanceView> maintenance, List<IncidentView> incidents, long generatedAt) {}
+            List<MonitorView> monitors, List<MaintenanceView> maintenance, List<IncidentView> incidents, long generatedAt,
+            List<SloBoard.Attainment> objectives) {}
 
     /**
      * @param state operational, maintenance, auth-walled, degraded, outage, paused or unknown
@@ -71,14 +73,24 @@ public final class StatusPages {
     private final IncidentStore incidents = new IncidentStore();
     private final ToolListStore toolLists = new ToolListStore();
     private final RollupStore rollups;
+    private final SloBoard slos;
 
     public StatusPages(Database db, Supplier<WebSettings> web) {
         this(db, web, List::of);
     }
 
-    /** {@code maintenance}: the windows in force (alerting's), read at every render so a reload takes effect. */
     public StatusPages(Database db, Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance) {
+        this(db, web, maintenance, null);
+    }
+
+    /**
+     * {@code maintenance}: the windows in force (alerting's), read at every render so a reload takes
+     * effect; {@code slos}: the SLOs, whose attainment a page shows for those marked {@code status_page}
+     * (null: none).
+     */
+    public StatusPages(Database db, Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, SloBoard slos) {
         this.db = db;
+        this.slos = slos;
         this.web = web;
         this.maintenance = maintenance;
         this.rollups = new RollupStore(db.dialect());
@@ -97,7 +109,14 @@ public final class StatusPages {
     }
 
     public PageView view(StatusPageConfig page, long now) throws SQLException {
-        return db.read(c -> build(c, page, now));
+        PageView v = db.read(c -> build(c, page, now));
+        if (slos == null) {
+            return v;
+        }
+        // read after the page's own connection is given back: an SLO reads the rollups with its own
+        List<SloBoard.Attainment> objectives = slos.publicAttainment(v.monitors().stream().map(MonitorView::id).toList(), now);
+        return new PageView(v.slug(), v.title(), v.description(), v.state(), v.headlineState(), v.headline(), v.monitors(), v.maintenance(),
+                v.incidents(), v.generatedAt(), objectives);
     }
 
     /** One public monitor as its status page row shows it, or null when no status page shows it. */
@@ -126,7 +145,7 @@ public final class StatusPages {
         String state = views.stream().map(MonitorView::state).reduce("unknown", StatusPages::worse);
         String headlineState = headlineState(views, page.critical());
         return new PageView(page.slug(), page.title(), page.description(), state, headlineState, headline(headlineState), views,
-                maintenanceViews(rows, names, now), history, now);
+                maintenanceViews(rows, names, now), history, now, List.of());
     }
 
     private List<MonitorStore.MonitorRow> active(Connection c, List<String> wanted) throws SQLException {

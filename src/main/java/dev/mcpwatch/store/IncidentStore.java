@@ -102,9 +102,13 @@ public final class IncidentStore {
         Sql.update(c, "UPDATE incidents SET failing_probes = failing_probes + 1, last_result_id = ? WHERE id = ?", resultId, incidentId);
     }
 
-    public void resolve(Connection c, long incidentId, long at, String resolution) throws SQLException {
-        if (Sql.update(c, "UPDATE incidents SET status = 'resolved', resolved_at = ?, resolution = ? WHERE id = ? AND status = 'open'",
-                at, resolution, incidentId) > 0) {
+    /**
+     * Resolves an open incident. {@code resolvedBy} is what ended it for the reliability record
+     * ({@code recovery}, {@code remediation} or {@code removal}); {@code resolution} says it in words.
+     */
+    public void resolve(Connection c, long incidentId, long at, String resolution, String resolvedBy) throws SQLException {
+        if (Sql.update(c, "UPDATE incidents SET status = 'resolved', resolved_at = ?, resolution = ?, resolved_by = ? "
+                + "WHERE id = ? AND status = 'open'", at, resolution, resolvedBy, incidentId) > 0) {
             event(c, incidentId, at, "resolved", Json.object().put("resolution", resolution));
         }
     }
@@ -225,7 +229,7 @@ public final class IncidentStore {
         return Sql.one(c, "SELECT COUNT(*) FROM incidents WHERE status = ?", rs -> rs.getLong(1), status.wireName());
     }
 
-    private static Incident row(ResultSet rs) throws SQLException {
+    static Incident row(ResultSet rs) throws SQLException {
         Failure headline = new Failure(Reason.fromWireName(rs.getString("reason")), Phase.fromWireName(rs.getString("phase")),
                 rs.getString("message"));
         return new Incident(rs.getLong("id"), rs.getString("monitor_id"), IncidentStatus.fromWireName(rs.getString("status")),

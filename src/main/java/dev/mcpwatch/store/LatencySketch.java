@@ -78,6 +78,32 @@ public final class LatencySketch {
         return max;
     }
 
+    /**
+     * How many values were under {@code ms}: a latency objective's good probes. A bucket counts when
+     * its estimate (what {@link #quantile} would answer for it) is under the threshold, so a value
+     * within 1 % of the threshold may be counted on either side of it.
+     */
+    public long countBelow(double ms) {
+        if (count == 0) {
+            return 0;
+        }
+        if (max < ms) {
+            return count;
+        }
+        if (min >= ms) {
+            return 0;
+        }
+        long below = zero;
+        for (Map.Entry<Integer, Long> bin : bins.entrySet()) {
+            double estimate = 2 * Math.pow(GAMMA, bin.getKey()) / (GAMMA + 1);
+            if (estimate >= ms) {
+                break;
+            }
+            below += bin.getValue();
+        }
+        return below;
+    }
+
     public String toJson() {
         ObjectNode o = Json.object();
         o.put("n", count);

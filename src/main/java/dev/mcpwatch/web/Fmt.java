@@ -48,6 +48,29 @@ public final class Fmt {
         return String.format(Locale.ROOT, "%.1f d", s / 86400.0);
     }
 
+    /**
+     * A duration to the second for figures people compare (MTTD, MTTR): "45 s", "2 min 30 s",
+     * "1 h 4 min", "2 d 3 h".
+     */
+    public static String elapsed(Double ms) {
+        if (ms == null) {
+            return "—";
+        }
+        long s = Math.round(Math.max(0, ms) / 1000);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s % 60 == 0 ? s / 60 + " min" : s / 60 + " min " + s % 60 + " s";
+        }
+        if (s < 86_400) {
+            long m = (s + 30) / 60;
+            return m % 60 == 0 ? m / 60 + " h" : m / 60 + " h " + m % 60 + " min";
+        }
+        long h = (s + 1800) / 3600;
+        return h % 24 == 0 ? h / 24 + " d" : h / 24 + " d " + h % 24 + " h";
+    }
+
     /** How long ago, from {@code now}: "12 s ago". */
     public static String ago(Long epochMillis, long now) {
         return epochMillis == null ? "never" : duration(now - epochMillis) + " ago";
@@ -70,6 +93,18 @@ public final class Fmt {
             return "100%";
         }
         return String.format(Locale.ROOT, p >= 99 ? "%.2f%%" : "%.1f%%", Math.floor(p * (p >= 99 ? 100 : 10)) / (p >= 99 ? 100 : 10));
+    }
+
+    /**
+     * An availability or SLO attainment (0…1) with three decimals, rounded down so that 99.9996 % is
+     * not shown as a perfect 100.000 %: "99.953 %".
+     */
+    public static String pct3(Double ratio) {
+        if (ratio == null) {
+            return "—";
+        }
+        // the epsilon keeps 0.99953 × 100,000 = 99,952.99999… from flooring a digit too far
+        return String.format(Locale.ROOT, "%.3f %%", Math.floor(ratio * 100_000 + 1e-6) / 1000);
     }
 
     /** "1 minute", "3 minutes". */

@@ -117,4 +117,19 @@ class LatencySketchTest {
     private static String bins(LatencySketch s) {
         return Json.MAPPER.readTree(s.toJson()).path("b").toString();
     }
+
+    @Test
+    void countBelowAThresholdIsExactAwayFromItAndWithinOnePercentNearIt() {
+        LatencySketch sketch = new LatencySketch();
+        for (int i = 1; i <= 1_000; i++) {
+            sketch.add(i);
+        }
+        assertThat(sketch.countBelow(0.5)).isZero();
+        assertThat(sketch.countBelow(2_000)).isEqualTo(1_000);
+        // 799 values are under 800 ms; values within 1 % of it may fall on either side
+        assertThat(sketch.countBelow(800)).isBetween(792L, 807L);
+        LatencySketch merged = LatencySketch.fromJson(sketch.toJson());
+        merged.merge(LatencySketch.fromJson(sketch.toJson()));
+        assertThat(merged.countBelow(800)).isEqualTo(2 * sketch.countBelow(800));
+    }
 }

@@ -42,7 +42,7 @@ public final class ServeFixture implements AutoCloseable {
             List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
             McpwatchConfig c = config(dir, fast);
             return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
-                    loaded.canaries()), null), dir,
+                    loaded.canaries(), loaded.slos()), null), dir,
                     fast);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -60,7 +60,7 @@ public final class ServeFixture implements AutoCloseable {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             McpwatchConfig c = config(dir, loaded.monitors());
             return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
-                    loaded.canaries()), null, clock),
+                    loaded.canaries(), loaded.slos()), null, clock),
                     dir, loaded.monitors());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

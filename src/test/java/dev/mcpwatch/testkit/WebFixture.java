@@ -51,7 +51,7 @@ public final class WebFixture implements AutoCloseable {
 
     /** Starts with the monitors, alerting, status pages and web settings of {@code yaml}; server and storage are the test's. */
     public static WebFixture start(Path dir, String yaml) {
-        return start(dir, yaml, null);
+        return start(dir, yaml, (String) null);
     }
 
     /** The same, with {@code server.public_url} set (absolute links in feeds). */
@@ -64,14 +64,23 @@ public final class WebFixture implements AutoCloseable {
      * failure), below the 10 s a configuration file allows, so probing tests stay short.
      */
     public static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval) {
+        return start(dir, yaml, publicUrl, interval, InstantSource.system());
+    }
+
+    /** The same, with {@code clock} as the server's one source of time (a {@link TestClock} a test moves). */
+    public static WebFixture start(Path dir, String yaml, InstantSource clock) {
+        return start(dir, yaml, null, null, clock);
+    }
+
+    private static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval, InstantSource clock) {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             List<MonitorConfig> monitors = interval == null ? loaded.monitors()
                     : loaded.monitors().stream().map(m -> ServeFixture.timing(m, interval, interval.dividedBy(2))).toList();
             McpwatchConfig config = new McpwatchConfig(new ServerSettings("127.0.0.1", 0, publicUrl, "test", 16),
                     new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7), Duration.ofDays(400),
-                            10_000), monitors, null, loaded.alerting(), loaded.web());
-            return new WebFixture(App.start(config, null), config);
+                            10_000), monitors, null, loaded.alerting(), loaded.web(), loaded.canaries(), loaded.slos());
+            return new WebFixture(App.start(config, null, clock), config);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

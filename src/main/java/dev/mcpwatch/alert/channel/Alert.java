@@ -15,10 +15,12 @@ import tools.jackson.databind.annotation.JsonNaming;
  *
  * @param event             {@code incident.opened}, {@code incident.escalated}, {@code incident.severity_changed},
  *                          {@code incident.acknowledged}, {@code incident.resolved}, {@code drift.detected},
- *                          {@code certificate.expiring} (or another warning type), {@code digest}, {@code test}
+ *                          {@code certificate.expiring} (or another warning type), {@code slo.burn},
+ *                          {@code slo.burn_resolved}, {@code digest}, {@code test}
  * @param dedupKey          stable for an incident (or a warning, or a digest): receivers collapse repeats by it
  * @param status            where the incident stands after the event: {@code open}, {@code acknowledged},
- *                          {@code resolved}; {@code warning}, {@code digest} or {@code test} otherwise
+ *                          {@code resolved}; {@code burning} or {@code resolved} for an SLO's burn-rate alert;
+ *                          {@code warning}, {@code digest} or {@code test} otherwise
  * @param summary           one line for titles and subjects
  * @param message           the human sentence: the failure's message, or the warning's
  * @param consecutiveFailures failing probes in a row that confirmed (and since kept) the incident

@@ -113,6 +113,7 @@ final class OpsgenieChannel implements Channel {
                     + (alert.acknowledgedBy() == null ? "" : " by " + alert.acknowledgedBy())), attempt);
             case "incident.resolved" -> action(alert, "close", note(alert, "Resolved: " + (alert.resolution() == null ? "recovered"
                     : alert.resolution())), attempt);
+            case "slo.burn_resolved" -> action(alert, "close", note(alert, "The SLO stopped burning its error budget"), attempt);
             case "incident.severity_changed" -> {
                 ObjectNode p = Json.object().put("priority", priority(alert));
                 yield exchange(request(alias(alert).addPathSegment("priority")).put(body(p)).build(), attempt);

@@ -94,7 +94,7 @@ final class PagerDutyChannel implements Channel {
     public Result send(Alert alert, Attempt attempt) {
         String action = switch (alert.event()) {
             case "incident.acknowledged" -> "acknowledge";
-            case "incident.resolved" -> "resolve";
+            case "incident.resolved", "slo.burn_resolved" -> "resolve";
             default -> "trigger";
         };
         Result r = post(event(alert, action), attempt);

@@ -25,6 +25,8 @@ import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.runbook.RunbookRoutes;
+import dev.mcpwatch.runbook.Runbooks;
 import dev.mcpwatch.status.StatusPages;
 import dev.mcpwatch.status.StatusRoutes;
 import dev.mcpwatch.status.StatusUpdateRoutes;
@@ -83,7 +85,8 @@ public final class App implements AutoCloseable {
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
-        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
+        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl,
+                this::statusPageOf, clock);
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -164,6 +167,12 @@ public final class App implements AutoCloseable {
         return "http://" + initial.server().host() + ":" + (web == null ? initial.server().port() : web.port());
     }
 
+    /** The status page that shows a monitor (the first in the file), for alerts' links; null when none does. */
+    private String statusPageOf(String monitorId) {
+        return current.web().statusPages().stream().filter(p -> p.monitors().contains(monitorId)).map(p -> p.slug()).findFirst()
+                .orElse(null);
+    }
+
     /** The one-time code of the first-run page (also in the log), or null once a password is set. */
     public String setupCode() {
         return auth.setupCode();
@@ -175,7 +184,7 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The dashboard, status pages and their login, as routes for the web server. The dashboard shows
+     * The dashboard, status pages, runbook pages and the login, as routes for the web server. The dashboard shows
      * acknowledgements, alerting's deliveries and the drift detector's tool diffs.
      */
     private List<Routes> pages(McpwatchConfig config) {
@@ -184,8 +193,10 @@ public final class App implements AutoCloseable {
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);
-        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock),
-                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> alerting.config().maintenance(), () -> current.web(), clock));
+        Runbooks runbooks = new Runbooks(() -> current.runbooks());
+        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock), new RunbookRoutes(runbooks),
+                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> alerting.config().maintenance(), () -> current.web(), runbooks,
+                        clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */

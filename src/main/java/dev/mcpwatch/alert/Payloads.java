@@ -5,25 +5,36 @@ import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
 import dev.mcpwatch.probe.Failure;
+import dev.mcpwatch.runbook.RunbookMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Builds the {@link Alert} of each event from what is recorded (the incident row, the monitor) and
- * the links under the public URL: the monitor's dashboard page and status page, its runbook (its
- * own {@code runbook_url}, else the built-in page of the failure mode), and a signed
- * acknowledgement link while the incident is open and links are configured.
+ * the links under the public URL: the monitor's dashboard page, the status page that shows it (null
+ * when none does: a link must lead somewhere), its runbook (its own {@code runbook_url}, else the
+ * page of the failure mode, {@link RunbookMode}), and a signed acknowledgement link while the
+ * incident is open and links are configured.
  */
 final class Payloads {
     private final Supplier<String> base;
     private final Supplier<AlertingConfig.Ack> ack;
+    private final Function<String, String> statusPageOf;
 
-    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack) {
+    /** {@code statusPageOf} gives the slug of a status page showing a monitor, or null. */
+    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack, Function<String, String> statusPageOf) {
         this.base = base;
         this.ack = ack;
+        this.statusPageOf = statusPageOf;
+    }
+
+    /** Without status pages. */
+    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack) {
+        this(base, ack, id -> null);
     }
 
     static String dedupKey(long incidentId, String monitorId) {
@@ -36,7 +47,7 @@ final class Payloads {
                 : event.equals("incident.acknowledged") || inc.acknowledgedAt() != null ? "acknowledged" : "open";
         long end = inc.resolvedAt() != null ? inc.resolvedAt() : at;
         Failure f = inc.headline();
-        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(f.reason(), f.phase());
+        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + RunbookMode.of(f.reason()).slug();
         String ackUrl = "open".equals(status) ? ackUrl(inc.id(), at) : null;
         // The severity in force (it may have risen since the incident was confirmed); a severity change says why in its message.
         String message = extra.why() != null ? extra.why() : f.message();
@@ -54,7 +65,7 @@ final class Payloads {
         String key = "mcpwatch:" + m.id() + ":" + w.type() + ":" + Integer.toHexString((w.message() == null ? "" : w.message()).hashCode());
         String summary = "[" + severity + "] " + m.name() + ": " + w.type().replace('.', ' ').replace('_', ' ');
         return new Alert(w.type(), key, null, "warning", summary, w.message(), monitor(m), severity, null, null, null, null, null, null,
-                null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(w.type()),
+                null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + RunbookMode.ofWarning(w.type()).slug(),
                 dashboard(m.id()), statusPage(m.id()), null, null, iso(w.at()));
     }
 
@@ -126,7 +137,8 @@ final class Payloads {
     }
 
     private String statusPage(String monitorId) {
-        return base() + "/status/" + URLEncoder.encode(monitorId, StandardCharsets.UTF_8);
+        String slug = statusPageOf.apply(monitorId);
+        return slug == null ? null : base() + "/status/" + URLEncoder.encode(slug, StandardCharsets.UTF_8);
     }
 
     private String base() {

@@ -11,6 +11,7 @@ import dev.mcpwatch.config.Section;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class ConfigLoader {
     public static final Duration MAX_INTERVAL = Monitors.MAX_INTERVAL;
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Sections written once across a folder; monitors and status pages add up. */
-    private static final List<String> ONCE = List.of("server", "storage", "defaults", "alerting", "web");
+    private static final List<String> ONCE = List.of("server", "storage", "defaults", "alerting", "web", "runbooks");
 
     private final Function<String, String> env;
 
@@ -189,10 +190,11 @@ public final class ConfigLoader {
             }
             AlertingConfig alerting = AlertingConfig.read(section("alerting"), seen.keySet());
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
+            RunbookSettings runbooks = RunbookSettings.BLOCK.read(section("runbooks"), RunbookSettings.DEFAULT);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
-            return new McpwatchConfig(server, storage, list, source, alerting, web);
+            return new McpwatchConfig(server, storage, list, source, alerting, web, runbooks);
         }
 
         /**

@@ -14,6 +14,7 @@ import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.util.DefaultPrettyPrinter;
@@ -163,6 +164,7 @@ public final class ConfigSchema {
                 .put("description", "the MCP servers to probe").putObject("items").put("$ref", "#/$defs/monitor");
         properties.set("alerting", hoist(AlertingConfig.schema(), defs));
         properties.set("web", hoist(WebSettings.BLOCK.schema(), defs));
+        properties.set("runbooks", hoist(RunbookSettings.BLOCK.schema(), defs));
         properties.putObject("status_pages").put("type", "array").put("description", "public status pages, without login, at /status/{slug}")
                 .putObject("items").put("$ref", "#/$defs/status_page");
         root.set("$defs", defs);

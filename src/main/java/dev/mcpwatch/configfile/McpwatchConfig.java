@@ -5,17 +5,25 @@ import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors, alerting and the dashboard's settings. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings and the runbooks'. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting, WebSettings web) {
+        AlertingConfig alerting, WebSettings web, RunbookSettings runbooks) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
         alerting = alerting == null ? AlertingConfig.NONE : alerting;
         web = web == null ? WebSettings.DEFAULT : web;
+        runbooks = runbooks == null ? RunbookSettings.DEFAULT : runbooks;
+    }
+
+    /** With the built-in runbook pages only. */
+    public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
+            AlertingConfig alerting, WebSettings web) {
+        this(server, storage, monitors, source, alerting, web, RunbookSettings.DEFAULT);
     }
 
     /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
@@ -39,7 +47,7 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
 
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
-        return new McpwatchConfig(server, storage, monitors, source, alerting, next);
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next, runbooks);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

@@ -6,6 +6,7 @@ import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.DriftAcknowledgement;
 import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.runbook.Runbooks;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.web.Frame;
@@ -52,17 +53,17 @@ public final class DashboardRoutes implements Routes {
      * detector's tool diffs.
      */
     public DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents,
-            Supplier<List<MaintenanceWindow>> maintenance, Supplier<WebSettings> web, InstantSource clock) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, maintenance, clock);
+            Supplier<List<MaintenanceWindow>> maintenance, Supplier<WebSettings> web, Runbooks runbooks, InstantSource clock) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, maintenance, runbooks, clock);
     }
 
     DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
-            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock) {
+            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, Runbooks runbooks, InstantSource clock) {
         this.clock = clock;
         this.db = db;
         this.overview = new Overview(db, maintenance);
         this.monitorDetail = new MonitorDetail(db, differ, maintenance);
-        this.incidentDetail = new IncidentDetail(db, alerting);
+        this.incidentDetail = new IncidentDetail(db, alerting, runbooks);
         this.apiMonitors = apiMonitors;
         this.updates = updates;
         this.alerting = alerting;

@@ -75,6 +75,15 @@ public final class ResultStore {
                 ResultStore::row, monitorId, false, limit);
     }
 
+    /** When the monitor's last healthy probe before {@code before} started, or null (none within raw retention). */
+    public Long lastHealthyBefore(Connection c, String monitorId, long before) throws SQLException {
+        return Sql.one(c, "SELECT MAX(started_at) FROM probe_results WHERE monitor_id = ? AND healthy = ? AND started_at < ?",
+                rs -> {
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? null : v;
+                }, monitorId, true, before);
+    }
+
     public ResultRow get(Connection c, long id) throws SQLException {
         return Sql.one(c, "SELECT * FROM probe_results WHERE id = ?", ResultStore::row, id);
     }

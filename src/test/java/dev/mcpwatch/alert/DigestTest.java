@@ -88,7 +88,7 @@ class DigestTest {
             assertThat(digest.path("items").get(0).path("monitor").path("id").asString()).isEqualTo("weather");
             assertThat(digest.path("items").get(0).path("severity").asString()).isEqualTo("P3");
             assertThat(digest.path("items").get(0).path("runbook_url").asString()).endsWith("/runbooks/schema-drift");
-            assertThat(digest.path("items").get(1).path("runbook_url").asString()).endsWith("/runbooks/handshake-failure");
+            assertThat(digest.path("items").get(1).path("runbook_url").asString()).endsWith("/runbooks/tls-certificate");
             assertThat(pager.requests()).as("P3 never pages").isEmpty();
             assertThat(serve.get("/api/alerting/deliveries").path("items")).extracting(d -> d.path("event").asString()).containsExactly("digest");
         }

@@ -70,7 +70,7 @@ public final class WebFixture implements AutoCloseable {
                     : loaded.monitors().stream().map(m -> ServeFixture.timing(m, interval, interval.dividedBy(2))).toList();
             McpwatchConfig config = new McpwatchConfig(new ServerSettings("127.0.0.1", 0, publicUrl, "test", 16),
                     new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7), Duration.ofDays(400),
-                            10_000), monitors, null, loaded.alerting(), loaded.web());
+                            10_000), monitors, null, loaded.alerting(), loaded.web(), loaded.runbooks());
             return new WebFixture(App.start(config, null), config);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -1,6 +1,5 @@
 package dev.mcpwatch.monitor;
 
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.store.Resolution;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -58,9 +56,9 @@ public final class MonitorRoutes implements Routes {
         routes.get("/api/monitors/{id}/stats", this::stats);
         routes.get("/api/monitors/{id}/series", this::series);
         routes.get("/api/monitors/{id}/tools", this::tools);
-        routes.post("/api/monitors", ctx -> save(ctx, body(ctx), true));
+        routes.post("/api/monitors", ctx -> save(ctx, Params.jsonObject(ctx), true));
         routes.put("/api/monitors/{id}", ctx -> {
-            ObjectNode d = body(ctx);
+            ObjectNode d = Params.jsonObject(ctx);
             d.put("id", ctx.pathParam("id"));
             save(ctx, d, false);
         });
@@ -181,18 +179,6 @@ public final class MonitorRoutes implements Routes {
         return row;
     }
 
-    private static ObjectNode body(Context ctx) {
-        JsonNode n;
-        try {
-            n = Json.MAPPER.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        return (ObjectNode) n;
-    }
 
     @FunctionalInterface
     private interface Change {

@@ -2,9 +2,9 @@ package dev.mcpwatch.status;
 
 import dev.mcpwatch.auth.AccessControl;
 import dev.mcpwatch.incident.TimelineEvent;
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.web.Params;
 import dev.mcpwatch.web.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -50,7 +50,7 @@ public final class StatusUpdateRoutes implements Routes {
 
     private void post(Context ctx) throws SQLException {
         long id = incidentId(ctx.pathParam("id"));
-        JsonNode body = body(ctx);
+        JsonNode body = Params.jsonObject(ctx);
         String author = AccessControl.principal(ctx).user();
         long now = clock.millis();
         db.transaction(c -> {
@@ -80,16 +80,4 @@ public final class StatusUpdateRoutes implements Routes {
         }
     }
 
-    private static JsonNode body(Context ctx) {
-        JsonNode n;
-        try {
-            n = Json.MAPPER.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        return n;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.mcpwatch.web;
 
+import dev.mcpwatch.probe.Json;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Query parameters of the API, read the same way by every feature's routes, with a clear 400 when
+ * Query parameters and JSON bodies of the API, read the same way by every feature's routes, with a clear 400 when
  * one is malformed. Cursors are opaque base64url text.
  */
 public final class Params {
@@ -99,5 +102,19 @@ public final class Params {
         } catch (RuntimeException e) {
             throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
+    }
+
+    /** The request's body, which must be one JSON object. */
+    public static ObjectNode jsonObject(Context ctx) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(ctx.body());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        return (ObjectNode) n;
     }
 }

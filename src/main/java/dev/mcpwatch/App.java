@@ -24,6 +24,8 @@ import dev.mcpwatch.oauth.GrantStore;
 import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
+import dev.mcpwatch.postmortem.PostmortemRoutes;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.runbook.RunbookRoutes;
 import dev.mcpwatch.runbook.Runbooks;
@@ -184,7 +186,7 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The dashboard, status pages, runbook pages and the login, as routes for the web server. The dashboard shows
+     * The dashboard, status pages, runbook pages, postmortems and the login, as routes for the web server. The dashboard shows
      * acknowledgements, alerting's deliveries and the drift detector's tool diffs.
      */
     private List<Routes> pages(McpwatchConfig config) {
@@ -194,9 +196,10 @@ public final class App implements AutoCloseable {
         StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);
         Runbooks runbooks = new Runbooks(() -> current.runbooks());
+        Postmortems postmortems = new Postmortems(db, clock);
         return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock), new RunbookRoutes(runbooks),
-                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> alerting.config().maintenance(), () -> current.web(), runbooks,
-                        clock));
+                new PostmortemRoutes(postmortems), new DashboardRoutes(db, monitors.api(), updates, incidents,
+                        () -> alerting.config().maintenance(), () -> current.web(), runbooks, postmortems, clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */

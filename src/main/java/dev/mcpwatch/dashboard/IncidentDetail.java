@@ -2,6 +2,7 @@ package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.IncidentStatus;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.runbook.ProbeCommandLine;
 import dev.mcpwatch.runbook.RunbookMode;
 import dev.mcpwatch.runbook.Runbooks;
@@ -21,9 +22,12 @@ import java.util.NoSuchElementException;
  */
 public final class IncidentDetail {
 
-    public record Page(Frame frame, Incident incident, String monitorName, Runbook runbook, List<TimelineEntry> timeline,
+    public record Page(Frame frame, Incident incident, String monitorName, Runbook runbook, Postmortem postmortem, List<TimelineEntry> timeline,
             List<TimelineEntry> severityChanges, List<TimelineEntry> updates, List<IncidentAlerting.AttemptLine> deliveries,
             String deliveriesError, boolean canAcknowledge, List<String> states, String error, long now) {}
+
+    /** Where the incident's postmortem stands: "draft", "saved" (with its version), required, overdue. */
+    public record Postmortem(String status, Integer version, boolean required, boolean overdue) {}
 
     /**
      * The runbook as the on-call needs it, at step 3 rather than 1 (the runbook guide): which page,
@@ -43,11 +47,13 @@ public final class IncidentDetail {
     private final MonitorStore monitors = new MonitorStore();
     private final ResultStore results = new ResultStore();
     private final Runbooks runbooks;
+    private final Postmortems postmortems;
 
-    public IncidentDetail(Database db, IncidentAlerting alerting, Runbooks runbooks) {
+    public IncidentDetail(Database db, IncidentAlerting alerting, Runbooks runbooks, Postmortems postmortems) {
         this.db = db;
         this.alerting = alerting;
         this.runbooks = runbooks;
+        this.postmortems = postmortems;
     }
 
     public Page page(Frame frame, long id, String error, long now) throws SQLException {
@@ -70,7 +76,10 @@ public final class IncidentDetail {
         Runbook runbook = new Runbook(mode, runbooks.page(mode), ownUrl, incident.headline().layer().wireName(),
                 incident.headline().phase().wireName(), incident.onsetAt(), lastGood,
                 monitor == null || monitor.config() == null ? null : ProbeCommandLine.of(monitor.config()));
-        return new Page(frame, incident, monitor == null ? incident.monitorId() : monitor.name(), runbook, timeline,
+        Postmortems.View pm = postmortems.view(id);
+        Postmortem postmortem = new Postmortem(pm.saved() == null ? "draft" : "saved", pm.saved() == null ? null : pm.saved().version(),
+                pm.required(), pm.overdue());
+        return new Page(frame, incident, monitor == null ? incident.monitorId() : monitor.name(), runbook, postmortem, timeline,
                 timeline.stream().filter(t -> t.kind().equals("severity_changed") || t.kind().equals("opened")).toList(),
                 timeline.stream().filter(t -> t.kind().equals(dev.mcpwatch.status.StatusUpdates.KIND)).toList(), deliveries,
                 deliveriesError, alerting.canAcknowledge() && incident.acknowledgedAt() == null && incident.open(),

@@ -64,6 +64,18 @@ public final class WebFixture implements AutoCloseable {
      * failure), below the 10 s a configuration file allows, so probing tests stay short.
      */
     public static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval) {
+        return start(dir, yaml, publicUrl, interval, InstantSource.system());
+    }
+
+    /**
+     * On {@code clock}, a {@link TestClock} set years ahead of the wall clock: nothing is probed on
+     * schedule, the test records results itself ({@link #record}) and moves the clock.
+     */
+    public static WebFixture startOn(TestClock clock, Path dir, String yaml) {
+        return start(dir, yaml, null, null, clock);
+    }
+
+    private static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval, InstantSource clock) {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             List<MonitorConfig> monitors = interval == null ? loaded.monitors()
@@ -71,7 +83,7 @@ public final class WebFixture implements AutoCloseable {
             McpwatchConfig config = new McpwatchConfig(new ServerSettings("127.0.0.1", 0, publicUrl, "test", 16),
                     new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7), Duration.ofDays(400),
                             10_000), monitors, null, loaded.alerting(), loaded.web(), loaded.runbooks());
-            return new WebFixture(App.start(config, null), config);
+            return new WebFixture(App.start(config, null, clock), config);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -121,6 +133,12 @@ public final class WebFixture implements AutoCloseable {
             throw new IllegalStateException("login failed: " + r.status() + " " + r.body());
         }
         return c;
+    }
+
+    /** An API token of admin (the password is set first if needed), for the CLI and scripts. */
+    public String apiToken() throws SQLException {
+        setPassword(PASSWORD);
+        return new AuthService(app.database(), () -> config.web(), InstantSource.system()).createToken("tests", AuthService.DEFAULT_USER);
     }
 
     public Client client() {

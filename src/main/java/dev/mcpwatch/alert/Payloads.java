@@ -4,6 +4,7 @@ import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Failure;
 import dev.mcpwatch.runbook.RunbookMode;
 import java.net.URLEncoder;
@@ -67,6 +68,20 @@ final class Payloads {
         return new Alert(w.type(), key, null, "warning", summary, w.message(), monitor(m), severity, null, null, null, null, null, null,
                 null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + RunbookMode.ofWarning(w.type()).slug(),
                 dashboard(m.id()), statusPage(m.id()), null, null, iso(w.at()));
+    }
+
+    /**
+     * A P1 whose postmortem is overdue (resolved over a day ago, none saved), an item of the digests:
+     * the incident-response guide wants one within 24 hours. Repeated in each digest until written.
+     */
+    Alert overduePostmortem(Postmortems.Overdue o, long at) {
+        String summary = "[P1] " + o.monitorName() + ": the postmortem of incident " + o.incidentId() + " is overdue (resolved "
+                + Instant.ofEpochMilli(o.resolvedAt()) + ")";
+        return new Alert("postmortem.overdue", "mcpwatch:" + o.monitorId() + ":incident:" + o.incidentId() + ":postmortem", o.incidentId(),
+                "overdue", summary, "Write it from the draft: " + base() + "/incidents/" + o.incidentId() + "/postmortem",
+                new Alert.Monitor(o.monitorId(), o.monitorName(), null, List.of()), "P1", null, null, null, null, null, null, null,
+                iso(o.resolvedAt()), null, null, null, null, null, base() + "/incidents/" + o.incidentId() + "/postmortem", null, null, null,
+                iso(at));
     }
 
     /** The digest of a route's period. */

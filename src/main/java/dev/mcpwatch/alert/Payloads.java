@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 /**
  * Builds the {@link Alert} of each event from what is recorded (the incident row, the monitor) and
  * the links under the public URL: the monitor's dashboard page, the status page that shows it (null
- * when none does: a link must lead somewhere), its runbook (its own {@code runbook_url}, else the
+ * when none does: a link must open a page), its runbook (its own {@code runbook_url}, else the
  * page of the failure mode, {@link RunbookMode}), and a signed acknowledgement link while the
  * incident is open and links are configured.
  */

@@ -37,7 +37,7 @@ public enum RunbookMode {
 
     /**
      * The mode of a failure reason. Decided by the reason alone (not the phase), so that the same
-     * reason always leads to the same page: the table in the README and the pages stay one list.
+     * reason always opens the same page: the table in the README and the pages stay one list.
      */
     public static RunbookMode of(Reason reason) {
         return switch (reason) {

@@ -27,6 +27,7 @@ import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.postmortem.PostmortemRoutes;
 import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.remediation.Remediator;
 import dev.mcpwatch.runbook.RunbookRoutes;
 import dev.mcpwatch.runbook.Runbooks;
 import dev.mcpwatch.status.StatusPages;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the clock, the database, the incident
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
- * monitor events before anything can produce one), the API, the dashboard and status pages, and the
+ * monitor events before anything can produce one), automatic remediation (told of each committed
+ * probe), the API, the dashboard and status pages, and the
  * configuration watcher that reloads monitors and alerting without a restart. It wires; the parts
  * decide.
  */
@@ -67,6 +69,7 @@ public final class App implements AutoCloseable {
     private final Scheduling scheduling;
     private final WebServer web;
     private final Alerting alerting;
+    private final Remediator remediator;
     private final ConfigWatcher watcher;
     private AuthService auth;
     private volatile McpwatchConfig current;
@@ -89,6 +92,11 @@ public final class App implements AutoCloseable {
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
         this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl,
                 this::statusPageOf, clock);
+        this.remediator = new Remediator(db, incidents, events, () -> alerting.config().maintenance(), clock);
+        recorder.afterCommit(remediator::after);
+        events.listen(remediator);
+        runner.watchWith(remediator::watched);
+        remediator.start();
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -230,6 +238,7 @@ public final class App implements AutoCloseable {
         }
         web.close();
         scheduling.close();
+        remediator.close();
         alerting.close();
         recorder.flush();
         db.close();

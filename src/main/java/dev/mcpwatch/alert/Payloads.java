@@ -122,6 +122,7 @@ final class Payloads {
                             + (extra.escalation() == null ? "" : " (step " + extra.escalation().step() + " of " + extra.escalation().steps() + ")");
             case "incident.severity_changed" -> tier + ": severity " + (extra.previousSeverity() == null ? "changed" : extra.previousSeverity() + " → "
                     + inc.severityNow());
+            case "incident.remediation" -> tier + " automatic remediation: " + extra.why();
             case "incident.acknowledged" -> tier + " acknowledged" + (extra.acknowledgedBy() == null ? "" : " by " + extra.acknowledgedBy());
             case "incident.resolved" -> "recovered".equals(inc.resolution())
                     ? tier + " recovered after " + duration(end - inc.onsetAt())

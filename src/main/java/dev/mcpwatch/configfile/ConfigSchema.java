@@ -9,11 +9,13 @@ import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.RemediationSettings;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
+import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.runbook.RunbookSettings;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +152,13 @@ public final class ConfigSchema {
         ObjectNode defs = parse(SHARED);
         defs.putObject("protocol").put("errorMessage", "must be auto or a known revision (" + String.join(", ", Era.MODERN_REVISIONS)
                 + ", " + String.join(", ", Era.LEGACY_REVISIONS) + ")").set("enum", protocols());
+        var reasons = Binding.MAPPER.createArrayNode();
+        for (Reason r : Reason.values()) {
+            reasons.add(r.wireName());
+        }
+        defs.putObject("reason").put("errorMessage", "must be a failure reason (see the README's table), e.g. connection_refused or timeout")
+                .set("enum", reasons);
+        defs.set("remediation", hoist(parse(RemediationSettings.SCHEMA), defs));
         defs.set("detection", detection(defs));
         defs.set("auth", hoist(OAuthSettingsReader.schema(), defs));
         defs.set("monitor_settings", hoist(MonitorSettings.settingsSchema(), defs));

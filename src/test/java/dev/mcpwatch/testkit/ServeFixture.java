@@ -84,7 +84,7 @@ public final class ServeFixture implements AutoCloseable {
         return new MonitorConfig(m.id(), m.name(), m.transport(), m.url(), m.command(), m.env(), m.cwd(), m.protocol(), m.headers(),
                 interval, timeout, m.initializeTimeout().compareTo(timeout) < 0 ? m.initializeTimeout() : timeout, retry,
                 m.failureThreshold(), m.successThreshold(), m.minTools(), m.requiredTools(), m.call(), m.tags(), m.runbookUrl(),
-                m.locations(), m.trustedCertificates(), m.paused(), m.calls(), m.detection(), m.oauth(), m.allowInsecureRedirect());
+                m.locations(), m.trustedCertificates(), m.paused(), m.calls(), m.detection(), m.oauth(), m.allowInsecureRedirect(), m.remediation());
     }
 
     public App app() {

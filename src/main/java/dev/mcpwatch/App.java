@@ -27,12 +27,17 @@ import dev.mcpwatch.oauth.GrantStore;
 import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthException;
 import dev.mcpwatch.probe.EraMemory;
+import dev.mcpwatch.postmortem.PostmortemRoutes;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.reliability.RecordKeeper;
 import dev.mcpwatch.reliability.RecordReader;
 import dev.mcpwatch.reliability.ReliabilityRoutes;
 import dev.mcpwatch.reliability.SloAlerts;
 import dev.mcpwatch.reliability.SloBoard;
+import dev.mcpwatch.remediation.Remediator;
+import dev.mcpwatch.runbook.RunbookRoutes;
+import dev.mcpwatch.runbook.Runbooks;
 import dev.mcpwatch.status.StatusPages;
 import dev.mcpwatch.status.StatusRoutes;
 import dev.mcpwatch.status.StatusUpdateRoutes;
@@ -56,10 +61,11 @@ import org.slf4j.LoggerFactory;
  * {@code mcpwatch serve}, wired by hand in one place: the clock, the database, the incident
  * lifecycle, the monitors in force, the prober and the recorder (with detection judging every
  * probe), scheduling (over the database, or from memory while it is away), alerting (listening to
- * monitor events before anything can produce one), the continuous canaries, the API, the dashboard
- * and status pages, the reliability record (its page and API, and the keeper that records
- * maintenance, pauses and SLO burns each minute), and the configuration watcher that reloads
- * monitors, alerting, canaries and SLOs without a restart. It wires; the parts decide.
+ * monitor events before anything can produce one), automatic remediation (told of each committed
+ * probe), the continuous canaries, the API, the dashboard and status pages, the runbook pages, the
+ * reliability record (its page and API, and the keeper that records maintenance, pauses and SLO
+ * burns each minute), and the configuration watcher that reloads monitors, alerting, canaries and
+ * SLOs without a restart. It wires; the parts decide.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -75,6 +81,7 @@ public final class App implements AutoCloseable {
     private final WebServer web;
     private final Alerting alerting;
     private final Canaries canaries;
+    private final Remediator remediator;
     private final ConfigWatcher watcher;
     private final RecordKeeper keeper;
     private final SloBoard slos;
@@ -98,7 +105,13 @@ public final class App implements AutoCloseable {
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
-        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
+        this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl,
+                this::statusPageOf, clock);
+        this.remediator = new Remediator(db, incidents, events, () -> alerting.config().maintenance(), clock);
+        recorder.afterCommit(remediator::after);
+        events.listen(remediator);
+        runner.watchWith(remediator::watched);
+        remediator.start();
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -199,6 +212,12 @@ public final class App implements AutoCloseable {
         return "http://" + initial.server().host() + ":" + (web == null ? initial.server().port() : web.port());
     }
 
+    /** The status page that shows a monitor (the first in the file), for alerts' links; null when none does. */
+    private String statusPageOf(String monitorId) {
+        return current.web().statusPages().stream().filter(p -> p.monitors().contains(monitorId)).map(p -> p.slug()).findFirst()
+                .orElse(null);
+    }
+
     /** The one-time code of the first-run page (also in the log), or null once a password is set. */
     public String setupCode() {
         return auth.setupCode();
@@ -210,7 +229,7 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The dashboard, status pages and their login, as routes for the web server. The dashboard shows
+     * The dashboard, status pages, runbook pages, postmortems and the login, as routes for the web server. The dashboard shows
      * acknowledgements, alerting's deliveries and the drift detector's tool diffs.
      */
     private List<Routes> pages(McpwatchConfig config) {
@@ -219,8 +238,11 @@ public final class App implements AutoCloseable {
         StatusRoutes status = new StatusRoutes(pages, config.server().publicUrl(), clock);
         StatusUpdates updates = new StatusUpdates(status::invalidate, () -> alerting.config().maintenance(), incidents);
         events.listen(updates);
-        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock),
-                new DashboardRoutes(db, monitors.api(), updates, incidents, () -> alerting.config().maintenance(), () -> current.web(), clock));
+        Runbooks runbooks = new Runbooks(() -> current.runbooks());
+        Postmortems postmortems = new Postmortems(db, clock);
+        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock), new RunbookRoutes(runbooks),
+                new PostmortemRoutes(postmortems), new DashboardRoutes(db, monitors.api(), updates, incidents,
+                        () -> alerting.config().maintenance(), () -> current.web(), runbooks, postmortems, clock));
     }
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */
@@ -258,6 +280,7 @@ public final class App implements AutoCloseable {
         canaries.close();
         keeper.close();
         scheduling.close();
+        remediator.close();
         alerting.close();
         recorder.flush();
         db.close();

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +59,12 @@ public final class Alerting implements AutoCloseable {
     private long lastPrune;
 
     private Alerting(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
-            String node, Supplier<String> publicBase, InstantSource clock) {
+            String node, Supplier<String> publicBase, Function<String, String> statusPageOf, InstantSource clock) {
         this.config = config;
         this.db = db;
         this.clock = clock;
         this.outbox = new OutboxStore(db.dialect());
-        this.payloads = new Payloads(publicBase, () -> this.config.ack());
+        this.payloads = new Payloads(publicBase, () -> this.config.ack(), statusPageOf);
         OutboxWriter writer = new OutboxWriter(this::config, registry, payloads, outbox, this::wake, clock);
         this.worker = new DeliveryWorker(db, outbox, incidents, this::config, node, node + "/" + UUID.randomUUID(), this::wake, clock);
         this.escalator = new Escalator(db, this::config, registry, payloads, writer, clock);
@@ -82,7 +83,14 @@ public final class Alerting implements AutoCloseable {
      */
     public static Alerting start(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
             String node, Supplier<String> publicBase, InstantSource clock) {
-        Alerting a = unstarted(config, db, events, registry, incidents, node, publicBase, clock);
+        return start(config, db, events, registry, incidents, node, publicBase, id -> null, clock);
+    }
+
+    /** As above; {@code statusPageOf} names a status page showing a monitor (its slug), or null, for alerts' status page links. */
+    public static Alerting start(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
+            String node, Supplier<String> publicBase, Function<String, String> statusPageOf, InstantSource clock) {
+        Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase, statusPageOf, clock);
+        a.describe();
         a.started = true;
         a.loop.scheduleWithFixedDelay(a::round, 0, config.delivery().poll().toMillis(), TimeUnit.MILLISECONDS);
         return a;
@@ -91,7 +99,7 @@ public final class Alerting implements AutoCloseable {
     /** Alerting without its loop: a {@link #round} runs only when called (tests that move a clock by hand). */
     static Alerting unstarted(AlertingConfig config, Database db, MonitorEvents events, MonitorRegistry registry, Incidents incidents,
             String node, Supplier<String> publicBase, InstantSource clock) {
-        Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase, clock);
+        Alerting a = new Alerting(config, db, events, registry, incidents, node, publicBase, id -> null, clock);
         a.describe();
         return a;
     }

@@ -1,6 +1,7 @@
 package dev.mcpwatch.alert;
 
 import dev.mcpwatch.alert.channel.Alert;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.DigestStore;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends each digest route's collected alerts once its period has ended: one message per channel of
- * the route, listing every alert collected before the period's end. The digest row's unique key
- * (route, period end) makes that happen once cluster-wide; an empty period sends nothing.
+ * the route, listing every alert collected before the period's end and every P1 whose postmortem is
+ * overdue. The digest row's unique key (route, period end) makes that happen once cluster-wide; an
+ * empty period sends nothing.
  */
 final class DigestSender {
     private static final Logger log = LoggerFactory.getLogger(DigestSender.class);
@@ -26,6 +28,7 @@ final class DigestSender {
     private final Payloads payloads;
     private final OutboxWriter writer;
     private final DigestStore digests = new DigestStore();
+    private final Postmortems postmortems;
     private final InstantSource clock;
 
     DigestSender(Database db, Supplier<AlertingConfig> config, Payloads payloads, OutboxWriter writer, InstantSource clock) {
@@ -33,6 +36,7 @@ final class DigestSender {
         this.config = config;
         this.payloads = payloads;
         this.writer = writer;
+        this.postmortems = new Postmortems(db, clock);
         this.clock = clock;
     }
 
@@ -40,12 +44,20 @@ final class DigestSender {
         AlertingConfig cfg = config.get();
         Instant now = clock.instant();
         int written = 0;
+        List<Postmortems.Overdue> overdue = null; // read once a digest is due
         for (Route route : cfg.routes()) {
             if (route.digest() == null) {
                 continue;
             }
             Instant end = route.digest().lastBoundary(now);
-            if (db.read(c -> digests.waiting(c, route.name(), end.toEpochMilli())) == 0) {
+            if (db.<Boolean>read(c -> digests.sent(c, route.name(), end.toEpochMilli()))) {
+                continue;
+            }
+            if (overdue == null) {
+                overdue = postmortems.overdue(50);
+            }
+            List<Postmortems.Overdue> unwritten = overdue;
+            if (unwritten.isEmpty() && db.read(c -> digests.waiting(c, route.name(), end.toEpochMilli())) == 0) {
                 continue;
             }
             written += db.transaction(c -> {
@@ -57,6 +69,7 @@ final class DigestSender {
                 for (String payload : digests.take(c, id, route.name(), end.toEpochMilli())) {
                     items.add(Json.MAPPER.readValue(payload, Alert.class));
                 }
+                unwritten.forEach(o -> items.add(payloads.overduePostmortem(o, now.toEpochMilli())));
                 if (items.isEmpty()) {
                     return 0;
                 }

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *       a severity change also reaches the routes of the new severity. Resolving or acknowledging
  *       stops escalation. An incident resolved or acknowledged while its alerts are all still held
  *       has them cancelled: nobody was told, nobody needs the notice.
+ *   <li>An automatic remediation (it ran, the server recovered or not) goes to the channels the
+ *       incident was alerted on, without stopping escalation.
  *   <li>A warning goes to its routes, usually a digest.
  * </ul>
  *
@@ -80,6 +82,7 @@ final class OutboxWriter implements MonitorEvents.Listener {
                 case MonitorEvent.IncidentAcknowledged a -> notice(c, cfg, a.incidentId(), "incident.acknowledged", a.at(),
                         new Payloads.Extra(null, a.by(), null));
                 case MonitorEvent.SeverityChanged s -> severityChanged(c, cfg, s);
+                case MonitorEvent.Remediated r -> remediated(c, cfg, r);
                 case MonitorEvent.Warning w -> warning(c, cfg, w);
                 case MonitorEvent.SloBurn b -> sloBurn(c, cfg, b);
             };
@@ -141,6 +144,28 @@ final class OutboxWriter implements MonitorEvents.Listener {
         for (var e : alerted.entrySet()) {
             if (e.getValue().live()) {
                 written += write(c, cfg, e.getValue().route(), e.getKey(), alert, m, incidentId, false);
+            }
+        }
+        return written;
+    }
+
+    /**
+     * A remediation ran or its watch ended: told to the channels the incident was alerted on, like a
+     * notice, but it neither stops escalation (nobody acknowledged) nor cancels held alerts.
+     */
+    private int remediated(Connection c, AlertingConfig cfg, MonitorEvent.Remediated r) throws SQLException {
+        Incident inc = incidents.get(c, r.incidentId());
+        if (inc == null) {
+            return 0;
+        }
+        Map<String, OutboxStore.Alerted> alerted = outbox.alertedChannels(c, inc.id());
+        MonitorInfo m = MonitorInfo.lookup(c, registry, inc.monitorId());
+        Alert alert = payloads.incident("incident.remediation", inc, m, incidents.failingLocations(c, inc), r.at(),
+                new Payloads.Extra(null, null, null, r.summary()));
+        int written = 0;
+        for (var e : alerted.entrySet()) {
+            if (e.getValue().live()) {
+                written += write(c, cfg, e.getValue().route(), e.getKey(), alert, m, inc.id(), false);
             }
         }
         return written;

@@ -4,26 +4,38 @@ import dev.mcpwatch.alert.channel.Alert;
 import dev.mcpwatch.incident.Incident;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.monitor.MonitorEvent;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Failure;
+import dev.mcpwatch.runbook.RunbookMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Builds the {@link Alert} of each event from what is recorded (the incident row, the monitor) and
- * the links under the public URL: the monitor's dashboard page and status page, its runbook (its
- * own {@code runbook_url}, else the built-in page of the failure mode), and a signed
- * acknowledgement link while the incident is open and links are configured.
+ * the links under the public URL: the monitor's dashboard page, the status page that shows it (null
+ * when none does: a link must open a page), its runbook (its own {@code runbook_url}, else the
+ * page of the failure mode, {@link RunbookMode}), and a signed acknowledgement link while the
+ * incident is open and links are configured.
  */
 final class Payloads {
     private final Supplier<String> base;
     private final Supplier<AlertingConfig.Ack> ack;
+    private final Function<String, String> statusPageOf;
 
-    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack) {
+    /** {@code statusPageOf} gives the slug of a status page showing a monitor, or null. */
+    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack, Function<String, String> statusPageOf) {
         this.base = base;
         this.ack = ack;
+        this.statusPageOf = statusPageOf;
+    }
+
+    /** Without status pages. */
+    Payloads(Supplier<String> base, Supplier<AlertingConfig.Ack> ack) {
+        this(base, ack, id -> null);
     }
 
     static String dedupKey(long incidentId, String monitorId) {
@@ -36,7 +48,7 @@ final class Payloads {
                 : event.equals("incident.acknowledged") || inc.acknowledgedAt() != null ? "acknowledged" : "open";
         long end = inc.resolvedAt() != null ? inc.resolvedAt() : at;
         Failure f = inc.headline();
-        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(f.reason(), f.phase());
+        String runbook = m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + RunbookMode.of(f.reason()).slug();
         String ackUrl = "open".equals(status) ? ackUrl(inc.id(), at) : null;
         // The severity in force (it may have risen since the incident was confirmed); a severity change says why in its message.
         String message = extra.why() != null ? extra.why() : f.message();
@@ -54,7 +66,7 @@ final class Payloads {
         String key = "mcpwatch:" + m.id() + ":" + w.type() + ":" + Integer.toHexString((w.message() == null ? "" : w.message()).hashCode());
         String summary = "[" + severity + "] " + m.name() + ": " + w.type().replace('.', ' ').replace('_', ' ');
         return new Alert(w.type(), key, null, "warning", summary, w.message(), monitor(m), severity, null, null, null, null, null, null,
-                null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + Runbooks.slug(w.type()),
+                null, null, null, null, null, null, m.runbookUrl() != null ? m.runbookUrl() : base() + "/runbooks/" + RunbookMode.ofWarning(w.type()).slug(),
                 dashboard(m.id()), statusPage(m.id()), null, null, iso(w.at()));
     }
 
@@ -73,6 +85,20 @@ final class Payloads {
                 b.message(), monitor, severity, null, null, null, null, null, null, null, b.burning() ? null : iso(b.at()), null, null, null,
                 null, base() + "/runbooks", base() + "/reliability" + (m != null ? "?monitor=" + URLEncoder.encode(m.id(), StandardCharsets.UTF_8)
                         : "?tag=" + URLEncoder.encode(String.join(",", b.tags()), StandardCharsets.UTF_8)) + "#slos", null, null, null, iso(b.at()));
+    }
+
+    /**
+     * A P1 whose postmortem is overdue (resolved over a day ago, none saved), an item of the digests:
+     * the incident-response guide wants one within 24 hours. Repeated in each digest until written.
+     */
+    Alert overduePostmortem(Postmortems.Overdue o, long at) {
+        String summary = "[P1] " + o.monitorName() + ": the postmortem of incident " + o.incidentId() + " is overdue (resolved "
+                + Instant.ofEpochMilli(o.resolvedAt()) + ")";
+        return new Alert("postmortem.overdue", "mcpwatch:" + o.monitorId() + ":incident:" + o.incidentId() + ":postmortem", o.incidentId(),
+                "overdue", summary, "Write it from the draft: " + base() + "/incidents/" + o.incidentId() + "/postmortem",
+                new Alert.Monitor(o.monitorId(), o.monitorName(), null, List.of()), "P1", null, null, null, null, null, null, null,
+                iso(o.resolvedAt()), null, null, null, null, null, base() + "/incidents/" + o.incidentId() + "/postmortem", null, null, null,
+                iso(at));
     }
 
     /** The digest of a route's period. */
@@ -113,6 +139,7 @@ final class Payloads {
                             + (extra.escalation() == null ? "" : " (step " + extra.escalation().step() + " of " + extra.escalation().steps() + ")");
             case "incident.severity_changed" -> tier + ": severity " + (extra.previousSeverity() == null ? "changed" : extra.previousSeverity() + " → "
                     + inc.severityNow());
+            case "incident.remediation" -> tier + " automatic remediation: " + extra.why();
             case "incident.acknowledged" -> tier + " acknowledged" + (extra.acknowledgedBy() == null ? "" : " by " + extra.acknowledgedBy());
             case "incident.resolved" -> "recovered".equals(inc.resolution())
                     ? tier + " recovered after " + duration(end - inc.onsetAt())
@@ -143,7 +170,8 @@ final class Payloads {
     }
 
     private String statusPage(String monitorId) {
-        return base() + "/status/" + URLEncoder.encode(monitorId, StandardCharsets.UTF_8);
+        String slug = statusPageOf.apply(monitorId);
+        return slug == null ? null : base() + "/status/" + URLEncoder.encode(slug, StandardCharsets.UTF_8);
     }
 
     private String base() {

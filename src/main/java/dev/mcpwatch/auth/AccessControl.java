@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Runs before every request and decides who may go on:
  * <ul>
- *   <li>public: {@code /health}, status pages, badges, stylesheets, the login and setup pages, and
+ *   <li>public: {@code /health}, status pages, runbook pages, badges, stylesheets, the login and setup pages, and
  *       the signed acknowledgement links of alerts ({@code /ack/…}: the signature is their credential);</li>
  *   <li>{@code /api}: an API token ({@code Authorization: Bearer mcpw_…}) or a dashboard session.
  *       Before any password exists the API answers reads openly, as it did before the dashboard
@@ -100,7 +100,7 @@ public final class AccessControl {
 
     static boolean isPublic(String path) {
         return path.equals("/health") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
-                || path.startsWith("/status/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
+                || path.startsWith("/status/") || path.equals("/runbooks") || path.startsWith("/runbooks/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
     }
 
     /** A cross-site form post names another origin; refuse it even before looking at the token. */

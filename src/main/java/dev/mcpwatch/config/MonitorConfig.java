@@ -44,7 +44,8 @@ public record MonitorConfig(
         List<ToolCallConfig> calls,
         DetectionSettings detection,
         OAuthSettings oauth,
-        boolean allowInsecureRedirect) {
+        boolean allowInsecureRedirect,
+        RemediationSettings remediation) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -58,6 +59,17 @@ public record MonitorConfig(
         calls = calls == null || calls.isEmpty() ? (call == null ? List.of() : List.of(call)) : List.copyOf(calls);
         call = calls.isEmpty() ? null : calls.getFirst();
         detection = detection == null ? DetectionSettings.DEFAULT : detection;
+    }
+
+    /** A monitor without automatic remediation. */
+    public MonitorConfig(String id, String name, Transport transport, String url, List<String> command, Map<String, String> env,
+            String cwd, String protocol, Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout,
+            Duration retryInterval, int failureThreshold, int successThreshold, int minTools, List<String> requiredTools,
+            ToolCallConfig call, List<String> tags, String runbookUrl, List<String> locations, List<X509Certificate> trustedCertificates,
+            boolean paused, List<ToolCallConfig> calls, DetectionSettings detection, OAuthSettings oauth, boolean allowInsecureRedirect) {
+        this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
+                failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
+                calls, detection, oauth, allowInsecureRedirect, null);
     }
 
     /** A monitor with at most one health-check call and the default detection thresholds. */

@@ -14,6 +14,7 @@ import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.reliability.Slo;
 import dev.mcpwatch.reliability.SloSettings;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class ConfigLoader {
     public static final Duration MAX_INTERVAL = Monitors.MAX_INTERVAL;
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Sections written once across a folder; monitors and status pages add up. */
-    private static final List<String> ONCE = List.of("server", "storage", "defaults", "alerting", "web");
+    private static final List<String> ONCE = List.of("server", "storage", "defaults", "alerting", "web", "runbooks");
 
     private final Function<String, String> env;
 
@@ -202,10 +203,11 @@ public final class ConfigLoader {
             WebSettings web = WebSettings.BLOCK.read(section("web"), WebSettings.DEFAULT).withStatusPages(statusPages());
             List<CanarySettings> canaries = canaries();
             List<Slo> slos = slos();
+            RunbookSettings runbooks = RunbookSettings.BLOCK.read(section("runbooks"), RunbookSettings.DEFAULT);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems.inFileOrder(List.copyOf(written.keySet()), written));
             }
-            return new McpwatchConfig(server, storage, list, source, alerting, web, canaries, slos);
+            return new McpwatchConfig(server, storage, list, source, alerting, web, canaries, slos, runbooks);
         }
 
         /**

@@ -10,12 +10,15 @@ import dev.mcpwatch.alert.AlertingConfig;
 import dev.mcpwatch.canary.CanarySettings;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
+import dev.mcpwatch.config.RemediationSettings;
 import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.probe.Era;
 import dev.mcpwatch.reliability.SloSettings;
+import dev.mcpwatch.probe.Reason;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.util.DefaultPrettyPrinter;
@@ -151,6 +154,13 @@ public final class ConfigSchema {
         ObjectNode defs = parse(SHARED);
         defs.putObject("protocol").put("errorMessage", "must be auto or a known revision (" + String.join(", ", Era.MODERN_REVISIONS)
                 + ", " + String.join(", ", Era.LEGACY_REVISIONS) + ")").set("enum", protocols());
+        var reasons = Binding.MAPPER.createArrayNode();
+        for (Reason r : Reason.values()) {
+            reasons.add(r.wireName());
+        }
+        defs.putObject("reason").put("errorMessage", "must be a failure reason (see the README's table), e.g. connection_refused or timeout")
+                .set("enum", reasons);
+        defs.set("remediation", hoist(parse(RemediationSettings.SCHEMA), defs));
         defs.set("detection", detection(defs));
         defs.set("auth", hoist(OAuthSettingsReader.schema(), defs));
         defs.set("monitor_settings", hoist(MonitorSettings.settingsSchema(), defs));
@@ -165,6 +175,7 @@ public final class ConfigSchema {
                 .put("description", "the MCP servers to probe").putObject("items").put("$ref", "#/$defs/monitor");
         properties.set("alerting", hoist(AlertingConfig.schema(), defs));
         properties.set("web", hoist(WebSettings.BLOCK.schema(), defs));
+        properties.set("runbooks", hoist(RunbookSettings.BLOCK.schema(), defs));
         properties.putObject("status_pages").put("type", "array").put("description", "public status pages, without login, at /status/{slug}")
                 .putObject("items").put("$ref", "#/$defs/status_page");
         defs.set("canary", hoist(parse(CanarySettings.SCHEMA), defs));

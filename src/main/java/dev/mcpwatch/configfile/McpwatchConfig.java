@@ -7,12 +7,14 @@ import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.reliability.Slo;
+import dev.mcpwatch.runbook.RunbookSettings;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings, the canaries and the SLOs. Immutable. */
+/** A whole, validated configuration: server, storage, monitors, alerting, the dashboard's settings, the canaries, the SLOs and the runbooks'. Immutable. */
 public record McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
-        AlertingConfig alerting, WebSettings web, List<CanarySettings> canaries, List<Slo> slos) {
+        AlertingConfig alerting, WebSettings web, List<CanarySettings> canaries, List<Slo> slos,
+        RunbookSettings runbooks) {
 
     public McpwatchConfig {
         monitors = List.copyOf(monitors);
@@ -20,12 +22,13 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
         web = web == null ? WebSettings.DEFAULT : web;
         canaries = canaries == null ? List.of() : List.copyOf(canaries);
         slos = slos == null ? List.of() : List.copyOf(slos);
+        runbooks = runbooks == null ? RunbookSettings.DEFAULT : runbooks;
     }
 
-    /** Without canaries and SLOs. */
+    /** Without canaries and SLOs, with the built-in runbook pages only. */
     public McpwatchConfig(ServerSettings server, StorageSettings storage, List<MonitorConfig> monitors, String source,
             AlertingConfig alerting, WebSettings web) {
-        this(server, storage, monitors, source, alerting, web, List.of(), List.of());
+        this(server, storage, monitors, source, alerting, web, List.of(), List.of(), RunbookSettings.DEFAULT);
     }
 
     /** Without alerting, {@code web:} and {@code status_pages:}: no alerts, the dashboard's defaults, no status pages. */
@@ -49,7 +52,7 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
 
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
-        return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries, slos);
+        return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries, slos, runbooks);
     }
 
     public Optional<MonitorConfig> monitor(String id) {

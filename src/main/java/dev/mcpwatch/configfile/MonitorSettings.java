@@ -3,6 +3,7 @@ package dev.mcpwatch.configfile;
 import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.RemediationSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 record MonitorSettings(String id, String name, String url, List<String> command, String transport, String protocol,
         Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout, Duration retryInterval,
         Thresholds thresholds, Expect expect, List<String> tags, String runbookUrl, List<String> locations, Tls tls,
-        Map<String, String> env, String cwd, boolean paused, boolean allowInsecureRedirect, JsonNode detection, JsonNode auth) {
+        Map<String, String> env, String cwd, boolean paused, boolean allowInsecureRedirect, JsonNode detection, JsonNode auth,
+        RemediationSettings remediation) {
 
     record Thresholds(int failure, int success) {}
 
@@ -32,7 +34,7 @@ record MonitorSettings(String id, String name, String url, List<String> command,
     /** What a monitor is when neither it nor {@code defaults:} says otherwise. An unset timeout follows the interval. */
     static final MonitorSettings BUILT_IN = new MonitorSettings(null, null, null, List.of(), "streamable-http", "auto", Map.of(),
             Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), new Thresholds(3, 2),
-            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null);
+            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null, null);
 
     private static final String SETTINGS = """
             {
@@ -101,7 +103,8 @@ record MonitorSettings(String id, String name, String url, List<String> command,
                   "description": "true follows a redirect from https to cleartext http (with a warning); false fails the probe with insecure_redirect"
                 },
                 "paused": {"$ref": "#/$defs/boolean", "description": "true keeps the monitor and its history but stops probing"},
-                "detection": {"$ref": "#/$defs/detection"}
+                "detection": {"$ref": "#/$defs/detection"},
+                "remediation": {"$ref": "#/$defs/remediation"}
               }
             }
             """;

@@ -6,6 +6,7 @@ import dev.mcpwatch.config.DetectionSettings;
 import dev.mcpwatch.config.Durations;
 import dev.mcpwatch.config.Links;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.RemediationSettings;
 import dev.mcpwatch.config.Section;
 import dev.mcpwatch.detect.Rules;
 import dev.mcpwatch.oauth.OAuthSettings;
@@ -100,7 +101,25 @@ final class Monitors {
                 "auto".equals(s.protocol()) ? null : s.protocol(), s.headers(), s.interval(), timeout, s.initializeTimeout(),
                 s.retryInterval(), s.thresholds().failure(), s.thresholds().success(), s.expect().minTools(), present(s.expect().tools()),
                 null, present(s.tags()), s.runbookUrl(), present(s.locations()), certificates, s.paused(), calls,
-                detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect());
+                detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect(), remediation(s, m.at("remediation")));
+    }
+
+    /** Exactly one action, an http one with a URL to send to. */
+    private static RemediationSettings remediation(MonitorSettings s, Section at) {
+        RemediationSettings r = s.remediation();
+        if (r == null) {
+            return null;
+        }
+        if (r.command().isEmpty() == (r.http() == null)) {
+            at.problem("needs exactly one action: command (a program and its arguments) or http (a request to a restart hook)");
+        }
+        if (r.http() != null && (r.http().url() == null || !Links.isHttpUrl(r.http().url()))) {
+            at.at("http").at("url").problem("must be an http(s) URL, got '" + (r.http().url() == null ? "" : Urls.redact(r.http().url())) + "'");
+        }
+        if (r.timeout().isZero() || r.watch().isZero()) {
+            at.problem("timeout and watch must be more than 0");
+        }
+        return r;
     }
 
     /** Checks the durations; returns the timeout in force (an unset one follows the interval: at most 30 s, at most half of it). */

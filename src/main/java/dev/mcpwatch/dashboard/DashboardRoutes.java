@@ -6,6 +6,8 @@ import dev.mcpwatch.config.WebSettings;
 import dev.mcpwatch.detect.DriftAcknowledgement;
 import dev.mcpwatch.monitor.ApiMonitors;
 import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.postmortem.Postmortems;
+import dev.mcpwatch.runbook.Runbooks;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.web.Frame;
@@ -52,17 +54,20 @@ public final class DashboardRoutes implements Routes {
      * detector's tool diffs.
      */
     public DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, Incidents incidents,
-            Supplier<List<MaintenanceWindow>> maintenance, Supplier<WebSettings> web, InstantSource clock) {
-        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, maintenance, clock);
+            Supplier<List<MaintenanceWindow>> maintenance, Supplier<WebSettings> web, Runbooks runbooks, Postmortems postmortems,
+            InstantSource clock) {
+        this(db, apiMonitors, updates, AlertingOnIncidentPage.of(db, incidents), new SchemaToolDiffer(), web, maintenance, runbooks,
+                postmortems, clock);
     }
 
     DashboardRoutes(Database db, ApiMonitors apiMonitors, StatusUpdates updates, IncidentAlerting alerting, ToolDiffer differ,
-            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, InstantSource clock) {
+            Supplier<WebSettings> web, Supplier<List<MaintenanceWindow>> maintenance, Runbooks runbooks, Postmortems postmortems,
+            InstantSource clock) {
         this.clock = clock;
         this.db = db;
-        this.overview = new Overview(db, maintenance);
+        this.overview = new Overview(db, maintenance, () -> postmortems.overdue(20));
         this.monitorDetail = new MonitorDetail(db, differ, maintenance);
-        this.incidentDetail = new IncidentDetail(db, alerting);
+        this.incidentDetail = new IncidentDetail(db, alerting, runbooks, postmortems);
         this.apiMonitors = apiMonitors;
         this.updates = updates;
         this.alerting = alerting;

@@ -2,6 +2,7 @@ package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
 import dev.mcpwatch.store.MonitorStore;
@@ -83,7 +84,13 @@ public final class Overview {
             List<String> tags, String source, List<WarningStore.WarningRow> warnings, Long maintenanceUntil) {}
 
     public record Page(Frame frame, Filters filters, Map<String, Long> counts, long total, List<Row> rows, String next, boolean first,
-            long now) {}
+            long now, List<Postmortems.Overdue> overduePostmortems) {}
+
+    /** The P1s whose postmortem is overdue, listed above the monitors. */
+    @FunctionalInterface
+    public interface OverduePostmortems {
+        List<Postmortems.Overdue> list() throws SQLException;
+    }
 
     private final Database db;
     private final Supplier<List<MaintenanceWindow>> maintenance;
@@ -91,20 +98,27 @@ public final class Overview {
     private final IncidentStore incidents = new IncidentStore();
     private final WarningStore warnings = new WarningStore();
     private final RollupStore rollups;
+    private final OverduePostmortems overdue;
 
     public Overview(Database db) {
         this(db, List::of);
     }
 
     public Overview(Database db, Supplier<List<MaintenanceWindow>> maintenance) {
+        this(db, maintenance, List::of);
+    }
+
+    public Overview(Database db, Supplier<List<MaintenanceWindow>> maintenance, OverduePostmortems overdue) {
         this.db = db;
         this.maintenance = maintenance;
+        this.overdue = overdue;
         this.rollups = new RollupStore(db.dialect());
     }
 
     public Page page(Frame frame, Filters f, String cursor, long now) throws SQLException {
         MonitorStore.Order order = "name".equals(f.sort()) ? MonitorStore.Order.NAME : MonitorStore.Order.STATE;
         MonitorStore.After after = decode(cursor);
+        List<Postmortems.Overdue> overdueNow = after == null ? overdue.list() : List.of(); // on the first page only
         return db.read(c -> {
             var found = monitors.page(c, order, after, f.status(), f.tag(), f.q(), f.limit() + 1);
             var shown = found.size() > f.limit() ? found.subList(0, f.limit()) : found;
@@ -131,7 +145,7 @@ public final class Overview {
             Map<String, Long> counts = monitors.countByStatus(c);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             String next = found.size() > f.limit() ? encode(shown.getLast()) : null;
-            return new Page(frame, f, counts, total, out, next, after == null, now);
+            return new Page(frame, f, counts, total, out, next, after == null, now, overdueNow);
         });
     }
 

@@ -165,6 +165,10 @@ public final class ApiMonitors {
                 || definition.has("command") || definition.has("env") || definition.has("cwd")) {
             problems.add("transport: stdio monitors (commands) can only be defined in the configuration file");
         }
+        if (definition.has("remediation")) {
+            // A remediation runs a program or sends a request on its own: like stdio commands, only the file may say so.
+            problems.add("remediation: automatic remediation can only be defined in the configuration file");
+        }
         if (definition.has("tls")) {
             problems.add("tls: CA files can only be named in the configuration file");
         }

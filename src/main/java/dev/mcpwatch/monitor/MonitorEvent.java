@@ -44,6 +44,16 @@ public sealed interface MonitorEvent {
         }
     }
 
+    /**
+     * An automatic remediation ran, or its watch ended: {@code outcome} is {@code ran}, {@code failed},
+     * {@code recovered} or {@code not_recovered}, {@code summary} says it in a sentence.
+     */
+    record Remediated(String monitorId, long incidentId, String outcome, String summary, long at) implements MonitorEvent {
+        public String type() {
+            return "incident.remediation";
+        }
+    }
+
     /** A warning outside any incident, e.g. {@code drift.detected} or {@code certificate.expiring}. */
     record Warning(String monitorId, String type, Severity severity, String message, JsonNode detail, long at) implements MonitorEvent {}
 

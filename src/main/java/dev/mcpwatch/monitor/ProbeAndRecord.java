@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ public final class ProbeAndRecord {
         this.clock = clock;
     }
 
+    private volatile Predicate<String> watched = id -> false;
+
     public Duration runOnce(MonitorConfig m) {
         ProbeResult result;
         slots.acquireUninterruptibly();
@@ -78,7 +81,14 @@ public final class ProbeAndRecord {
             slots.release();
         }
         ResultRecorder.Recorded recorded = recorder.record(m, result, clock.millis());
-        return nextDelay(m, result, recorded);
+        Duration next = nextDelay(m, result, recorded);
+        // While an automatic remediation waits for the recovery, the monitor is re-probed every retry_interval.
+        return watched.test(m.id()) && m.retryInterval().compareTo(next) < 0 ? m.retryInterval() : next;
+    }
+
+    /** Monitors to re-probe every retry_interval whatever their state (a remediation's watch). */
+    public void watchWith(Predicate<String> watched) {
+        this.watched = watched;
     }
 
     /** When to probe {@code m} again after this result (public: replays of detection use the same rule). */

@@ -49,6 +49,7 @@ public final class ResultRecorder {
     private final RollupStore rollups;
     private final ToolListStore toolLists = new ToolListStore();
     private final List<TransitionHook> hooks = new CopyOnWriteArrayList<>();
+    private final List<Committed> committed = new CopyOnWriteArrayList<>();
     private final Incidents incidents;
     private final InstantSource clock;
     private volatile Assessor assessor = Assessor.NONE;
@@ -74,6 +75,26 @@ public final class ResultRecorder {
         hooks.add(hook);
     }
 
+    /** Told of each recorded probe after its transaction committed: what it starts may take its time and read what was written. */
+    @FunctionalInterface
+    public interface Committed {
+        void after(MonitorConfig monitor, Recorded recorded);
+    }
+
+    public void afterCommit(Committed listener) {
+        committed.add(listener);
+    }
+
+    private void committed(MonitorConfig monitor, Recorded r) {
+        for (Committed listener : committed) {
+            try {
+                listener.after(monitor, r);
+            } catch (RuntimeException e) {
+                log.error("a listener of recorded probes failed for monitor {}", monitor.id(), e);
+            }
+        }
+    }
+
     /** Sets what judges each probe beyond up and down (detection); by default nothing does. */
     public void assessWith(Assessor assessor) {
         this.assessor = assessor;
@@ -92,6 +113,7 @@ public final class ResultRecorder {
                 if (unwritableSince != null) {
                     reportWritable();
                 }
+                committed(monitor, r);
                 return r;
             } catch (SQLException | RuntimeException e) {
                 synchronized (flushLock) {
@@ -113,12 +135,14 @@ public final class ResultRecorder {
         synchronized (flushLock) {
             while (!pending.isEmpty()) {
                 Pending p = pending.peekFirst();
+                Recorded r;
                 try {
-                    db.transaction(c -> apply(c, p.monitor(), p.result(), p.finishedAt()));
+                    r = db.transaction(c -> apply(c, p.monitor(), p.result(), p.finishedAt()));
                 } catch (SQLException | RuntimeException e) {
                     markUnwritable(e);
                     break;
                 }
+                committed(p.monitor(), r);
                 pending.pollFirst();
                 written++;
             }

@@ -21,6 +21,11 @@ public final class DigestStore {
                 rs -> rs.getLong(1), route, before);
     }
 
+    /** Whether the digest of a route's period was already opened (here or on another node). */
+    public boolean sent(Connection c, String route, long periodEnd) throws SQLException {
+        return Sql.one(c, "SELECT COUNT(*) FROM alert_digests WHERE route = ? AND period_end = ?", rs -> rs.getLong(1), route, periodEnd) > 0;
+    }
+
     /** Opens the digest of a route's period; null when it was already opened (here or on another node). */
     public Long open(Connection c, String route, long periodEnd, long now) throws SQLException {
         return Sql.one(c, "INSERT INTO alert_digests (route, period_end, items, created_at) VALUES (?, ?, 0, ?) "

@@ -54,6 +54,12 @@ public final class EscalationStore {
     }
 
     /** Stops an incident's escalations that are still running or held. */
+    /** Makes the incident's running escalations due now: an automatic remediation did not bring the server back. */
+    public int hurry(Connection c, long incidentId, long now) throws SQLException {
+        return Sql.update(c, "UPDATE alert_escalations SET next_at = ? WHERE incident_id = ? AND state = 'active' AND next_at > ?", now,
+                incidentId, now);
+    }
+
     public int stop(Connection c, long incidentId, State state) throws SQLException {
         return Sql.update(c, "UPDATE alert_escalations SET state = ?, next_at = NULL WHERE incident_id = ? AND state IN ('active', 'held')",
                 state.wireName(), incidentId);

@@ -261,6 +261,20 @@ public final class MonitorStore {
         if (m.allowInsecureRedirect()) {
             o.put("allow_insecure_redirect", true); // only when set: an unchanged monitor keeps its stored form
         }
+        if (m.remediation() != null) {
+            // what it does, without its environment or header values
+            var r = m.remediation();
+            ObjectNode rem = o.putObject("remediation");
+            var on = rem.putArray("on");
+            r.on().forEach(on::add);
+            if (r.http() != null) {
+                rem.put("http", r.http().method() + " " + Urls.redact(r.http().url()));
+            } else {
+                rem.put("command", r.command().isEmpty() ? "" : r.command().getFirst());
+            }
+            rem.put("timeout_ms", r.timeout().toMillis()).put("watch_ms", r.watch().toMillis()).put("cooldown_ms", r.cooldown().toMillis())
+                    .put("max_per_hour", r.maxPerHour());
+        }
         return o;
     }
 

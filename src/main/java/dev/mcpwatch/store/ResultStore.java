@@ -75,6 +75,40 @@ public final class ResultStore {
                 ResultStore::row, monitorId, false, limit);
     }
 
+    /** A server version a probe reported, and when. */
+    public record VersionSeen(long at, String version) {}
+
+    /**
+     * The server versions reported in [{@code from}, {@code to}], each time it differed from the one
+     * before (the first entry is the version in force at {@code from}, when known).
+     */
+    public List<VersionSeen> serverVersionChanges(Connection c, String monitorId, long from, long to) throws SQLException {
+        List<VersionSeen> out = new ArrayList<>();
+        VersionSeen before = Sql.one(c, "SELECT started_at, server_version FROM probe_results WHERE monitor_id = ? AND started_at < ? "
+                + "AND server_version IS NOT NULL ORDER BY started_at DESC LIMIT 1", rs -> new VersionSeen(rs.getLong(1), rs.getString(2)),
+                monitorId, from);
+        if (before != null) {
+            out.add(before);
+        }
+        for (VersionSeen v : Sql.list(c, "SELECT started_at, server_version FROM probe_results WHERE monitor_id = ? AND started_at >= ? "
+                + "AND started_at <= ? AND server_version IS NOT NULL ORDER BY started_at", rs -> new VersionSeen(rs.getLong(1), rs.getString(2)),
+                monitorId, from, to)) {
+            if (out.isEmpty() || !out.getLast().version().equals(v.version())) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** When the monitor's last healthy probe before {@code before} started, or null (none within raw retention). */
+    public Long lastHealthyBefore(Connection c, String monitorId, long before) throws SQLException {
+        return Sql.one(c, "SELECT MAX(started_at) FROM probe_results WHERE monitor_id = ? AND healthy = ? AND started_at < ?",
+                rs -> {
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? null : v;
+                }, monitorId, true, before);
+    }
+
     public ResultRow get(Connection c, long id) throws SQLException {
         return Sql.one(c, "SELECT * FROM probe_results WHERE id = ?", ResultStore::row, id);
     }

@@ -88,7 +88,7 @@ class DigestTest {
             assertThat(digest.path("items").get(0).path("monitor").path("id").asString()).isEqualTo("weather");
             assertThat(digest.path("items").get(0).path("severity").asString()).isEqualTo("P3");
             assertThat(digest.path("items").get(0).path("runbook_url").asString()).endsWith("/runbooks/schema-drift");
-            assertThat(digest.path("items").get(1).path("runbook_url").asString()).endsWith("/runbooks/handshake-failure");
+            assertThat(digest.path("items").get(1).path("runbook_url").asString()).endsWith("/runbooks/tls-certificate");
             assertThat(pager.requests()).as("P3 never pages").isEmpty();
             assertThat(serve.get("/api/alerting/deliveries").path("items")).extracting(d -> d.path("event").asString()).containsExactly("digest");
         }
@@ -133,6 +133,40 @@ class DigestTest {
         assertThat(weekly.lastBoundary(saturdayNoon)).isEqualTo(Instant.parse("2026-11-16T08:00:00Z"));
         assertThat(weekly.periodStart(Instant.parse("2026-11-16T08:00:00Z"))).isEqualTo(Instant.parse("2026-11-09T08:00:00Z"));
         assertThat(DigestSchedule.every(Duration.ofHours(6)).lastBoundary(saturdayNoon)).isEqualTo(Instant.parse("2026-11-21T12:00:00Z"));
+    }
+
+    @Test
+    void aP1WithoutItsPostmortemADayAfterResolvingIsInEachDigestUntilOneIsSaved() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2030-01-07T10:00:00Z"));
+        try (Receiver review = Receiver.start(); Receiver pager = Receiver.start();
+                ServeFixture serve = ServeFixture.startOn(clock, ServeFixture.tempDir("digest-postmortem"),
+                        config("http://127.0.0.1:9/mcp", review, pager, "{every: 1d}"))) {
+            long incident = Serving.confirmDown(serve, clock, "weather");
+            Serving.recover(serve, clock, "weather");
+
+            clock.set(Instant.parse("2030-01-08T00:00:00Z"));
+            round(serve);
+            assertThat(digests(serve)).as("resolved 14 hours ago: not overdue yet, and nothing else to send").isZero();
+
+            clock.set(Instant.parse("2030-01-09T00:00:00Z"));
+            round(serve);
+            await("the digest", Duration.ofSeconds(15), () -> review.requests().size() == 1);
+            JsonNode item = review.requests().getFirst().json().path("items").get(0);
+            assertThat(item.path("event").asString()).isEqualTo("postmortem.overdue");
+            assertThat(item.path("incident_id").asLong()).isEqualTo(incident);
+            assertThat(item.path("summary").asString()).startsWith("[P1] weather: the postmortem of incident " + incident + " is overdue");
+            assertThat(item.path("dashboard_url").asString()).endsWith("/incidents/" + incident + "/postmortem");
+
+            String token = serve.apiToken();
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(serve.base() + "/api/incidents/" + incident + "/postmortem"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "text/markdown")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("## Postmortem\n\nThe host rebooted.\n")).build();
+            assertThat(java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            clock.set(Instant.parse("2030-01-10T00:00:00Z"));
+            round(serve);
+            assertThat(digests(serve)).as("written: the next period has nothing to send").isEqualTo(1);
+        }
     }
 
     private static String config(String url, Receiver review, Receiver pager, String digest) {

@@ -44,7 +44,8 @@ class PayloadTest {
     }
 
     private static Payloads payloads() {
-        return new Payloads(() -> "https://status.example.com/", () -> new AlertingConfig.Ack(SECRET, Duration.ofHours(1)));
+        return new Payloads(() -> "https://status.example.com/", () -> new AlertingConfig.Ack(SECRET, Duration.ofHours(1)),
+                id -> id.equals("weather") ? "public" : null);
     }
 
     @Test
@@ -65,7 +66,7 @@ class PayloadTest {
         assertThat(a.durationMs()).isEqualTo(at - ONSET);
         assertThat(a.runbookUrl()).isEqualTo("https://status.example.com/runbooks/connection-refused");
         assertThat(a.dashboardUrl()).isEqualTo("https://status.example.com/monitors/weather");
-        assertThat(a.statusPageUrl()).isEqualTo("https://status.example.com/status/weather");
+        assertThat(a.statusPageUrl()).as("the status page that shows the monitor").isEqualTo("https://status.example.com/status/public");
         String token = a.ackUrl().substring("https://status.example.com/ack/".length());
         AckLinks.Verified v = new AckLinks(SECRET).verify(token, at);
         assertThat(v.incidentId()).isEqualTo(17);
@@ -90,12 +91,20 @@ class PayloadTest {
     }
 
     @Test
-    void eachFailureModeLinksItsBuiltInRunbook() {
-        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.DNS_UNRESOLVED, dev.mcpwatch.probe.Phase.DNS)).isEqualTo("connection-refused");
-        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.INITIALIZE_ERROR, dev.mcpwatch.probe.Phase.INITIALIZE)).isEqualTo("handshake-failure");
-        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TIMEOUT, dev.mcpwatch.probe.Phase.TOOL_CALL)).isEqualTo("timeout");
-        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TOOLS_MISSING, dev.mcpwatch.probe.Phase.TOOLS_LIST)).isEqualTo("schema-drift");
-        assertThat(Runbooks.slug(dev.mcpwatch.probe.Reason.TOOL_CALL_ERROR, dev.mcpwatch.probe.Phase.TOOL_CALL)).isEqualTo("elevated-error-rate");
-        assertThat(Runbooks.slug("drift.detected")).isEqualTo("schema-drift");
+    void aMonitorOnNoStatusPageHasNoStatusPageLink() throws Exception {
+        Alert a = new Payloads(() -> "https://status.example.com", () -> new AlertingConfig.Ack(SECRET, Duration.ofHours(1)))
+                .incident("incident.opened", incident(), MonitorInfo.of(monitor("")), List.of(), ONSET + 20_000, Payloads.Extra.NONE);
+        assertThat(a.statusPageUrl()).isNull();
+    }
+
+    @Test
+    void eachFailureLinksTheRunbookOfItsMode() throws Exception {
+        Incident tls = new Incident(18, "weather", IncidentStatus.OPEN, Severity.P1,
+                new Failure(Reason.CERT_EXPIRED, Phase.TLS, "certificate expired"), ONSET, ONSET + 20_000, null, null, null, null, 3, 1L, 3L,
+                Severity.P1);
+        assertThat(payloads().incident("incident.opened", tls, MonitorInfo.of(monitor("")), List.of(), ONSET + 20_000, Payloads.Extra.NONE)
+                .runbookUrl()).isEqualTo("https://status.example.com/runbooks/tls-certificate");
+        assertThat(payloads().warning(new dev.mcpwatch.monitor.MonitorEvent.Warning("weather", "credentials.expiring", null, "expires soon", null,
+                ONSET), MonitorInfo.of(monitor(""))).runbookUrl()).isEqualTo("https://status.example.com/runbooks/authentication-required");
     }
 }

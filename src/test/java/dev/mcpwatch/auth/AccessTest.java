@@ -202,18 +202,19 @@ class AccessTest {
     }
 
     @Test
-    void healthStatusPagesBadgesAndTheStylesheetStayPublic() throws Exception {
+    void healthStatusPagesRunbooksBadgesAndTheStylesheetStayPublic() throws Exception {
         web = WebFixture.start(dir, YAML);
         web.setPassword(WebFixture.PASSWORD);
         var anyone = web.client();
 
         for (String path : new String[] {"/health", "/status/public", "/status/public/status.json", "/status/public/feed.atom",
                 "/status/public/monitors/api", "/badge/api/status.svg", "/badge/api/uptime.svg", "/badge/api/latency.svg",
-                "/assets/mcpwatch.css"}) {
+                "/runbooks", "/runbooks/connection-refused", "/assets/mcpwatch.css"}) {
             assertThat(anyone.get(path).status()).as(path).isEqualTo(200);
         }
         assertThat(anyone.get("/").status()).isEqualTo(303);
         assertThat(anyone.get("/incidents").status()).isEqualTo(303);
+        assertThat(anyone.get("/runbooksx").status()).as("only the runbook paths themselves").isEqualTo(303);
     }
 
     @Test

@@ -496,8 +496,15 @@ class ConfigLoaderTest {
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "travel", "billing", "crm",
-                "legacy-sse", "filesystem");
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "local-search", "travel",
+                "billing", "crm", "legacy-sse", "filesystem");
+        var remediation = config.monitor("local-search").orElseThrow().remediation();
+        assertThat(remediation.command()).containsExactly("/usr/bin/systemctl", "restart", "search-mcp");
+        assertThat(remediation.on()).isEqualTo(dev.mcpwatch.config.RemediationSettings.DEFAULT_ON);
+        assertThat(List.of(remediation.timeout(), remediation.watch(), remediation.cooldown()))
+                .containsExactly(Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        assertThat(remediation.maxPerHour()).isEqualTo(3);
+        assertThat(config.monitor("everything").orElseThrow().remediation()).isNull();
         OAuthSettings billing = config.monitor("billing").orElseThrow().oauth();
         assertThat(billing.grant()).isEqualTo(OAuthSettings.CLIENT_CREDENTIALS);
         assertThat(billing.clientSecret()).as("an unset ${VAR:-} is empty; the probe then says so").isEmpty();

@@ -498,6 +498,7 @@ abstract class ReplayScenarios {
             case MonitorEvent.SeverityChanged s -> s.type() + " " + s.from() + "→" + s.to() + " " + offset(s.at());
             case MonitorEvent.IncidentResolved r -> r.type() + " " + r.resolution() + " " + offset(r.at());
             case MonitorEvent.IncidentAcknowledged a -> a.type() + " " + offset(a.at());
+            case MonitorEvent.Remediated r -> r.type() + " " + r.outcome() + " " + offset(r.at());
             case MonitorEvent.Warning w -> w.type() + " " + w.severity() + " " + offset(w.at());
             case MonitorEvent.SloBurn b -> b.type() + " " + b.sloId() + " " + b.alert() + " " + offset(b.at());
         };

@@ -42,7 +42,7 @@ public final class ServeFixture implements AutoCloseable {
             List<MonitorConfig> fast = loaded.monitors().stream().map(m -> timing(m, interval, retry)).toList();
             McpwatchConfig c = config(dir, fast);
             return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
-                    loaded.canaries(), loaded.slos()), null), dir,
+                    loaded.canaries(), loaded.slos(), loaded.runbooks()), null), dir,
                     fast);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -60,7 +60,7 @@ public final class ServeFixture implements AutoCloseable {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
             McpwatchConfig c = config(dir, loaded.monitors());
             return new ServeFixture(App.start(new McpwatchConfig(c.server(), c.storage(), c.monitors(), null, loaded.alerting(), null,
-                    loaded.canaries(), loaded.slos()), null, clock),
+                    loaded.canaries(), loaded.slos(), loaded.runbooks()), null, clock),
                     dir, loaded.monitors());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -86,7 +86,7 @@ public final class ServeFixture implements AutoCloseable {
         return new MonitorConfig(m.id(), m.name(), m.transport(), m.url(), m.command(), m.env(), m.cwd(), m.protocol(), m.headers(),
                 interval, timeout, m.initializeTimeout().compareTo(timeout) < 0 ? m.initializeTimeout() : timeout, retry,
                 m.failureThreshold(), m.successThreshold(), m.minTools(), m.requiredTools(), m.call(), m.tags(), m.runbookUrl(),
-                m.locations(), m.trustedCertificates(), m.paused(), m.calls(), m.detection(), m.oauth(), m.allowInsecureRedirect());
+                m.locations(), m.trustedCertificates(), m.paused(), m.calls(), m.detection(), m.oauth(), m.allowInsecureRedirect(), m.remediation());
     }
 
     public App app() {

@@ -72,6 +72,14 @@ public final class WebFixture implements AutoCloseable {
         return start(dir, yaml, null, null, clock);
     }
 
+    /**
+     * On {@code clock}, a {@link TestClock} set years ahead of the wall clock: nothing is probed on
+     * schedule, the test records results itself ({@link #record}) and moves the clock.
+     */
+    public static WebFixture startOn(TestClock clock, Path dir, String yaml) {
+        return start(dir, yaml, null, null, clock);
+    }
+
     private static WebFixture start(Path dir, String yaml, String publicUrl, Duration interval, InstantSource clock) {
         try {
             McpwatchConfig loaded = new ConfigLoader(k -> null).loadText(yaml, "test.yaml");
@@ -79,7 +87,7 @@ public final class WebFixture implements AutoCloseable {
                     : loaded.monitors().stream().map(m -> ServeFixture.timing(m, interval, interval.dividedBy(2))).toList();
             McpwatchConfig config = new McpwatchConfig(new ServerSettings("127.0.0.1", 0, publicUrl, "test", 16),
                     new StorageSettings("jdbc:sqlite:" + dir.resolve("mcpwatch.db"), null, null, Duration.ofDays(7), Duration.ofDays(400),
-                            10_000), monitors, null, loaded.alerting(), loaded.web(), loaded.canaries(), loaded.slos());
+                            10_000), monitors, null, loaded.alerting(), loaded.web(), loaded.canaries(), loaded.slos(), loaded.runbooks());
             return new WebFixture(App.start(config, null, clock), config);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -130,6 +138,12 @@ public final class WebFixture implements AutoCloseable {
             throw new IllegalStateException("login failed: " + r.status() + " " + r.body());
         }
         return c;
+    }
+
+    /** An API token of admin (the password is set first if needed), for the CLI and scripts. */
+    public String apiToken() throws SQLException {
+        setPassword(PASSWORD);
+        return new AuthService(app.database(), () -> config.web(), InstantSource.system()).createToken("tests", AuthService.DEFAULT_USER);
     }
 
     public Client client() {

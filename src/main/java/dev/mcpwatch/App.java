@@ -9,6 +9,8 @@ import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.dashboard.DashboardRoutes;
 import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
+import dev.mcpwatch.metrics.Metrics;
+import dev.mcpwatch.metrics.MetricsRoutes;
 import dev.mcpwatch.monitor.Health;
 import dev.mcpwatch.monitor.HealthRoutes;
 import dev.mcpwatch.monitor.IncidentRoutes;
@@ -77,6 +79,8 @@ public final class App implements AutoCloseable {
         this.incidents = new Incidents(db, events, clock);
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
+        Metrics metrics = new Metrics(db, recorder::health);
+        recorder.observeWith(metrics);
         Prober prober = new Prober(eras);
         ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db, clock), clock);
         this.monitors = new MonitorsInForce(db, config.monitors(), ConfigLoader::readMonitor, System::getenv, name -> current.web().allowsApiEnv(name), incidents,
@@ -84,6 +88,7 @@ public final class App implements AutoCloseable {
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
                 config.server().location(), config.server().maxConcurrentProbes(), clock);
         this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl, clock);
+        scheduling.onLateness(metrics::late);
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -93,6 +98,7 @@ public final class App implements AutoCloseable {
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes()));
         routes.addAll(pages(config));
+        routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {

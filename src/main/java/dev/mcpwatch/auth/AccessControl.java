@@ -99,7 +99,7 @@ public final class AccessControl {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/health") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
+        return path.equals("/health") || path.equals("/metrics") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
                 || path.startsWith("/status/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
     }
 

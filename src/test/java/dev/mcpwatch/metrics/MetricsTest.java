@@ -151,6 +151,30 @@ class MetricsTest {
                 .hasMessageContaining("web.metrics");
     }
 
+    /** The example dashboard and alerting rules name only metrics that a running mcpwatch exposes. */
+    @Test
+    void theExampleDashboardAndRulesUseOnlyExposedMetrics() throws Exception {
+        TestClock clock = TestClock.at("2031-03-02T10:00:00Z");
+        try (App app = serve(clock, ServeFixture.tempDir("metrics-examples"), "")) {
+            String body = get(app, "text/plain", null).body();
+            java.util.Set<String> exposed = body.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2])
+                    .collect(java.util.stream.Collectors.toSet());
+            for (String file : java.util.List.of("examples/grafana/mcpwatch.json", "examples/prometheus/rules.yml")) {
+                String text = java.nio.file.Files.readString(Path.of(file));
+                var names = java.util.regex.Pattern.compile("\\b((?:mcpwatch|jvm)_[a-z_]+)").matcher(text).results().map(m -> m.group(1))
+                        .map(n -> n.replaceAll("_(bucket|count|sum)$", "")).collect(java.util.stream.Collectors.toSet());
+                assertThat(names).as(file).isNotEmpty();
+                // Families without a series are not written: these have none here (no alert channel, no TLS server).
+                names.removeAll(java.util.Set.of("mcpwatch_alert_delivery_attempts_total", "mcpwatch_alert_outbox_backlog",
+                        "mcpwatch_monitor_certificate_expiry_timestamp_seconds"));
+                assertThat(exposed).as(file).containsAll(names);
+            }
+            tools.jackson.databind.JsonNode dashboard = new tools.jackson.databind.json.JsonMapper().readTree(
+                    java.nio.file.Files.readString(Path.of("examples/grafana/mcpwatch.json")));
+            assertThat(dashboard.path("panels").size()).isGreaterThan(10);
+        }
+    }
+
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

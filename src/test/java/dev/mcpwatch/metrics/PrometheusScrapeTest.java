@@ -45,13 +45,15 @@ class PrometheusScrapeTest {
                     global:
                       scrape_interval: 1s
                       scrape_timeout: 1s
+                      evaluation_interval: 1s
+                    rule_files: ['%s']
                     scrape_configs:
                       - job_name: mcpwatch
                         authorization:
                           credentials: %s
                         static_configs:
                           - targets: ['127.0.0.1:%d']
-                    """.formatted(token, app.port()));
+                    """.formatted(Path.of("examples/prometheus/rules.yml").toAbsolutePath(), token, app.port()));
             Process prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                     "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -81,12 +83,37 @@ class PrometheusScrapeTest {
                         HttpResponse.BodyHandlers.ofString()).body());
                 JsonNode target = targets.path("data").path("activeTargets").get(0);
                 assertThat(target.path("health").asString()).as(target.toString()).isEqualTo("up");
+                // The example alerting rules load and evaluate against these series without error.
+                ServeFixture.await("the example rules to be evaluated", Duration.ofSeconds(30), () -> {
+                    JsonNode rules = get(api + "/api/v1/rules");
+                    var all = rules.path("data").path("groups").valueStream().flatMap(g -> g.path("rules").valueStream()).toList();
+                    assertThat(all).hasSize(14).allSatisfy(r -> assertThat(r.path("health").asString()).as(r.toString()).isIn("ok", "unknown"));
+                    return all.stream().allMatch(r -> r.path("health").asString().equals("ok"));
+                });
+                // The down monitor's rule matches (pending for its `for:`); the up one's does not.
+                ServeFixture.await("McpServerDown to match the down monitor", Duration.ofSeconds(30), () -> get(api + "/api/v1/alerts")
+                        .path("data").path("alerts").valueStream()
+                        .map(a -> a.path("labels").path("alertname").asString() + " " + a.path("labels").path("monitor").asString())
+                        .anyMatch("McpServerDown bad"::equals));
+                assertThat(get(api + "/api/v1/alerts").path("data").path("alerts").valueStream()
+                        .map(a -> a.path("labels").path("monitor").asString())).doesNotContain("good");
             } finally {
                 prometheus.destroy();
                 if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
                     prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             }
+        }
+    }
+
+    private static JsonNode get(String url) {
+        try {
+            return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -65,6 +65,7 @@ public final class App implements AutoCloseable {
     private final Scheduling scheduling;
     private final WebServer web;
     private final Alerting alerting;
+    private final Metrics metrics;
     private final ConfigWatcher watcher;
     private AuthService auth;
     private volatile McpwatchConfig current;
@@ -79,7 +80,7 @@ public final class App implements AutoCloseable {
         this.incidents = new Incidents(db, events, clock);
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
-        Metrics metrics = new Metrics(db, recorder::health);
+        this.metrics = new Metrics(db, recorder::health);
         recorder.observeWith(metrics);
         Prober prober = new Prober(eras);
         ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauthClients(db, clock), clock);
@@ -159,6 +160,10 @@ public final class App implements AutoCloseable {
 
     public Alerting alerting() {
         return alerting;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The URL links in alerts start with: server.public_url, else this API's own address. */

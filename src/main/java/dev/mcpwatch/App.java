@@ -12,6 +12,8 @@ import dev.mcpwatch.configfile.McpwatchConfig;
 import dev.mcpwatch.dashboard.DashboardRoutes;
 import dev.mcpwatch.detect.DetectionRoutes;
 import dev.mcpwatch.detect.Detector;
+import dev.mcpwatch.metrics.Metrics;
+import dev.mcpwatch.metrics.MetricsRoutes;
 import dev.mcpwatch.monitor.Health;
 import dev.mcpwatch.monitor.HealthRoutes;
 import dev.mcpwatch.monitor.IncidentRoutes;
@@ -82,6 +84,7 @@ public final class App implements AutoCloseable {
     private final Alerting alerting;
     private final Canaries canaries;
     private final Remediator remediator;
+    private final Metrics metrics;
     private final ConfigWatcher watcher;
     private final RecordKeeper keeper;
     private final SloBoard slos;
@@ -98,6 +101,8 @@ public final class App implements AutoCloseable {
         this.incidents = new Incidents(db, events, clock);
         this.recorder = new ResultRecorder(db, config.server().location(), config.storage().bufferCapacity(), incidents, clock);
         recorder.assessWith(new Detector(db.dialect(), events));
+        this.metrics = new Metrics(db, recorder::health);
+        recorder.observeWith(metrics);
         Prober prober = new Prober(eras);
         OAuthClients oauth = oauthClients(db, clock);
         ProbeAndRecord runner = new ProbeAndRecord(prober, recorder, config.server().maxConcurrentProbes(), oauth, clock);
@@ -112,6 +117,7 @@ public final class App implements AutoCloseable {
         events.listen(remediator);
         runner.watchWith(remediator::watched);
         remediator.start();
+        scheduling.onLateness(metrics::late);
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -126,6 +132,7 @@ public final class App implements AutoCloseable {
         this.slos = new SloBoard(db, () -> current.slos(), maintenance);
         routes.addAll(pages(config));
         routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
+        routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
@@ -201,6 +208,10 @@ public final class App implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the canaries: " + db.describeWriteFailure(e), e);
         }
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The URL links in alerts start with: server.public_url, else this API's own address. */

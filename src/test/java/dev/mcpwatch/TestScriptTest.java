@@ -124,6 +124,15 @@ class TestScriptTest {
     }
 
     @Test
+    void withoutPrometheusAndNoWayToInstallItItSaysExactlyWhatToInstallAndStops() throws Exception {
+        Run run = check(Map.of("MCPWATCH_PROMETHEUS", dir.resolve("prometheus").toString(), "MCPWATCH_APT_GET",
+                dir.resolve("no-apt-get").toString()));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output()).contains("apt-get install -y prometheus");
+    }
+
+    @Test
     void ciRunsTheReadmesTestCommand() throws IOException {
         assertThat(Files.readString(Path.of(".ci", "run"))).containsPattern("(?m)^exec \\./test( |$)");
         assertThat(Files.readString(Path.of("README.md"))).containsPattern("(?m)^\\./test +#");

@@ -14,6 +14,8 @@ import java.util.Set;
  * <ul>
  *   <li>public: {@code /health}, status pages, runbook pages, badges, stylesheets, the login and setup pages, and
  *       the signed acknowledgement links of alerts ({@code /ack/…}: the signature is their credential);</li>
+ *   <li>{@code /metrics}: its own access ({@code web.metrics}, checked by its routes), so a scraper
+ *       needs neither a session nor an API token;</li>
  *   <li>{@code /api}: an API token ({@code Authorization: Bearer mcpw_…}) or a dashboard session.
  *       Before any password exists the API answers reads openly, as it did before the dashboard
  *       (mcpwatch listens on 127.0.0.1 by default), and refuses writes;</li>
@@ -99,7 +101,7 @@ public final class AccessControl {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/health") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
+        return path.equals("/health") || path.equals("/metrics") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
                 || path.startsWith("/status/") || path.equals("/runbooks") || path.startsWith("/runbooks/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
     }
 

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param statusPages    the public status pages, each at {@code /status/{slug}}
  * @param apiEnvAllow    the environment variables a monitor added from the dashboard or the API may
  *                       reference: names, or prefixes ending in {@code *}; none by default
+ * @param metrics        who may read {@code /metrics}
  */
 public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages,
-        List<String> apiEnvAllow) {
-    public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of(), List.of());
+        List<String> apiEnvAllow, MetricsSettings metrics) {
+    public static final WebSettings DEFAULT = new WebSettings(false, Duration.ofHours(12), Duration.ofDays(7), List.of(), List.of(),
+            MetricsSettings.DEFAULT);
 
     public static final Block<WebSettings> BLOCK = Block.of("web", WebSettings.class, DEFAULT, """
             {
@@ -31,6 +33,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
                 },
                 "session_idle": {"$ref": "#/$defs/duration", "description": "a session unused this long ends (at least 5m)"},
                 "session_max": {"$ref": "#/$defs/duration", "description": "a session ends this long after login, used or not"},
+                "metrics": %s,
                 "api_env_allow": {
                   "type": ["array", "string"],
                   "description": "environment variables that monitors added from the dashboard or the API may reference in header values: names (MCP_TOKEN) or prefixes (MCP_*); none by default, since serve's environment also holds its own secrets",
@@ -41,15 +44,21 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
                 }
               }
             }
-            """).checkedBy(WebSettings::check);
+            """.formatted(MetricsSettings.SCHEMA)).checkedBy(WebSettings::check);
 
     public WebSettings {
         statusPages = List.copyOf(statusPages);
         apiEnvAllow = List.copyOf(apiEnvAllow);
+        metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     }
 
     public WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages) {
-        this(trustProxy, sessionIdle, sessionMax, statusPages, List.of());
+        this(trustProxy, sessionIdle, sessionMax, statusPages, List.of(), MetricsSettings.DEFAULT);
+    }
+
+    public WebSettings(boolean trustProxy, Duration sessionIdle, Duration sessionMax, List<StatusPageConfig> statusPages,
+            List<String> apiEnvAllow) {
+        this(trustProxy, sessionIdle, sessionMax, statusPages, apiEnvAllow, MetricsSettings.DEFAULT);
     }
 
     private static void check(WebSettings w, Section at) {
@@ -60,6 +69,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
             at.at("session_max").problem("must not be shorter than session_idle (" + Durations.pretty(w.sessionIdle()) + "), got "
                     + Durations.pretty(w.sessionMax()));
         }
+        MetricsSettings.check(w.metrics(), at.at("metrics"));
         // The schema lets * through so that this can say why it is refused.
         for (Section name : at.at("api_env_allow").items()) {
             if ("*".equals(name.text())) {
@@ -94,7 +104,7 @@ public record WebSettings(boolean trustProxy, Duration sessionIdle, Duration ses
 
     /** The same settings with these status pages. */
     public WebSettings withStatusPages(List<StatusPageConfig> pages) {
-        return new WebSettings(trustProxy, sessionIdle, sessionMax, pages, apiEnvAllow);
+        return new WebSettings(trustProxy, sessionIdle, sessionMax, pages, apiEnvAllow, metrics);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * How late probes start against their planned time, over the last {@link #SIZE} probes: a fixed
@@ -15,8 +16,19 @@ public final class Lateness {
 
     private final long[] ring = new long[SIZE];
     private long count;
+    private volatile LongConsumer listener = late -> { };
 
-    public synchronized void record(long lateMillis) {
+    /** Also tells {@code listener} of every sample (the metrics' histogram). */
+    public void listen(LongConsumer listener) {
+        this.listener = listener;
+    }
+
+    public void record(long lateMillis) {
+        listener.accept(Math.max(0, lateMillis));
+        keep(lateMillis);
+    }
+
+    private synchronized void keep(long lateMillis) {
         ring[(int) (count % SIZE)] = Math.max(0, lateMillis);
         count++;
     }

@@ -53,6 +53,7 @@ public final class ResultRecorder {
     private final Incidents incidents;
     private final InstantSource clock;
     private volatile Assessor assessor = Assessor.NONE;
+    private volatile ProbeObserver observer = ProbeObserver.NONE;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object flushLock = new Object();
     private long dropped;
@@ -95,6 +96,11 @@ public final class ResultRecorder {
         }
     }
 
+    /** Sets what is told of every probe and write (the metrics); by default nothing is. */
+    public void observeWith(ProbeObserver observer) {
+        this.observer = observer;
+    }
+
     /** Sets what judges each probe beyond up and down (detection); by default nothing does. */
     public void assessWith(Assessor assessor) {
         this.assessor = assessor;
@@ -107,9 +113,12 @@ public final class ResultRecorder {
     public Recorded record(MonitorConfig monitor, ProbeResult result, long finishedAt) {
         // Fast path without the lock: a monitor's probes never overlap, so its results stay in order
         // as long as nothing waits; once something waits, everything queues behind it.
+        observer.probed(monitor.id(), result);
         if (!waiting) {
             try {
+                long start = System.nanoTime();
                 Recorded r = db.transaction(c -> apply(c, monitor, result, finishedAt));
+                observer.written(System.nanoTime() - start);
                 if (unwritableSince != null) {
                     reportWritable();
                 }
@@ -137,7 +146,9 @@ public final class ResultRecorder {
                 Pending p = pending.peekFirst();
                 Recorded r;
                 try {
+                    long start = System.nanoTime();
                     r = db.transaction(c -> apply(c, p.monitor(), p.result(), p.finishedAt()));
+                    observer.written(System.nanoTime() - start);
                 } catch (SQLException | RuntimeException e) {
                     markUnwritable(e);
                     break;

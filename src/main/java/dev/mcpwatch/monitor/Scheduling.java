@@ -187,6 +187,11 @@ public final class Scheduling implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} how late each probe started against its planned time, in milliseconds. */
+    public void onLateness(java.util.function.LongConsumer listener) {
+        lateness.listen(listener);
+    }
+
     /** How late probes started against their planned time, recently. */
     public Lateness.Summary lateness() {
         return lateness.summary();

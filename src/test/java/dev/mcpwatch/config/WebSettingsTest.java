@@ -55,7 +55,7 @@ class WebSettingsTest {
                 """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
                         .containsExactlyInAnyOrder(
                                 "test.yaml: web.sesion_max: unknown setting (did you mean session_max?); allowed here: api_env_allow, "
-                                        + "session_idle, session_max, trust_proxy",
+                                        + "metrics, session_idle, session_max, trust_proxy",
                                 "test.yaml: web.api_env_allow[1]: must be a variable name (MCP_TOKEN) or a prefix ending in * (MCP_*), got '*'; "
                                         + "* alone would let the API read every secret of mcpwatch's environment",
                                 "test.yaml: web.api_env_allow[2]: must be a variable name (MCP_TOKEN) or a prefix ending in * (MCP_*), got 'MCP-KEY'",

@@ -129,7 +129,7 @@ class TestScriptTest {
                 dir.resolve("no-apt-get").toString()));
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.output()).contains("apt-get install -y prometheus");
+        assertThat(run.output()).contains("apt-get install -y --no-install-recommends nginx prometheus");
     }
 
     @Test

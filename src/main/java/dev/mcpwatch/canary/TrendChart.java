@@ -1,5 +1,6 @@
 package dev.mcpwatch.canary;
 
+import dev.mcpwatch.web.Axis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public record TrendChart(String title, List<String> stableLines, List<String> ca
         for (Point p : points) {
             max = Math.max(max, Math.max(p.stable() == null ? 0 : p.stable(), p.canary() == null ? 0 : p.canary()));
         }
-        double top = niceCeiling(max);
+        double top = Axis.niceCeiling(max);
         double plotH = HEIGHT - TOP - BOTTOM;
         double span = Math.max(1, to - from);
         List<Dot> dots = new ArrayList<>();
@@ -78,19 +79,6 @@ public record TrendChart(String title, List<String> stableLines, List<String> ca
         Point last = points.getLast();
         return title + ", " + points.size() + " points; latest: stable " + (last.stable() == null ? "—" : format.apply(last.stable()))
                 + ", canary " + (last.canary() == null ? "—" : format.apply(last.canary())) + ".";
-    }
-
-    static double niceCeiling(double v) {
-        if (v <= 0) {
-            return 1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (step * magnitude >= v) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
     }
 
     private static String coord(double v) {

@@ -1,8 +1,6 @@
 package dev.mcpwatch.cli;
 
 import dev.mcpwatch.probe.Json;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -46,15 +44,9 @@ final class AckCommand implements Callable<Integer> {
         if (who != null) {
             body.put("by", who);
         }
-        ServerClient.Answer a;
-        try {
-            a = client.post("/api/incidents/" + incident + "/ack", body.toString(), Duration.ofSeconds(30));
-        } catch (ConnectException e) {
-            command.commandLine().getErr().println("mcpwatch: no mcpwatch server answers at " + client.base()
-                    + " (is mcpwatch serve running? pass --server URL or set MCPWATCH_SERVER)");
-            return 2;
-        } catch (IOException | IllegalArgumentException e) {
-            command.commandLine().getErr().println("mcpwatch: cannot reach " + client.base() + ": " + e.getMessage());
+        ServerClient.Answer a = client.answer(c -> c.post("/api/incidents/" + incident + "/ack", body.toString(), Duration.ofSeconds(30)),
+                command.commandLine().getErr());
+        if (a == null) {
             return 2;
         }
         if (a.status() != 200) {

@@ -1,7 +1,6 @@
 package dev.mcpwatch.cli;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,15 +44,9 @@ final class PostmortemCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerClient client = new ServerClient(server, token);
-        ServerClient.Answer a;
-        try {
-            a = client.get("/api/incidents/" + incident + "/postmortem?format=json", Duration.ofSeconds(30));
-        } catch (ConnectException e) {
-            command.commandLine().getErr().println("mcpwatch: no mcpwatch server answers at " + client.base()
-                    + " (is mcpwatch serve running? pass --server URL or set MCPWATCH_SERVER)");
-            return 2;
-        } catch (IOException | IllegalArgumentException e) {
-            command.commandLine().getErr().println("mcpwatch: cannot reach " + client.base() + ": " + e.getMessage());
+        ServerClient.Answer a = client.answer(c -> c.get("/api/incidents/" + incident + "/postmortem?format=json", Duration.ofSeconds(30)),
+                command.commandLine().getErr());
+        if (a == null) {
             return 2;
         }
         if (a.status() != 200) {

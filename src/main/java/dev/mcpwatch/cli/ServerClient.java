@@ -2,6 +2,8 @@ package dev.mcpwatch.cli;
 
 import dev.mcpwatch.probe.Json;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +38,28 @@ final class ServerClient {
 
     String base() {
         return base;
+    }
+
+    /** One request to the server. */
+    @FunctionalInterface
+    interface Call {
+        Answer send(ServerClient client) throws IOException, InterruptedException;
+    }
+
+    /**
+     * The server's answer to {@code call}, or null once {@code err} has said why there is none (no
+     * server answers, or it cannot be reached): the command then exits 2.
+     */
+    Answer answer(Call call, PrintWriter err) throws InterruptedException {
+        try {
+            return call.send(this);
+        } catch (ConnectException e) {
+            err.println("mcpwatch: no mcpwatch server answers at " + base
+                    + " (is mcpwatch serve running? pass --server URL or set MCPWATCH_SERVER)");
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("mcpwatch: cannot reach " + base + ": " + e.getMessage());
+        }
+        return null;
     }
 
     Answer get(String path, Duration timeout) throws IOException, InterruptedException {

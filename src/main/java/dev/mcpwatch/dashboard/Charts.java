@@ -1,6 +1,7 @@
 package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.store.RollupStore;
+import dev.mcpwatch.web.Axis;
 import dev.mcpwatch.web.Fmt;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -75,7 +76,7 @@ public final class Charts {
             }
             max = Math.max(max, sum);
         }
-        double top = niceCeiling(max);
+        double top = Axis.niceCeiling(max);
         double plotTop = 10;
         double plotH = HEIGHT - 20 - plotTop;
         double slots = Math.max(1, (double) (to - from) / bucketMs);
@@ -109,19 +110,6 @@ public final class Charts {
         String summary = buckets.isEmpty() ? "No probes in this period."
                 : "Mean time per phase of healthy probes, " + buckets.size() + " buckets; highest total " + Fmt.ms(max) + ".";
         return new PhaseChart(columns, List.copyOf(present), ticks, summary, WIDTH, HEIGHT);
-    }
-
-    static double niceCeiling(double v) {
-        if (v <= 0) {
-            return 1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (step * magnitude >= v) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
     }
 
     /** A phase's legend entries, for the template. */

@@ -1,6 +1,7 @@
 package dev.mcpwatch.reliability;
 
 import dev.mcpwatch.incident.Severity;
+import dev.mcpwatch.web.Axis;
 import dev.mcpwatch.web.Fmt;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class RecordCharts {
     /** Incidents per month, stacked by the severity they were confirmed with. */
     public static Chart incidents(List<Figures> months, Function<Figures, String> href) {
         int max = months.stream().mapToInt(Figures::incidents).max().orElse(0);
-        double top = niceCeiling(Math.max(1, max));
+        double top = Axis.niceCeiling(Math.max(1, max));
         List<Column> cols = columns(months, href, (f, slot) -> {
             List<Segment> segs = new ArrayList<>();
             double y = TOP + plotHeight();
@@ -99,7 +100,7 @@ public final class RecordCharts {
             max = Math.max(max, f.mttd().medianMs() == null ? 0 : f.mttd().medianMs());
             max = Math.max(max, f.mttr().medianMs() == null ? 0 : f.mttr().medianMs());
         }
-        double top = niceCeiling(Math.max(60_000, max));
+        double top = Axis.niceCeiling(Math.max(60_000, max));
         List<Column> cols = columns(months, href, (f, slot) -> {
             List<Segment> segs = new ArrayList<>();
             double half = slot[1] / 2;
@@ -162,15 +163,5 @@ public final class RecordCharts {
             ticks.add(new Tick(TOP + plotHeight() - plotHeight() * i / 2, label.apply(top * i / 2)));
         }
         return ticks;
-    }
-
-    static double niceCeiling(double v) {
-        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (step * magnitude >= v) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
     }
 }

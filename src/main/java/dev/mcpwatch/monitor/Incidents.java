@@ -149,6 +149,15 @@ public final class Incidents {
         }
     }
 
+    /**
+     * The incident just recovered while mcpwatch's remediation was being watched: the recovery is the
+     * remediation's, and the reliability record counts it (and its time to restore) as remediated,
+     * apart from the incidents people restored. In the resolving transaction.
+     */
+    public void creditRemediation(Connection c, long incidentId) throws SQLException {
+        store.creditRemediation(c, incidentId);
+    }
+
     /** Adds an entry to an incident's timeline that changes nothing else (a public status update). */
     public void note(Connection c, long incidentId, long at, String kind, JsonNode detail) throws SQLException {
         store.event(c, incidentId, at, kind, detail);

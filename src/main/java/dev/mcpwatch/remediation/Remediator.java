@@ -204,6 +204,9 @@ public final class Remediator implements MonitorEvents.Listener, AutoCloseable {
         String summary = recovered ? "recovered " + seconds(after) + " after remediation"
                 : "incident closed (" + r.resolution() + ") " + seconds(after) + " after remediation";
         runs.finish(c, run.id(), r.at(), recovered ? "recovered" : "closed");
+        if (recovered) {
+            incidents.creditRemediation(c, r.incidentId());
+        }
         incidents.note(c, r.incidentId(), r.at(), OUTCOME, Json.object().put("outcome", recovered ? "recovered" : "closed")
                 .put("after_ms", after).put("summary", summary));
         watched.remove(r.monitorId());

@@ -113,6 +113,16 @@ public final class IncidentStore {
         }
     }
 
+    /**
+     * Credits a resolved incident's recovery to mcpwatch's own remediation: {@code resolved_by}
+     * becomes {@code remediation} when its probes recovered ({@code recovery}), so the record counts it
+     * apart from the incidents people restored. False when it was not resolved by a recovery.
+     */
+    public boolean creditRemediation(Connection c, long incidentId) throws SQLException {
+        return Sql.update(c, "UPDATE incidents SET resolved_by = 'remediation' WHERE id = ? AND status = 'resolved' AND resolved_by = 'recovery'",
+                incidentId) == 1;
+    }
+
     /** Marks an open, unacknowledged incident acknowledged; false when it was not (resolved, or acknowledged already). */
     public boolean acknowledge(Connection c, long incidentId, long at) throws SQLException {
         return Sql.update(c, "UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL", at,

@@ -4,6 +4,7 @@ import static dev.mcpwatch.testkit.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.Receiver;
 import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.TestClock;
@@ -37,6 +38,11 @@ class RemediationTest {
     private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final String TOKEN = "restart-token-0123456789";
 
+    /**
+     * Then the restarted server dies again: the cooldown holds a second remediation back, someone
+     * acknowledges and starts the server by hand, and the reliability record keeps the two apart —
+     * one remediated, one human-resolved, each with its own time to restore.
+     */
     @Test
     void aKilledServerIsStartedAgainByTheCommandAndTheIncidentRecovers(@TempDir Path dir) throws Exception {
         int port = freePort();
@@ -51,11 +57,13 @@ class RemediationTest {
         Process first = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), "dev.mcpwatch.bench.FastMcpServer",
                 Integer.toString(port)).redirectErrorStream(true).start();
         List<Long> started = new ArrayList<>();
+        List<Process> byHand = new ArrayList<>();
         try (Receiver hook = Receiver.start(); WebFixture web = WebFixture.start(dir, """
                 monitors:
                   - id: weather
                     name: Weather MCP
                     url: http://127.0.0.1:%d/mcp
+                    detection: {flapping: {enabled: false}}  # two outages a minute apart are the test, not a flapping server
                     remediation:
                       command: [/bin/sh, %s]
                       env: {PATH: /usr/bin:/bin, JAVA: %s, CP: "%s", PORT: "%d", DIR: %s, TOKEN: %s}
@@ -95,13 +103,59 @@ class RemediationTest {
             assertThat(incident.toString()).doesNotContain(TOKEN);
             assertThat(hook.requests()).extracting(Receiver.Seen::body).noneMatch(b -> b.contains(TOKEN));
 
-            String postmortem = web.loggedIn().get("/api/incidents/" + id + "/postmortem").body();
+            WebFixture.Client api = web.loggedIn(); // from here on the API needs the session
+            api.get("/");
+            String postmortem = api.get("/api/incidents/" + id + "/postmortem").body();
             assertThat(postmortem).contains("Fix applied by mcpwatch's remediation: command /bin/sh: exit code 0")
                     .contains("Automatic remediation ran 1 time");
+            assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM incidents WHERE id = ? AND resolved_by = 'remediation'", id))
+                    .as("the recovery is credited to the remediation").isEqualTo(1);
+
+            // The restarted server dies too: the cooldown (10 min) holds the command back; a person restores it.
+            started.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+            }));
+            await("the second outage confirmed", Duration.ofSeconds(40), () -> hook.withJson("event", "incident.opened").size() == 2);
+            long second = hook.withJson("event", "incident.opened").getLast().json().path("incident_id").asLong();
+            await("the cooldown holds the command back", Duration.ofSeconds(15), () -> kinds(api, second).contains("remediation_skipped"));
+            var ack = api.json("POST", "/api/incidents/" + second + "/ack", "{\"by\": \"alice\"}", Map.of("X-CSRF-Token", api.csrf()));
+            assertThat(ack.status()).as(ack.body()).isEqualTo(200);
+            Process manual = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), "dev.mcpwatch.bench.FastMcpServer",
+                    Integer.toString(port)).redirectErrorStream(true).start();
+            byHand.add(manual);
+            await("the second incident resolved", Duration.ofSeconds(30), () -> hook.withJson("event", "incident.resolved").size() == 2);
+            assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM incidents WHERE id = ? AND resolved_by = 'recovery'", second))
+                    .isEqualTo(1);
+
+            JsonNode period = Json.MAPPER.readTree(api.get("/api/reliability?monitor=weather&group=none&incidents=true").body())
+                    .path("periods").get(0);
+            long remediatedMs = mttrMs(api, id);
+            long humanMs = mttrMs(api, second);
+            assertThat(period.path("incidents").path("outcomes").path("remediated").asInt()).isEqualTo(1);
+            assertThat(period.path("incidents").path("outcomes").path("human").asInt()).isEqualTo(1);
+            JsonNode byOutcome = period.path("mttr").path("byOutcome");
+            assertThat(byOutcome.path("remediated").path("count").asInt()).isEqualTo(1);
+            assertThat(byOutcome.path("remediated").path("meanMs").asDouble()).isEqualTo(remediatedMs);
+            assertThat(byOutcome.path("human").path("count").asInt()).isEqualTo(1);
+            assertThat(byOutcome.path("human").path("meanMs").asDouble()).isEqualTo(humanMs);
+            assertThat(period.path("mttr").path("count").asInt()).isEqualTo(2);
+            assertThat(period.path("mttr").path("meanMs").asDouble()).isEqualTo((remediatedMs + humanMs) / 2.0);
+            assertThat(StreamSupport.stream(period.path("incidentList").spliterator(), false)
+                    .map(l -> l.path("id").asLong() + " " + l.path("outcome").asString() + " " + l.path("mttrMs").asLong()))
+                    .containsExactlyInAnyOrder(id + " remediated " + remediatedMs, second + " human " + humanMs);
         } finally {
             first.destroyForcibly();
             started.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            byHand.forEach(Process::destroyForcibly);
         }
+    }
+
+    /** An incident's time to restore as the incident API gives it: detected to resolved. */
+    private static long mttrMs(WebFixture.Client api, long incident) throws Exception {
+        JsonNode json = Json.MAPPER.readTree(api.get("/api/incidents/" + incident).body());
+        assertThat(json.path("mttrMs").asLong()).isEqualTo(json.path("resolvedAt").asLong() - json.path("detectedAt").asLong());
+        return json.path("mttrMs").asLong();
     }
 
     @Test
@@ -213,8 +267,12 @@ class RemediationTest {
     }
 
     private static List<String> kinds(WebFixture web, long incident) {
+        return kinds(web.client(), incident);
+    }
+
+    private static List<String> kinds(WebFixture.Client client, long incident) {
         try {
-            JsonNode json = Json.MAPPER.readTree(web.client().get("/api/incidents/" + incident).body());
+            JsonNode json = Json.MAPPER.readTree(client.get("/api/incidents/" + incident).body());
             return StreamSupport.stream(json.path("timeline").spliterator(), false).map(e -> e.path("kind").asString()).toList();
         } catch (Exception e) {
             return List.of();

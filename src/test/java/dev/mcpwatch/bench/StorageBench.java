@@ -1,0 +1,213 @@
+package dev.mcpwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorEvents;
+import dev.mcpwatch.monitor.ResultRecorder;
+import dev.mcpwatch.probe.PhaseTiming;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.probe.ProbeSpec;
+import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.Dialect;
+import dev.mcpwatch.testkit.Databases;
+import dev.mcpwatch.testkit.Results;
+import dev.mcpwatch.testkit.TestClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bytes on disk per probe: N monitors probed every 60 s for M minutes of simulated time, written
+ * through the real write path ({@link ResultRecorder}: raw result, rollups, tool list, state, in one
+ * transaction each), on SQLite and on PostgreSQL. Every probe is a copy of one real probe of a
+ * {@link FleetServer} endpoint (the serve benchmark's fleet: legacy era, three tools), with its own
+ * target, start time and phase timings (jittered ±30 %), so what repeats between probes repeats as it
+ * does in a real fleet. Reports the bytes each table grew by per probe (SQLite {@code dbstat},
+ * PostgreSQL {@code pg_total_relation_size}) and what that projects to after 90 days at the default
+ * retention. A bench, not a test: it checks that every probe was written, never how big or fast.
+ *
+ * <p>Run: {@code mvn test -Dtest=StorageBench -Dsurefire.failIfNoSpecifiedTests=false
+ * [-Dbench.monitors=1000] [-Dbench.minutes=60] [-Dbench.stores=sqlite,postgres]}; the figures are in
+ * {@code target/bench/storage.txt}.
+ */
+class StorageBench {
+    static final int MONITORS = Integer.getInteger("bench.monitors", 1_000);
+    static final int MINUTES = Integer.getInteger("bench.minutes", 60);
+    static final List<String> STORES = List.of(System.getProperty("bench.stores", "sqlite,postgres").split(","));
+    /** Projected fleet: 10,000 monitors every 60 s for 90 days. */
+    static final long FLEET = 10_000;
+    static final Duration HORIZON = Duration.ofDays(90);
+    static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
+
+    private final StringBuilder out = new StringBuilder();
+
+    @Test
+    void bytesPerProbeByTable() throws Exception {
+        ProbeResult template;
+        try (FleetServer fleet = FleetServer.start(1, 0)) {
+            template = new Prober().probe(ProbeSpec.http("http://127.0.0.1:" + fleet.port() + FleetServer.PREFIX + "0").build());
+        }
+        assertThat(template.healthy()).as("the template probe of the fleet endpoint").isTrue();
+        print(String.format(Locale.ROOT, "storage bench: %,d monitors every 60 s for %d simulated minutes (%,d probes)%n", MONITORS, MINUTES,
+                (long) MONITORS * MINUTES));
+        for (String store : STORES) {
+            try (Database db = store.equals("sqlite") ? Databases.sqlite() : Databases.postgres()) {
+                run(db, template);
+            }
+        }
+    }
+
+    private void run(Database db, ProbeResult template) throws Exception {
+        String name = db.dialect() == Dialect.SQLITE ? "SQLite" : "PostgreSQL";
+        StringBuilder yaml = new StringBuilder("monitors:\n");
+        for (int i = 0; i < MONITORS; i++) {
+            yaml.append("  - id: fleet-").append(i).append("\n    url: http://127.0.0.1:9/mcp/").append(i).append('\n');
+        }
+        List<MonitorConfig> monitors = Results.monitors(yaml.toString());
+        TestClock clock = new TestClock(T0);
+        ResultRecorder recorder = new ResultRecorder(db, "default", 1_000, new Incidents(db, new MonitorEvents(), clock), clock);
+        Map<String, Long> before = sizes(db);
+        Random random = new Random(17);
+        long written = 0;
+        long t = System.nanoTime();
+        for (int minute = 0; minute < MINUTES; minute++) {
+            for (int i = 0; i < MONITORS; i++) {
+                // each monitor at its own offset within the minute, as the scheduler spreads them
+                Instant start = T0.plusSeconds(minute * 60L).plusMillis(i * 60_000L / MONITORS);
+                ProbeResult r = probe(template, monitors.get(i).url(), start, random);
+                clock.set(start.plusMillis((long) r.totalMs()));
+                assertThat(recorder.record(monitors.get(i), r, clock.millis())).as("probe written").isNotNull();
+                written++;
+            }
+        }
+        double seconds = (System.nanoTime() - t) / 1e9;
+        Map<String, Long> after = sizes(db);
+        print(String.format(Locale.ROOT, "%n%s: wrote %,d probes in %.0f s (%.0f probes/s)%n", name, written, seconds, written / seconds));
+        long total = 0;
+        for (var e : after.entrySet()) {
+            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (grew != 0) {
+                print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", e.getKey(), grew, (double) grew / written));
+                total += grew;
+            }
+        }
+        print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
+        project(db, after, before, written);
+    }
+
+    /** A copy of the template as monitor {@code target} would have measured it at {@code start}. */
+    private static ProbeResult probe(ProbeResult t, String target, Instant start, Random random) {
+        List<PhaseTiming> timings = new ArrayList<>();
+        double at = 0;
+        for (PhaseTiming p : t.timings()) {
+            double f = 0.7 + 0.6 * random.nextDouble();
+            double d = p.durationMs() * f;
+            timings.add(new PhaseTiming(p.phase(), at, d, p.firstByteMs() == null ? null : p.firstByteMs() * f, p.httpStatus(),
+                    p.contentType(), p.serverMs(), p.servedBy()));
+            at += d;
+        }
+        return new ProbeResult(target, t.transport(), start, true, null, at, timings, t.era(), t.eraDetected(), t.protocolVersion(),
+                t.resolvedAddress(), t.tls(), t.server(), t.capabilities(), t.sessionUsed(), t.tools(), t.toolCall(), t.toolCalls(), t.auth(),
+                t.warnings(), t.credentials());
+    }
+
+    /**
+     * What 10,000 monitors every 60 s keep after 90 days at the default retention: each table's bytes
+     * per probe times the probes it keeps (raw results for raw_retention), the rollups by resolution
+     * (minute rows for minute_rollup_retention, hour and day rows for rollup_retention), their bytes
+     * per row apportioned by each resolution's share of the rollup payload.
+     */
+    private void project(Database db, Map<String, Long> after, Map<String, Long> before, long written) throws SQLException {
+        StorageSettings d = StorageSettings.DEFAULT;
+        long probesPerDay = FLEET * 1_440;
+        double rawDays = Math.min(HORIZON.toDays(), d.rawRetention().toDays());
+        Map<String, Double> byPart = new TreeMap<>();
+        for (var e : after.entrySet()) {
+            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (grew > 0 && !e.getKey().equals("rollups") && !e.getKey().equals("scheduled_tasks")) {
+                byPart.merge("raw (" + rawDays + " d)", (double) grew / written * probesPerDay * rawDays, Double::sum);
+            }
+        }
+        long rollupBytes = after.getOrDefault("rollups", 0L) - before.getOrDefault("rollups", 0L);
+        Map<String, long[]> rows = db.read(c -> rollupPayload(c));
+        long payload = rows.values().stream().mapToLong(v -> v[1]).sum();
+        for (var e : rows.entrySet()) {
+            double bytesPerRow = (double) rollupBytes * e.getValue()[1] / payload / e.getValue()[0];
+            long perDay = switch (e.getKey()) {
+                case "minute" -> FLEET * 1_440;
+                case "hour" -> FLEET * 24;
+                default -> FLEET;
+            };
+            double days = Math.min(HORIZON.toDays(), (e.getKey().equals("minute") ? d.minuteRollupRetention() : d.rollupRetention()).toDays());
+            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row%n", e.getKey(), e.getValue()[0], bytesPerRow));
+            byPart.put("rollups " + e.getKey() + " (" + days + " d)", bytesPerRow * perDay * days);
+        }
+        double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
+        print(String.format(Locale.ROOT, "  projection, %,d monitors every 60 s, 90 days at default retention: %.1f GB%n", FLEET, sum / 1e9));
+        byPart.forEach((k, v) -> print(String.format(Locale.ROOT, "    %-24s %8.1f GB%n", k, v / 1e9)));
+    }
+
+    /** Rows and payload bytes of the rollups by resolution. */
+    private static Map<String, long[]> rollupPayload(Connection c) throws SQLException {
+        Map<String, long[]> out = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM rollups")) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                long bytes = 0;
+                for (int i = 1; i <= columns; i++) {
+                    byte[] v = rs.getBytes(i);
+                    bytes += v == null ? 1 : v.length;
+                }
+                long[] acc = out.computeIfAbsent(rs.getString("resolution"), k -> new long[2]);
+                acc[0]++;
+                acc[1] += bytes;
+            }
+        }
+        return out;
+    }
+
+    /** Bytes on disk by table, its indexes included. */
+    private static Map<String, Long> sizes(Database db) throws SQLException {
+        return db.read(c -> {
+            Map<String, Long> out = new TreeMap<>();
+            String sql = db.dialect() == Dialect.SQLITE
+                    ? "SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name GROUP BY m.tbl_name"
+                    : "SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables";
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    private void print(String s) {
+        out.append(s);
+        System.out.print(s);
+        System.out.flush();
+        try {
+            Path file = Path.of("target/bench/storage.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, out.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -2,7 +2,9 @@ package dev.mcpwatch;
 
 import dev.mcpwatch.alert.Alerting;
 import dev.mcpwatch.alert.MaintenanceWindow;
+import dev.mcpwatch.agent.McpEndpoint;
 import dev.mcpwatch.auth.AuthRoutes;
+import dev.mcpwatch.auth.ProtectedResourceRoutes;
 import dev.mcpwatch.auth.AuthService;
 import dev.mcpwatch.canary.Canaries;
 import dev.mcpwatch.canary.CanaryRoutes;
@@ -89,6 +91,7 @@ public final class App implements AutoCloseable {
     private final RecordKeeper keeper;
     private final SloBoard slos;
     private AuthService auth;
+    private StatusUpdateRoutes statusUpdateApi;
     private volatile McpwatchConfig current;
 
     private App(McpwatchConfig config, Path source, InstantSource clock) {
@@ -126,12 +129,18 @@ public final class App implements AutoCloseable {
         loadCanaries(config.canaries());
         this.watcher = source == null ? null : new ConfigWatcher(source, ConfigLoader.fromSystemEnvironment(), this::reload, clock);
         Health health = new Health(db, recorder, scheduling, monitors.registry(), node, clock, () -> watcher == null ? null : watcher.status());
-        List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
-                new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes(), new CanaryRoutes(canaries, clock)));
+        MonitorRoutes monitorApi = new MonitorRoutes(db, monitors.api(), clock);
+        IncidentRoutes incidentApi = new IncidentRoutes(db);
+        DetectionRoutes detectionApi = new DetectionRoutes(db, clock);
+        List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), monitorApi, incidentApi, detectionApi, alerting.routes(),
+                new CanaryRoutes(canaries, clock)));
         Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
         this.slos = new SloBoard(db, () -> current.slos(), maintenance);
         routes.addAll(pages(config));
-        routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
+        ReliabilityRoutes reliabilityApi = new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock);
+        routes.add(reliabilityApi);
+        routes.add(new ProtectedResourceRoutes());
+        routes.add(McpEndpoint.over(monitorApi, incidentApi, detectionApi, reliabilityApi, incidents, statusUpdateApi));
         routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
@@ -251,7 +260,8 @@ public final class App implements AutoCloseable {
         events.listen(updates);
         Runbooks runbooks = new Runbooks(() -> current.runbooks());
         Postmortems postmortems = new Postmortems(db, clock);
-        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, new StatusUpdateRoutes(db, updates, clock), new RunbookRoutes(runbooks),
+        this.statusUpdateApi = new StatusUpdateRoutes(db, updates, clock);
+        return List.of(new AuthRoutes(auth), new AssetRoutes(), status, statusUpdateApi, new RunbookRoutes(runbooks),
                 new PostmortemRoutes(postmortems), new DashboardRoutes(db, monitors.api(), updates, incidents,
                         () -> alerting.config().maintenance(), () -> current.web(), runbooks, postmortems, clock));
     }

@@ -85,12 +85,7 @@ final class AlertRoutes implements Routes {
             ctx.status(409).json(Map.of("error", "incident " + id + " is resolved; there is nothing to acknowledge"));
             return;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("outcome", ack.outcome() == Incidents.AckOutcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
-        out.put("acknowledgedAt", ack.incident().acknowledgedAt());
-        out.put("status", ack.incident().status());
-        ctx.json(out);
+        ctx.json(ack.answer());
     }
 
     private void incidentDeliveries(Context ctx) throws SQLException {

@@ -19,6 +19,11 @@ import java.util.Set;
  *   <li>{@code /api}: an API token ({@code Authorization: Bearer mcpw_…}) or a dashboard session.
  *       Before any password exists the API answers reads openly, as it did before the dashboard
  *       (mcpwatch listens on 127.0.0.1 by default), and refuses writes;</li>
+ *   <li>{@code /mcp}, mcpwatch's MCP server for agents: an API token only (agents keep no cookies, and a
+ *       session would let any site a user visits call write tools). Like the API, open to reads before any
+ *       password exists; a read-only token reaches only the read tools (the endpoint checks that per tool).
+ *       A 401 names the RFC 9728 metadata ({@link ProtectedResourceRoutes});</li>
+ *   <li>a read-only API token may read {@code /api} but not change anything;</li>
  *   <li>everything else is the dashboard: a session, or off to the login (or first-run) page.</li>
  * </ul>
  * A request that changes something with a session cookie must carry that session's CSRF token (a
@@ -44,26 +49,35 @@ public final class AccessControl {
         if (isPublic(path)) {
             return;
         }
-        boolean api = path.equals("/api") || path.startsWith("/api/");
+        boolean mcp = path.equals("/mcp");
+        boolean api = path.equals("/api") || path.startsWith("/api/") || mcp;
         boolean safe = SAFE.contains(ctx.method().name());
         AuthService.Principal who;
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             who = auth.token(authorization.substring(7).strip());
             if (who == null) {
-                throw Refusal.bearer("the API token is unknown or revoked");
+                throw mcp ? Refusal.challenge("the API token is unknown or revoked", ProtectedResourceRoutes.challenge(ctx))
+                        : Refusal.bearer("the API token is unknown or revoked");
             }
+        } else if (mcp) {
+            who = null;
         } else {
             who = auth.session(ctx.cookie(Cookies.SESSION));
         }
         if (who == null) {
             if (api) {
                 if (!auth.passwordSet()) {
-                    if (safe) {
-                        ctx.attribute(PRINCIPAL, new AuthService.Principal("anonymous", null, "open"));
+                    // Every MCP request is a POST; which tools it may call is the endpoint's to decide.
+                    if (safe || mcp) {
+                        ctx.attribute(PRINCIPAL, new AuthService.Principal("anonymous", null, "open", true));
                         return;
                     }
                     throw Refusal.status(401, "set a password first (mcpwatch user set-password, or the setup page), then use an API token");
+                }
+                if (mcp) {
+                    throw Refusal.challenge("this MCP endpoint needs an API token (Authorization: Bearer …; mcpwatch token create)",
+                            ProtectedResourceRoutes.challenge(ctx));
                 }
                 throw Refusal.bearer("this API needs an API token (Authorization: Bearer …) or a dashboard session");
             }
@@ -75,6 +89,9 @@ public final class AccessControl {
                 throw Refusal.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
             }
             throw Refusal.status(401, "your session has ended; log in again");
+        }
+        if (who.readOnly() && !safe && !mcp) {
+            throw Refusal.status(403, "this API token is read-only; it cannot change anything (create one without --read-only)");
         }
         if (who.bySession() && !safe) {
             requireSameOrigin(ctx, auth.settings().trustProxy());
@@ -101,7 +118,7 @@ public final class AccessControl {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/health") || path.equals("/metrics") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
+        return path.equals("/health") || path.equals("/metrics") || path.startsWith(ProtectedResourceRoutes.PATH) || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
                 || path.startsWith("/status/") || path.equals("/runbooks") || path.startsWith("/runbooks/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
     }
 

@@ -23,8 +23,15 @@ public final class AuthService {
     /** Verified when the user does not exist, so that a wrong name takes as long as a wrong password. */
     private static final String DUMMY_HASH = Passwords.hash("not a password of anyone", Passwords.ITERATIONS);
 
-    /** Someone allowed in: by session (with its CSRF token), by API token, or anyone while no password exists. */
-    public record Principal(String user, String csrf, String via) {
+    /**
+     * Someone allowed in: by session (with its CSRF token), by API token, or anyone while no password
+     * exists. {@code readOnly}: may read but change nothing (a read-only token, or anyone before a password).
+     */
+    public record Principal(String user, String csrf, String via, boolean readOnly) {
+        public Principal(String user, String csrf, String via) {
+            this(user, csrf, via, false);
+        }
+
         public boolean bySession() {
             return "session".equals(via);
         }
@@ -192,17 +199,22 @@ public final class AuthService {
                 return null;
             });
         }
-        return new Principal("token:" + t.name(), null, "token");
+        return new Principal("token:" + t.name(), null, "token", t.readOnly());
     }
 
     /** Creates an API token and returns it: the only time it is ever shown. */
     public String createToken(String name, String createdBy) throws SQLException {
+        return createToken(name, createdBy, false);
+    }
+
+    /** Creates an API token, read-only or not, and returns it: the only time it is ever shown. */
+    public String createToken(String name, String createdBy, boolean readOnly) throws SQLException {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw new IllegalArgumentException("a token needs a name of 1 to 100 characters (what will use it)");
         }
         String token = TOKEN_PREFIX + Secrets.random();
         long now = clock.millis();
-        db.transaction(c -> store.createToken(c, name.strip(), Secrets.sha256(token), token.substring(0, 9), createdBy, now));
+        db.transaction(c -> store.createToken(c, name.strip(), Secrets.sha256(token), token.substring(0, 9), createdBy, readOnly, now));
         return token;
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,10 +40,13 @@ final class TokenCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "What will use the token, e.g. 'deploy pipeline'.")
         String name;
 
+        @Option(names = "--read-only", description = "The token may read (through /api and /mcp) but change nothing.")
+        boolean readOnly;
+
         @Override
         public Integer call() throws Exception {
             try (Database db = storage.open()) {
-                command.commandLine().getOut().println(auth(db).createToken(name, "cli"));
+                command.commandLine().getOut().println(auth(db).createToken(name, "cli", readOnly));
             }
             return 0;
         }
@@ -61,7 +65,7 @@ final class TokenCommand implements Runnable {
             try (Database db = storage.open()) {
                 for (var t : auth(db).tokens()) {
                     command.commandLine().getOut().printf("%d\t%s\t%s…\tcreated %s\tlast used %s\t%s%n", t.id(), t.name(), t.hint(),
-                            Fmt.time(t.createdAt()), Fmt.time(t.lastUsedAt()), t.revokedAt() == null ? "live" : "revoked");
+                            Fmt.time(t.createdAt()), Fmt.time(t.lastUsedAt()), t.revokedAt() == null ? (t.readOnly() ? "live, read-only" : "live") : "revoked");
                 }
             }
             return 0;

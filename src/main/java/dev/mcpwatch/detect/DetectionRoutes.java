@@ -65,7 +65,12 @@ public final class DetectionRoutes implements Routes {
     }
 
     private void drift(Context ctx) throws SQLException {
-        String id = requireMonitor(ctx.pathParam("id")).id();
+        ctx.json(drift(ctx.pathParam("id")));
+    }
+
+    /** Monitor {@code monitorId}'s tool-list drift: baseline, current list, the changes between them, acknowledgements, recent drifts. */
+    public Map<String, Object> drift(String monitorId) throws SQLException {
+        String id = requireMonitor(monitorId).id();
         Map<String, Object> out = db.read(c -> {
             SchemaStore.Baseline baseline = schemas.current(c, id);
             ToolListStore.StoredList current = toolLists.current(c, id);
@@ -82,7 +87,7 @@ public final class DetectionRoutes implements Routes {
             o.put("drifts", schemas.drifts(c, id, null, 10));
             return o;
         });
-        ctx.json(out);
+        return out;
     }
 
     private void acknowledge(Context ctx) throws SQLException {

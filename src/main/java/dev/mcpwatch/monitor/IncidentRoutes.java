@@ -36,20 +36,23 @@ public final class IncidentRoutes implements Routes {
     }
 
     private void list(Context ctx, String monitorId) throws SQLException {
-        int limit = Params.limit(ctx);
-        String status = ctx.queryParam("status");
+        ctx.json(list(monitorId, ctx.queryParam("status"), ctx.queryParam("cursor"), Params.limit(ctx)));
+    }
+
+    /** One page of incidents newest first: of monitor {@code monitorId} (null: all), only {@code status} (open, resolved; null: both). */
+    public Map<String, Object> list(String monitorId, String status, String cursor, int limit) throws SQLException {
         if (status != null && !List.of("open", "resolved").contains(status)) {
             throw new IllegalArgumentException("status must be open or resolved; got '" + status + "'");
         }
         if (monitorId != null && db.read(c -> monitors.get(c, monitorId)) == null) {
             throw new NoSuchElementException("no monitor '" + monitorId + "'");
         }
-        Long before = Params.idCursor(ctx);
+        Long before = Params.idCursor(cursor);
         IncidentStatus only = status == null ? null : IncidentStatus.fromWireName(status);
         var page = db.read(c -> incidents.page(c, monitorId, only, before, limit + 1));
         Map<String, Object> out = Params.page(page, limit, i -> Long.toString(i.id()));
         out.put("items", page.stream().limit(limit).map(IncidentRoutes::json).toList());
-        ctx.json(out);
+        return out;
     }
 
     private void incident(Context ctx) throws SQLException {
@@ -59,13 +62,18 @@ public final class IncidentRoutes implements Routes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("incident id must be a number, got '" + ctx.pathParam("id") + "'");
         }
+        ctx.json(incident(id));
+    }
+
+    /** Incident {@code id} with its whole timeline, oldest event first; 404 when there is none. */
+    public Map<String, Object> incident(long id) throws SQLException {
         var row = db.read(c -> incidents.get(c, id));
         if (row == null) {
             throw new NoSuchElementException("no incident " + id);
         }
         Map<String, Object> out = json(row);
         out.put("timeline", db.read(c -> incidents.events(c, id)));
-        ctx.json(out);
+        return out;
     }
 
     private static Map<String, Object> json(Incident r) {

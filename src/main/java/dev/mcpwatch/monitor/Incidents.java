@@ -31,7 +31,17 @@ public final class Incidents {
     /** How an acknowledgement went. Acknowledging twice is harmless; a resolved incident cannot be acknowledged. */
     public enum AckOutcome { ACKNOWLEDGED, ALREADY_ACKNOWLEDGED, RESOLVED }
 
-    public record Ack(AckOutcome outcome, Incident incident) {}
+    public record Ack(AckOutcome outcome, Incident incident) {
+        /** How the API and the MCP tool answer an acknowledgement that was carried out (not {@code RESOLVED}). */
+        public java.util.Map<String, Object> answer() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("id", incident.id());
+            out.put("outcome", outcome == AckOutcome.ACKNOWLEDGED ? "acknowledged" : "already_acknowledged");
+            out.put("acknowledgedAt", incident.acknowledgedAt());
+            out.put("status", incident.status());
+            return out;
+        }
+    }
 
     /** What a probe did to its monitor's incident: the one it touched (null when none), and whether that is open afterwards. */
     record AfterProbe(Long incidentId, boolean open) {}

@@ -51,7 +51,7 @@ public final class MonitorRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/api/monitors", this::list);
-        routes.get("/api/monitors/{id}", ctx -> ctx.json(requireMonitor(ctx.pathParam("id"))));
+        routes.get("/api/monitors/{id}", ctx -> ctx.json(monitor(ctx.pathParam("id"))));
         routes.get("/api/monitors/{id}/results", this::results);
         routes.get("/api/monitors/{id}/stats", this::stats);
         routes.get("/api/monitors/{id}/series", this::series);
@@ -71,19 +71,25 @@ public final class MonitorRoutes implements Routes {
     }
 
     private void list(Context ctx) throws SQLException {
-        int limit = Params.limit(ctx);
-        String status = ctx.queryParam("status");
+        ctx.json(list(ctx.queryParam("status"), ctx.queryParam("tag"), ctx.queryParam("q"), ctx.queryParam("cursor"), Params.limit(ctx)));
+    }
+
+    /**
+     * One page of the monitors in force, optionally only those in {@code status}, with {@code tag}, or
+     * whose id, name or target contains {@code text}; {@code cursor} is a {@code next_cursor} given out.
+     */
+    public Map<String, Object> list(String status, String tag, String text, String cursor, int limit) throws SQLException {
         if (status != null && !List.of("unknown", "up", "suspect", "down", "auth-walled").contains(status)) {
             throw new IllegalArgumentException("status must be one of unknown, up, suspect, down, auth-walled; got '" + status + "'");
         }
-        String after = Params.decode(ctx);
-        var page = db.read(c -> monitors.page(c, after, status, ctx.queryParam("tag"), ctx.queryParam("q"), limit + 1));
-        ctx.json(Params.page(page, limit, MonitorStore.MonitorRow::id));
+        String after = Params.decode(cursor);
+        var page = db.read(c -> monitors.page(c, after, status, tag, text, limit + 1));
+        return Params.page(page, limit, MonitorStore.MonitorRow::id);
     }
 
     private void results(Context ctx) throws SQLException {
         String id = ctx.pathParam("id");
-        requireMonitor(id);
+        monitor(id);
         int limit = Params.limit(ctx);
         long now = clock.millis();
         Long from = Params.time(ctx, "from");
@@ -100,8 +106,12 @@ public final class MonitorRoutes implements Routes {
     }
 
     private void stats(Context ctx) throws SQLException {
-        String id = ctx.pathParam("id");
-        requireMonitor(id);
+        ctx.json(stats(ctx.pathParam("id")));
+    }
+
+    /** Uptime, probe and failure counts and latency quantiles of monitor {@code id} over 24 h, 7, 30 and 90 days, from rollups. */
+    public Map<String, Object> stats(String id) throws SQLException {
+        monitor(id);
         long now = clock.millis();
         Map<String, Object> windows = new LinkedHashMap<>();
         for (var w : WINDOWS.entrySet()) {
@@ -124,12 +134,12 @@ public final class MonitorRoutes implements Routes {
             out.put("phaseMeansMs", s.phaseMeans());
             windows.put(w.getKey(), out);
         }
-        ctx.json(Map.of("monitor", id, "windows", windows));
+        return Map.of("monitor", id, "windows", windows);
     }
 
     private void series(Context ctx) throws SQLException {
         String id = ctx.pathParam("id");
-        requireMonitor(id);
+        monitor(id);
         String res = ctx.queryParam("resolution") == null ? "hour" : ctx.queryParam("resolution");
         Resolution resolution = switch (res) {
             case "minute" -> Resolution.MINUTE;
@@ -151,7 +161,7 @@ public final class MonitorRoutes implements Routes {
 
     private void tools(Context ctx) throws SQLException {
         String id = ctx.pathParam("id");
-        requireMonitor(id);
+        monitor(id);
         var current = db.read(c -> toolLists.current(c, id));
         var history = db.read(c -> toolLists.history(c, id, 100));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -171,7 +181,8 @@ public final class MonitorRoutes implements Routes {
         ctx.json(db.read(c -> monitors.get(c, ctx.pathParam("id"))));
     }
 
-    private MonitorStore.MonitorRow requireMonitor(String id) throws SQLException {
+    /** Monitor {@code id} as stored, with its state and last result; 404 when there is none. */
+    public MonitorStore.MonitorRow monitor(String id) throws SQLException {
         var row = db.read(c -> monitors.get(c, id));
         if (row == null) {
             throw new NoSuchElementException("no monitor '" + id + "'");

@@ -53,10 +53,18 @@ public final class ReliabilityRoutes implements Routes {
     }
 
     private void api(Context ctx) throws SQLException {
+        ObjectNode out = summary(Params.time(ctx, "from"), Params.time(ctx, "to"), ctx.queryParam("group"), ctx.queryParam("monitor"),
+                ctx.queryParam("tag"), "true".equals(ctx.queryParam("incidents")));
+        ctx.contentType("application/json").result(out.toString());
+    }
+
+    /**
+     * The reliability record: availability, incidents, MTTD and MTTR per month ({@code group} month, the default) or for the
+     * whole span ({@code none}), of every monitor, one monitor or one tag; the last 13 months unless {@code from}/{@code to}.
+     */
+    public ObjectNode summary(Long from, Long to, String grouping, String monitor, String tag, boolean incidents) throws SQLException {
         long now = clock.millis();
-        Long from = Params.time(ctx, "from");
-        Long to = Params.time(ctx, "to");
-        String group = ctx.queryParam("group") == null ? "month" : ctx.queryParam("group");
+        String group = grouping == null ? "month" : grouping;
         if (!group.equals("month") && !group.equals("none")) {
             throw new IllegalArgumentException("group must be month or none, got '" + group + "'");
         }
@@ -66,8 +74,7 @@ public final class ReliabilityRoutes implements Routes {
         if (from == null) {
             from = Period.month(Period.monthOf(to).minusMonths(PAGE_MONTHS - 1)).start();
         }
-        var scope = RecordReader.Scope.of(ctx.queryParam("monitor"), ctx.queryParam("tag"));
-        boolean incidents = "true".equals(ctx.queryParam("incidents"));
+        var scope = RecordReader.Scope.of(monitor, tag);
         var result = record.read(scope, RecordReader.periods(from, Math.min(to, now), group.equals("month")), false);
         ObjectNode out = Json.object();
         out.put("scope", scope.label());
@@ -79,7 +86,7 @@ public final class ReliabilityRoutes implements Routes {
         for (int i = 0; i < result.periods().size(); i++) {
             periods.add(RecordJson.figures(result.periods().get(i), result.changeAt(i), incidents));
         }
-        ctx.contentType("application/json").result(out.toString());
+        return out;
     }
 
     /** One row of the page's table: a month's figures and how they moved from the month before. */

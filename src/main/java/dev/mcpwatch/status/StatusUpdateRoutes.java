@@ -51,14 +51,18 @@ public final class StatusUpdateRoutes implements Routes {
     private void post(Context ctx) throws SQLException {
         long id = incidentId(ctx.pathParam("id"));
         JsonNode body = Params.jsonObject(ctx);
-        String author = AccessControl.principal(ctx).user();
+        ctx.status(201).json(post(id, body.path("status").asString(null), body.path("message").asString(null), AccessControl.principal(ctx).user()));
+    }
+
+    /** Posts a public update (status: investigating, identified, monitoring or resolved) on incident {@code id} as {@code author}. */
+    public Map<String, Object> post(long id, String status, String message, String author) throws SQLException {
         long now = clock.millis();
         db.transaction(c -> {
-            updates.post(c, id, body.path("status").asString(null), body.path("message").asString(null), author, false, now);
+            updates.post(c, id, status, message, author, false, now);
             return null;
         });
         var last = db.read(c -> incidents.events(c, List.of(id), StatusUpdates.KIND)).getLast();
-        ctx.status(201).json(update(last));
+        return update(last);
     }
 
     private static Map<String, Object> update(TimelineEvent e) {

@@ -13,7 +13,8 @@ public final class AuthStore {
 
     public record Session(String tokenHash, String username, String csrfToken, long createdAt, long lastSeenAt, long expiresAt) {}
 
-    public record Token(long id, String name, String hint, String createdBy, long createdAt, Long lastUsedAt, Long revokedAt) {}
+    /** {@code readOnly}: the token reads but may change nothing, through /api or /mcp. */
+    public record Token(long id, String name, String hint, String createdBy, long createdAt, Long lastUsedAt, Long revokedAt, boolean readOnly) {}
 
     // ---- users --------------------------------------------------------------------------------
 
@@ -64,8 +65,13 @@ public final class AuthStore {
     // ---- API tokens ---------------------------------------------------------------------------
 
     public long createToken(Connection c, String name, String tokenHash, String hint, String createdBy, long now) throws SQLException {
-        return Sql.one(c, "INSERT INTO api_tokens (name, token_hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                rs -> rs.getLong(1), name, tokenHash, hint, createdBy, now);
+        return createToken(c, name, tokenHash, hint, createdBy, false, now);
+    }
+
+    public long createToken(Connection c, String name, String tokenHash, String hint, String createdBy, boolean readOnly, long now)
+            throws SQLException {
+        return Sql.one(c, "INSERT INTO api_tokens (name, token_hash, hint, created_by, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                rs -> rs.getLong(1), name, tokenHash, hint, createdBy, readOnly, now);
     }
 
     /** The live (not revoked) token with this hash, or null. */
@@ -87,10 +93,10 @@ public final class AuthStore {
         return Sql.list(c, TOKEN + " ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, id DESC", AuthStore::token);
     }
 
-    private static final String TOKEN = "SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_tokens";
+    private static final String TOKEN = "SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at, read_only FROM api_tokens";
 
     private static Token token(ResultSet rs) throws SQLException {
         return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), Sql.longOrNull(rs, "last_used_at"),
-                Sql.longOrNull(rs, "revoked_at"));
+                Sql.longOrNull(rs, "revoked_at"), rs.getBoolean("read_only"));
     }
 }

@@ -24,7 +24,11 @@ public final class Params {
     private Params() {}
 
     public static int limit(Context ctx) {
-        String v = ctx.queryParam("limit");
+        return limit(ctx.queryParam("limit"));
+    }
+
+    /** A page size as given ({@code null}: the default), checked against the bounds every list shares. */
+    public static int limit(String v) {
         if (v == null) {
             return DEFAULT_LIMIT;
         }
@@ -60,7 +64,11 @@ public final class Params {
     }
 
     public static String decode(Context ctx) {
-        String v = ctx.queryParam("cursor");
+        return decode(ctx.queryParam("cursor"));
+    }
+
+    /** A cursor this API gave out ({@code next_cursor}) back to what it stands for; null for none. */
+    public static String decode(String v) {
         if (v == null || v.isEmpty()) {
             return null;
         }
@@ -73,7 +81,12 @@ public final class Params {
 
     /** The cursor of a list paged by id, newest first. */
     public static Long idCursor(Context ctx) {
-        String cursor = decode(ctx);
+        return idCursor(ctx.queryParam("cursor"));
+    }
+
+    /** The cursor, as given out, of a list paged by id, newest first. */
+    public static Long idCursor(String given) {
+        String cursor = decode(given);
         try {
             return cursor == null ? null : Long.parseLong(cursor);
         } catch (NumberFormatException e) {

@@ -27,6 +27,11 @@ public final class Refusal extends RuntimeException {
         return new Refusal(401, message, null, "Bearer realm=\"mcpwatch\"");
     }
 
+    /** 401 with the given {@code WWW-Authenticate} challenge. */
+    public static Refusal challenge(String message, String challenge) {
+        return new Refusal(401, message, null, challenge);
+    }
+
     /** 303 See Other: after a form, or to the login page. */
     public static Refusal redirect(String location) {
         return new Refusal(303, "see " + location, location, null);

@@ -85,7 +85,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Whether {@code path} is one of the JSON endpoints, whose errors are JSON too. */
     static boolean isJson(String path) {
-        return path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.endsWith(".json")
+        return path.startsWith("/api/") || path.equals("/api") || path.equals("/health") || path.equals("/mcp") || path.startsWith("/.well-known/") || path.endsWith(".json")
                 || path.matches("/status/[^/]+/monitors/[^/]+");
     }
 

@@ -7,6 +7,7 @@ import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.Phase;
 import dev.mcpwatch.probe.Reason;
 import dev.mcpwatch.schema.SchemaValidation;
+import dev.mcpwatch.testkit.NpmServer;
 import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.ServeFixture;
 import dev.mcpwatch.testkit.TestClock;
@@ -229,6 +230,36 @@ class AgentToolsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).isEqualTo(401);
         assertThat(revoked.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+    }
+
+    @Test
+    void theOfficialTypeScriptClientListsTheToolsAndCallsOne() throws Exception {
+        Process node = new ProcessBuilder("node", NpmServer.TEST_SERVERS.resolve("agent-client.mjs").toString(), web.url("/mcp"), reader,
+                "get_monitor", "{\"id\":\"weather\"}").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out;
+        try {
+            out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(node.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            node.destroyForcibly();
+        }
+        JsonNode seen = Json.MAPPER.readTree(out);
+
+        assertThat(node.exitValue()).as(out).isZero();
+        assertThat(seen.path("server").path("name").asString()).isEqualTo("mcpwatch");
+        assertThat(seen.path("tools")).extracting(t -> t.path("name").asString()).containsExactly("list_monitors", "get_monitor",
+                "list_incidents", "get_incident", "get_tool_drift", "get_reliability", "acknowledge_incident", "post_status_update");
+        assertThat(seen.path("isError").asBoolean()).isFalse();
+        // JavaScript writes 0.0 as 0: the same number, compared as numbers.
+        JsonNode expected = call(reader, "get_monitor", "{\"id\":\"weather\"}");
+        assertThat(seen.path("structuredContent").equals(AgentToolsTest::sameNumber, expected)).as(seen + " vs " + expected).isTrue();
+    }
+
+    private static int sameNumber(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return Double.compare(a.asDouble(), b.asDouble());
+        }
+        return a.equals(b) ? 0 : 1;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The README's first command on a fresh machine: {@code mcpwatch serve --config examples/mcpwatch.yaml}
- * in an empty folder. It watches only what runs on this machine (the reference server the README says
- * how to start), so a first run is healthy and honest: no monitor of an example host, no link to
+ * in an empty folder. It watches only what runs on this machine (mcpwatch's own {@code /mcp}, and the
+ * reference server the README says how to start), so a first run is healthy and honest: no monitor of an example host, no link to
  * example.com, no outage on the public page. Run for real, in a network namespace of its own (as the
  * fresh machine would have 3001 and 8080 free), against server-everything from npm.
  */
@@ -58,7 +58,8 @@ class FirstRunTest {
                 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.mcpwatch.cli.Main serve --config "$CONFIG" > serve.log 2>&1 &
                 serve_pid=$!
                 for i in $(seq 1 240); do
-                  if curl -sf localhost:8080/api/monitors/everything 2>/dev/null | grep -q '"status":"up"'; then break; fi
+                  if curl -sf localhost:8080/api/monitors/everything 2>/dev/null | grep -q '"status":"up"' \
+                     && curl -sf localhost:8080/api/monitors/mcpwatch 2>/dev/null | grep -q '"status":"up"'; then break; fi
                   sleep 0.5
                 done
                 curl -s localhost:8080/api/monitors > monitors.json
@@ -85,7 +86,8 @@ class FirstRunTest {
         String log = Files.readString(work.resolve("serve.log"));
         JsonNode monitors = Json.MAPPER.readTree(work.resolve("monitors.json").toFile()).path("items");
         assertThat(monitors).as(log).filteredOn(m -> !m.path("paused").asBoolean())
-                .extracting(m -> m.path("id").asString() + " " + m.path("status").asString()).containsExactly("everything up");
+                .extracting(m -> m.path("id").asString() + " " + m.path("status").asString())
+                .containsExactlyInAnyOrder("mcpwatch up", "everything up");
         assertThat(Json.MAPPER.readTree(work.resolve("incidents.json").toFile()).path("items")).as("no incident on a first run").isEmpty();
         JsonNode status = Json.MAPPER.readTree(work.resolve("status.json").toFile());
         assertThat(status.path("headline").asString()).isEqualTo("All systems operational");

@@ -92,6 +92,22 @@ class UserCommandTest {
         }
     }
 
+    @Test
+    void aReadOnlyTokenIsListedAsSuchAndItsPrincipalMayOnlyRead() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mcpwatch.db");
+
+        String readOnly = mcpwatch("", "token", "create", "--db", url, "--read-only", "agent").out().strip();
+        String writing = mcpwatch("", "token", "create", "--db", url, "deploy").out().strip();
+        Run listed = mcpwatch("", "token", "list", "--db", url);
+
+        assertThat(listed.out()).contains("\tagent\t" + readOnly.substring(0, 9) + "…").contains("live, read-only");
+        try (Database db = Databases.reopenUrl(url)) {
+            AuthService auth = new AuthService(db, () -> WebSettings.DEFAULT, InstantSource.system());
+            assertThat(auth.token(readOnly).readOnly()).isTrue();
+            assertThat(auth.token(writing).readOnly()).isFalse();
+        }
+    }
+
     private Run mcpwatch(String stdin, String... args) throws IOException, InterruptedException {
         // Native access enabled as the jar's manifest enables it, so SQLite's loader does not warn.
         List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",

@@ -486,7 +486,7 @@ class ConfigLoaderTest {
     @Test
     void theExampleConfigurationLoadsAsDocumented() throws Exception {
         McpwatchConfig shipped = new ConfigLoader(NO_ENV::get).load(Examples.CONFIG);
-        assertThat(shipped.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "legacy-sse", "filesystem");
+        assertThat(shipped.monitors()).extracting(MonitorConfig::id).containsExactly("mcpwatch", "everything", "legacy-sse", "filesystem");
         // Every option, with the commented-out examples enabled: they must stay true to what they document.
         McpwatchConfig config = new ConfigLoader(NO_ENV::get).loadText(Examples.everyOptionEnabled(), "mcpwatch.yaml");
 
@@ -496,7 +496,7 @@ class ConfigLoaderTest {
         assertThat(config.storage().rawRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.storage().rollupRetention()).isEqualTo(Duration.ofDays(400));
         assertThat(config.storage().bufferCapacity()).isEqualTo(10_000);
-        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("everything", "weather", "local-search", "travel",
+        assertThat(config.monitors()).extracting(MonitorConfig::id).containsExactly("mcpwatch", "everything", "weather", "local-search", "travel",
                 "billing", "crm", "legacy-sse", "filesystem");
         var remediation = config.monitor("local-search").orElseThrow().remediation();
         assertThat(remediation.command()).containsExactly("/usr/bin/systemctl", "restart", "search-mcp");

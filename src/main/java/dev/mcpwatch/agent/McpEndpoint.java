@@ -2,7 +2,13 @@ package dev.mcpwatch.agent;
 
 import dev.mcpwatch.auth.AccessControl;
 import dev.mcpwatch.auth.AuthService;
+import dev.mcpwatch.detect.DetectionRoutes;
+import dev.mcpwatch.monitor.IncidentRoutes;
+import dev.mcpwatch.monitor.Incidents;
+import dev.mcpwatch.monitor.MonitorRoutes;
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.reliability.ReliabilityRoutes;
+import dev.mcpwatch.status.StatusUpdateRoutes;
 import dev.mcpwatch.web.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,7 +23,6 @@ import io.modelcontextprotocol.modern.server.feature.ToolsPage;
 import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
-import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.ReadListener;
@@ -54,7 +59,6 @@ public final class McpEndpoint implements Routes {
     private final AgentTools tools;
     private final HttpServlet modern;
     private final HttpServletStatelessServerTransport legacy;
-    private final McpStatelessSyncServer legacyServer;
 
     McpEndpoint(AgentTools tools) {
         this.tools = tools;
@@ -70,15 +74,15 @@ public final class McpEndpoint implements Routes {
                 .contextExtractor(McpEndpoint::caller).build();
         this.legacy = HttpServletStatelessServerTransport.builder().jsonMapper(json).messageEndpoint(PATH).maxRequestSize(MAX_BODY)
                 .contextExtractor(McpEndpoint::caller).build();
-        this.legacyServer = McpServer.sync(legacy).serverInfo("mcpwatch", version).instructions(INSTRUCTIONS).jsonMapper(json)
+        // Building the legacy server installs its handler on the transport; the transport is all this endpoint keeps.
+        McpServer.sync(legacy).serverInfo("mcpwatch", version).instructions(INSTRUCTIONS).jsonMapper(json)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools.all().stream().map(this::legacyTool).toList()).build();
     }
 
     /** The endpoint over the same methods the JSON API's routes answer with. */
-    public static McpEndpoint over(dev.mcpwatch.monitor.MonitorRoutes monitors, dev.mcpwatch.monitor.IncidentRoutes incidents,
-            dev.mcpwatch.detect.DetectionRoutes detection, dev.mcpwatch.reliability.ReliabilityRoutes reliability,
-            dev.mcpwatch.monitor.Incidents lifecycle, dev.mcpwatch.status.StatusUpdateRoutes statusUpdates) {
+    public static McpEndpoint over(MonitorRoutes monitors, IncidentRoutes incidents, DetectionRoutes detection, ReliabilityRoutes reliability,
+            Incidents lifecycle, StatusUpdateRoutes statusUpdates) {
         return new McpEndpoint(new AgentTools(monitors, incidents, detection, reliability, lifecycle, statusUpdates));
     }
 

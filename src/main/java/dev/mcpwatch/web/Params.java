@@ -35,11 +35,11 @@ public final class Params {
         try {
             int n = Integer.parseInt(v);
             if (n < 1 || n > MAX_LIMIT) {
-                throw ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
+                throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("limit must be a number, got '" + v + "'");
+            throw new IllegalArgumentException("limit must be a number, got '" + v + "'");
         }
     }
 
@@ -55,7 +55,7 @@ public final class Params {
         try {
             return Instant.parse(v).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw ApiError.badRequest(name + " must be epoch milliseconds or an ISO-8601 time like 2026-11-21T10:00:00Z, got '" + v + "'");
+            throw new IllegalArgumentException(name + " must be epoch milliseconds or an ISO-8601 time like 2026-11-21T10:00:00Z, got '" + v + "'");
         }
     }
 
@@ -75,7 +75,7 @@ public final class Params {
         try {
             return new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
+            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
     }
 
@@ -90,7 +90,7 @@ public final class Params {
         try {
             return cursor == null ? null : Long.parseLong(cursor);
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
+            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
     }
 
@@ -113,7 +113,7 @@ public final class Params {
         try {
             return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
         } catch (RuntimeException e) {
-            throw ApiError.badRequest("cursor is not one this API gave out; pass next_cursor from the previous page");
+            throw new IllegalArgumentException("cursor is not one this API gave out; pass next_cursor from the previous page");
         }
     }
 

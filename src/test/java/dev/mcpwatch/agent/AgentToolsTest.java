@@ -113,6 +113,8 @@ class AgentToolsTest {
         assertThat(byTag.path("items")).extracting(m -> m.path("id").asString()).containsExactly("weather");
         assertThat(call(reader, "list_monitors", "{\"state\":\"sideways\"}", true).path("content").get(0).path("text").asString())
                 .contains("/state").contains("enumeration");
+        assertThat(call(reader, "list_monitors", "{\"cursor\":\"not-a-cursor!\"}", true).path("content").get(0).path("text").asString())
+                .startsWith("cursor is not one this API gave out");
     }
 
     @Test

@@ -40,9 +40,13 @@ class WebStoresTest {
             assertThat(db.<AuthStore.Session>read(c -> store.session(c, "s1")).username()).isEqualTo("admin");
             var token = db.read(c -> store.liveToken(c, "t-hash"));
             assertThat(token.name()).isEqualTo("ci");
+            assertThat(token.readOnly()).isFalse();
+            db.transaction(c -> store.createToken(c, "agent", "r-hash", "mcpw_efgh", "admin", true, 3));
+            assertThat(db.<AuthStore.Token>read(c -> store.liveToken(c, "r-hash")).readOnly()).isTrue();
             assertThat(db.<Boolean>transaction(c -> store.revokeToken(c, token.id(), 4))).isTrue();
             assertThat(db.<AuthStore.Token>read(c -> store.liveToken(c, "t-hash"))).isNull();
-            assertThat(db.<List<AuthStore.Token>>read(store::tokens)).singleElement().extracting(AuthStore.Token::revokedAt).isEqualTo(4L);
+            assertThat(db.<List<AuthStore.Token>>read(store::tokens)).extracting(AuthStore.Token::name, AuthStore.Token::revokedAt)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("agent", null), org.assertj.core.groups.Tuple.tuple("ci", 4L));
         }
     }
 

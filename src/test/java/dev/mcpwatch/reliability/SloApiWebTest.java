@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * changed and deleted with real HTTP and an API token, evaluated from the same list as the file's
  * SLOs (the answer's figures are the pure arithmetic's of the history, the burn-rate alerts see it at
  * once and stop with it), refused with the file's own messages, and never allowed to touch an SLO the
- * file defines.
+ * file defines. Also the incident answer's {@code resolvedBy}.
  */
 @Timeout(120)
 class SloApiWebTest {
@@ -187,6 +187,20 @@ class SloApiWebTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(json(r).path("error").asString()).as(entry).isEqualTo(path.isEmpty() ? fromFile.message() : path + ": " + fromFile.message());
         }
+    }
+
+    @Test
+    void anIncidentSaysWhatEndedIt() throws Exception {
+        Map<String, String> byMonitorAndStart = new HashMap<>();
+        for (JsonNode i : json(call("GET", "/api/incidents?limit=100", null)).path("items")) {
+            JsonNode detail = json(call("GET", "/api/incidents/" + i.path("id").asLong(), null));
+            assertThat(detail.has("resolvedBy")).isTrue();
+            byMonitorAndStart.put(detail.path("monitorId").asString() + " " + java.time.Instant.ofEpochMilli(detail.path("onsetAt").asLong()),
+                    detail.path("resolvedBy").isNull() ? "open" : detail.path("resolvedBy").asString());
+        }
+        assertThat(byMonitorAndStart).containsEntry("search 2026-10-20T03:00:00Z", "remediation")
+                .containsEntry("weather 2026-10-05T10:00:00Z", "recovery")
+                .containsEntry("docs 2026-11-30T18:00:00Z", "open");
     }
 
     private static void assertError(WebFixture.Response r, int status, String names) {

@@ -36,6 +36,9 @@ class SloApiWebTest {
               - id: prod-availability
                 tag: prod
                 target: 99.9%
+            status_pages:
+              - slug: public
+                monitors: [weather]
             """;
 
     private static TwoMonths months;
@@ -128,6 +131,23 @@ class SloApiWebTest {
         assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM slo_burns WHERE slo_id = 'docs-up'")).isPositive();
         assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM slo_burns WHERE slo_id = 'docs-up' AND stopped_at IS NULL"))
                 .isZero();
+    }
+
+    @Test
+    void aStatusPageShowsTheAttainmentOfAnApiSloThatAsksForIt() throws Exception {
+        assertThat(call("POST", "/api/slos", """
+                {"id": "weather-public", "name": "Weather for everyone", "monitor": "weather", "target": "99%", "status_page": true}""")
+                .status()).isEqualTo(201);
+        Slo slo = new SloSettings("weather-public", null, "weather", null, null, 0.99, null, null, null, null, null).slo();
+        double expected = SloStatus.evaluate(slo, months.h.new Rollups(List.of("weather"), ms -> true)
+                .source(Objective.AVAILABILITY, TimeSet.of(List.of(TwoMonths.DEPLOY))), TwoMonths.NOW.toEpochMilli()).budget().attainment();
+
+        JsonNode objectives = Json.MAPPER.readTree(web.client().get("/status/public/status.json").body()).path("objectives");
+
+        assertThat(objectives).hasSize(1);
+        assertThat(objectives.get(0).path("name").asString()).isEqualTo("Weather for everyone");
+        assertThat(objectives.get(0).path("attainment").asDouble()).isEqualTo(expected).isLessThan(1.0);
+        assertThat(call("DELETE", "/api/slos/weather-public", null).status()).isEqualTo(204);
     }
 
     @Test

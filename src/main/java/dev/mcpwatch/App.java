@@ -32,6 +32,7 @@ import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.postmortem.PostmortemRoutes;
 import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.reliability.ApiSlos;
 import dev.mcpwatch.reliability.RecordKeeper;
 import dev.mcpwatch.reliability.RecordReader;
 import dev.mcpwatch.reliability.ReliabilityRoutes;
@@ -88,6 +89,7 @@ public final class App implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final RecordKeeper keeper;
     private final SloBoard slos;
+    private final ApiSlos apiSlos;
     private AuthService auth;
     private volatile McpwatchConfig current;
 
@@ -129,9 +131,12 @@ public final class App implements AutoCloseable {
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new MonitorRoutes(db, monitors.api(), clock),
                 new IncidentRoutes(db), new DetectionRoutes(db, clock), alerting.routes(), new CanaryRoutes(canaries, clock)));
         Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
-        this.slos = new SloBoard(db, () -> current.slos(), maintenance);
+        // The one list of SLOs in force, for the page, the API, status pages and the burn-rate alerts: the file's and the API's.
+        this.apiSlos = new ApiSlos(db, ConfigLoader::readSlo, () -> current.slos(), clock);
+        storeSlos();
+        this.slos = new SloBoard(db, apiSlos::inForce, maintenance);
         routes.addAll(pages(config));
-        routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock));
+        routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, apiSlos, clock));
         routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
@@ -210,6 +215,11 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /** The SLOs in force (the file's and the API's) and where they stand: what the page, the API and the burn-rate alerts read. */
+    public SloBoard slos() {
+        return slos;
+    }
+
     public Metrics metrics() {
         return metrics;
     }
@@ -268,6 +278,16 @@ public final class App implements AutoCloseable {
             canaries.load(next.canaries());
         } catch (SQLException e) {
             log.warn("the canaries were not reloaded: {}", db.describeWriteFailure(e));
+        }
+        storeSlos();
+    }
+
+    /** The file takes over the ids of API SLOs it now defines; a database away now tries again at the next reload. */
+    private void storeSlos() {
+        try {
+            apiSlos.dropShadowed();
+        } catch (SQLException e) {
+            log.warn("the SLOs added through the API were not checked against the file: {}", db.describeWriteFailure(e));
         }
     }
 

@@ -263,7 +263,16 @@ class OpenApiContractTest {
     void theDocumentIsOpenApi31WithBothWaysToSignIn() throws Exception {
         JsonNode doc = Json.MAPPER.readTree(web.client().get("/api/openapi.json").body());
         assertThat(doc.path("openapi").asString()).startsWith("3.1.");
-        assertThat(doc.path("components").path("securitySchemes").propertyNames()).containsExactlyInAnyOrder("apiToken", "session");
+        assertThat(doc.path("components").path("securitySchemes").propertyNames()).containsExactlyInAnyOrder("apiToken", "session", "csrfToken");
+        assertThat(doc.at("/components/securitySchemes/csrfToken/name").asString()).isEqualTo("X-CSRF-Token");
+        for (String op : new OpenApiContract(doc).operations()) {
+            if (!op.startsWith("GET ")) {
+                String[] parts = op.split(" ", 2);
+                JsonNode security = doc.at("/paths/" + OpenApiContract.escape(parts[1]) + "/" + parts[0].toLowerCase(java.util.Locale.ROOT) + "/security");
+                assertThat(security.toString()).as(op + ": a change with the session cookie needs its CSRF token")
+                        .isEqualTo("[{\"apiToken\":[]},{\"session\":[],\"csrfToken\":[]}]");
+            }
+        }
         assertThat(doc.at("/components/securitySchemes/apiToken/scheme").asString()).isEqualTo("bearer");
         assertThat(doc.at("/components/securitySchemes/session/in").asString()).isEqualTo("cookie");
         assertThat(doc).isEqualTo(ApiDocsRoutes.document());

@@ -47,6 +47,7 @@ import dev.mcpwatch.status.StatusUpdateRoutes;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OAuthGrantStore;
+import dev.mcpwatch.web.ApiDocsRoutes;
 import dev.mcpwatch.web.AssetRoutes;
 import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.WebServer;
@@ -138,6 +139,7 @@ public final class App implements AutoCloseable {
         routes.addAll(pages(config));
         routes.add(new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, apiSlos, clock));
         routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
+        routes.add(new ApiDocsRoutes());
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
@@ -184,6 +186,11 @@ public final class App implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    /** The routes the web server answers, for the API's contract test. */
+    public List<WebServer.Endpoint> endpoints() {
+        return web.endpoints();
     }
 
     public Database database() {

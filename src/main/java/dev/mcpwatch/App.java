@@ -34,6 +34,7 @@ import dev.mcpwatch.probe.EraMemory;
 import dev.mcpwatch.postmortem.PostmortemRoutes;
 import dev.mcpwatch.postmortem.Postmortems;
 import dev.mcpwatch.probe.Prober;
+import dev.mcpwatch.reliability.ApiSlos;
 import dev.mcpwatch.reliability.RecordKeeper;
 import dev.mcpwatch.reliability.RecordReader;
 import dev.mcpwatch.reliability.ReliabilityRoutes;
@@ -48,6 +49,7 @@ import dev.mcpwatch.status.StatusUpdateRoutes;
 import dev.mcpwatch.status.StatusUpdates;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.OAuthGrantStore;
+import dev.mcpwatch.web.ApiDocsRoutes;
 import dev.mcpwatch.web.AssetRoutes;
 import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.WebServer;
@@ -90,6 +92,7 @@ public final class App implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final RecordKeeper keeper;
     private final SloBoard slos;
+    private final ApiSlos apiSlos;
     private AuthService auth;
     private StatusUpdateRoutes statusUpdateApi;
     private volatile McpwatchConfig current;
@@ -135,13 +138,17 @@ public final class App implements AutoCloseable {
         List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), monitorApi, incidentApi, detectionApi, alerting.routes(),
                 new CanaryRoutes(canaries, clock)));
         Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
-        this.slos = new SloBoard(db, () -> current.slos(), maintenance);
+        // The one list of SLOs in force, for the page, the API, status pages and the burn-rate alerts: the file's and the API's.
+        this.apiSlos = new ApiSlos(db, ConfigLoader::readSlo, () -> current.slos(), clock);
+        storeSlos();
+        this.slos = new SloBoard(db, apiSlos::inForce, maintenance);
         routes.addAll(pages(config));
-        ReliabilityRoutes reliabilityApi = new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, clock);
+        ReliabilityRoutes reliabilityApi = new ReliabilityRoutes(new RecordReader(db, maintenance, clock), slos, apiSlos, clock);
         routes.add(reliabilityApi);
         routes.add(new ProtectedResourceRoutes());
         routes.add(McpEndpoint.over(monitorApi, incidentApi, detectionApi, reliabilityApi, incidents, statusUpdateApi));
         routes.add(new MetricsRoutes(metrics.registry(), () -> current.web().metrics()));
+        routes.add(new ApiDocsRoutes());
         this.web = WebServer.start(config.server(), routes);
         String code = auth.setupCode();
         if (code != null) {
@@ -190,6 +197,11 @@ public final class App implements AutoCloseable {
         return web.port();
     }
 
+    /** The routes the web server answers, for the API's contract test. */
+    public List<WebServer.Endpoint> endpoints() {
+        return web.endpoints();
+    }
+
     public Database database() {
         return db;
     }
@@ -217,6 +229,11 @@ public final class App implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the canaries: " + db.describeWriteFailure(e), e);
         }
+    }
+
+    /** The SLOs in force (the file's and the API's) and where they stand: what the page, the API and the burn-rate alerts read. */
+    public SloBoard slos() {
+        return slos;
     }
 
     public Metrics metrics() {
@@ -278,6 +295,16 @@ public final class App implements AutoCloseable {
             canaries.load(next.canaries());
         } catch (SQLException e) {
             log.warn("the canaries were not reloaded: {}", db.describeWriteFailure(e));
+        }
+        storeSlos();
+    }
+
+    /** The file takes over the ids of API SLOs it now defines; a database away now tries again at the next reload. */
+    private void storeSlos() {
+        try {
+            apiSlos.dropShadowed();
+        } catch (SQLException e) {
+            log.warn("the SLOs added through the API were not checked against the file: {}", db.describeWriteFailure(e));
         }
     }
 

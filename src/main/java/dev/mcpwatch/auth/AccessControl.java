@@ -14,6 +14,7 @@ import java.util.Set;
  * <ul>
  *   <li>public: {@code /health}, status pages, runbook pages, badges, stylesheets, the login and setup pages, and
  *       the signed acknowledgement links of alerts ({@code /ack/…}: the signature is their credential);</li>
+ *   <li>{@code /api/openapi.json} and {@code /api/docs}: the API's description, public like the source it is built from;</li>
  *   <li>{@code /metrics}: its own access ({@code web.metrics}, checked by its routes), so a scraper
  *       needs neither a session nor an API token;</li>
  *   <li>{@code /api}: an API token ({@code Authorization: Bearer mcpw_…}) or a dashboard session.
@@ -118,7 +119,7 @@ public final class AccessControl {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/health") || path.equals("/metrics") || path.startsWith(ProtectedResourceRoutes.PATH) || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
+        return path.equals("/health") || path.equals("/metrics") || path.startsWith(ProtectedResourceRoutes.PATH) || path.equals("/api/openapi.json") || path.equals("/api/docs") || path.equals("/login") || path.equals("/setup") || path.equals("/favicon.ico")
                 || path.startsWith("/status/") || path.equals("/runbooks") || path.startsWith("/runbooks/") || path.startsWith("/badge/") || path.startsWith("/assets/") || path.startsWith("/ack/");
     }
 

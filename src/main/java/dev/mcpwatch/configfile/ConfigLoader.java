@@ -89,6 +89,21 @@ public final class ConfigLoader {
         return new ConfigLoader(env).loadText(doc.toString(), "monitor").monitors().getFirst();
     }
 
+    /**
+     * One SLO's definition, read as the only entry of {@code slos:} in a file of its own: the SLOs the
+     * API adds are checked by the same schema and the same code as the file's, with the same messages
+     * (their paths start with {@code slos[0]}).
+     */
+    public static Slo readSlo(JsonNode definition, Function<String, String> env) throws ConfigException {
+        ObjectNode doc = Binding.MAPPER.createObjectNode();
+        doc.putArray("slos").add(definition);
+        List<Slo> slos = new ConfigLoader(env).loadText(doc.toString(), "slo").slos();
+        if (slos.isEmpty()) {
+            throw new ConfigException(List.of(new Problem("slo", "slos[0]", "is not an SLO")));
+        }
+        return slos.getFirst();
+    }
+
     /** The documents of one configuration, gathered section by section. */
     private final class Documents {
         final Problems problems = new Problems();

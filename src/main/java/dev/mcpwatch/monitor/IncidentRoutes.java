@@ -17,7 +17,7 @@ import java.util.NoSuchElementException;
 
 /**
  * Incidents in the JSON API: every incident newest first (of one monitor, open or resolved), and
- * one with its whole timeline. MTTD and MTTR are derived from the recorded times.
+ * one with its whole timeline and what ended it. MTTD and MTTR are derived from the recorded times.
  */
 public final class IncidentRoutes implements Routes {
     private final Database db;
@@ -72,6 +72,8 @@ public final class IncidentRoutes implements Routes {
             throw new NoSuchElementException("no incident " + id);
         }
         Map<String, Object> out = json(row);
+        // what ended it, as the reliability record counts it: recovery, remediation (mcpwatch's own) or removal
+        out.put("resolvedBy", db.read(c -> incidents.resolvedBy(c, id)));
         out.put("timeline", db.read(c -> incidents.events(c, id)));
         return out;
     }

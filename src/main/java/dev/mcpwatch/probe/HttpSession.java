@@ -57,6 +57,7 @@ final class HttpSession implements AutoCloseable {
     private final Deadline deadline;
     private final TlsRecorder tls;
     private final ConnectionPool pool = new ConnectionPool(4, 1, TimeUnit.MINUTES);
+    private final StaleConnections stale = new StaleConnections(pool);
     /** Where the configured headers may go: the origin of the monitored URL, and nowhere else. */
     private final HttpUrl home;
     private final OkHttpClient plain;
@@ -81,7 +82,7 @@ final class HttpSession implements AutoCloseable {
         if (spec.authorizer() != null) {
             b.addInterceptor(new AuthorizingInterceptor(spec.authorizer(), home, this));
         }
-        return b
+        return stale.install(b)
                 .connectionPool(pool)
                 .dns(this::lookup)
                 .eventListenerFactory(call -> {

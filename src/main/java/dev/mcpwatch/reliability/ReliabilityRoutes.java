@@ -6,6 +6,7 @@ import dev.mcpwatch.web.Frame;
 import dev.mcpwatch.web.Params;
 import dev.mcpwatch.web.Routes;
 import dev.mcpwatch.web.Templates;
+import dev.mcpwatch.web.WebServer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -34,12 +35,17 @@ public final class ReliabilityRoutes implements Routes {
 
     private final RecordReader record;
     private final SloBoard slos;
+    private final ApiSlos apiSlos;
     private final InstantSource clock;
 
-    /** @param slos the SLOs for the page and the API, or null when none are configured */
-    public ReliabilityRoutes(RecordReader record, SloBoard slos, InstantSource clock) {
+    /**
+     * @param slos the SLOs for the page and the API, or null when none are configured
+     * @param apiSlos the API's writes of SLOs, or null when the API may not add any
+     */
+    public ReliabilityRoutes(RecordReader record, SloBoard slos, ApiSlos apiSlos, InstantSource clock) {
         this.record = record;
         this.slos = slos;
+        this.apiSlos = apiSlos;
         this.clock = clock;
     }
 
@@ -48,8 +54,39 @@ public final class ReliabilityRoutes implements Routes {
         routes.get("/api/reliability", this::api);
         routes.get("/reliability", this::page);
         if (slos != null) {
-            routes.get("/api/slos", ctx -> ctx.json(slos.json(clock.millis())));
+            routes.get("/api/slos", ctx -> {
+                ObjectNode out = slos.json(clock.millis());
+                java.util.Set<String> api = apiIds();
+                out.path("items").forEach(item -> sourced((ObjectNode) item, api));
+                ctx.json(out);
+            });
+            routes.get("/api/slos/{id}", ctx -> ctx.json(sourced(slos.json(ctx.pathParam("id"), clock.millis()), apiIds())));
         }
+        if (slos != null && apiSlos != null) {
+            routes.post("/api/slos", ctx -> {
+                Slo slo = apiSlos.create(Params.jsonObject(ctx));
+                ctx.status(201).json(sourced(slos.json(slo.id(), clock.millis()), apiIds()));
+            });
+            routes.put("/api/slos/{id}", ctx -> {
+                Slo slo = apiSlos.replace(ctx.pathParam("id"), Params.jsonObject(ctx));
+                ctx.json(sourced(slos.json(slo.id(), clock.millis()), apiIds()));
+            });
+            routes.delete("/api/slos/{id}", ctx -> {
+                apiSlos.delete(ctx.pathParam("id"));
+                ctx.status(204);
+            });
+            routes.exception(ApiSlos.Conflict.class, (e, ctx) -> WebServer.error(ctx, 409, e.getMessage()));
+        }
+    }
+
+    /** An SLO's answer says who owns it: "file" (read-only here) or "api". */
+    private static ObjectNode sourced(ObjectNode item, java.util.Set<String> api) {
+        item.put("source", api.contains(item.path("id").asString()) ? "api" : "file");
+        return item;
+    }
+
+    private java.util.Set<String> apiIds() {
+        return apiSlos == null ? java.util.Set.of() : apiSlos.apiIds();
     }
 
     private void api(Context ctx) throws SQLException {

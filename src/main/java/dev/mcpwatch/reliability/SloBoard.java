@@ -109,6 +109,14 @@ public final class SloBoard {
         return out;
     }
 
+    /** One SLO in force as an item of {@code GET /api/slos}, evaluated now. */
+    public ObjectNode json(String id, long now) throws SQLException {
+        Slo slo = slos.get().stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new java.util.NoSuchElementException("no SLO '" + id + "'"));
+        List<String> ids = monitorsOf(slo, db.read(store::monitors));
+        return json(evaluate(slo, source(slo, ids, now), now), ids);
+    }
+
     static ObjectNode json(SloStatus s, List<String> monitors) {
         Slo slo = s.slo();
         ObjectNode o = Json.object();

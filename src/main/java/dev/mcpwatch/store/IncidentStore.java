@@ -123,6 +123,11 @@ public final class IncidentStore {
                 incidentId) == 1;
     }
 
+    /** What ended an incident ({@code recovery}, {@code remediation} or {@code removal}); null while it is open. */
+    public String resolvedBy(Connection c, long incidentId) throws SQLException {
+        return Sql.one(c, "SELECT resolved_by FROM incidents WHERE id = ?", rs -> rs.getString(1), incidentId);
+    }
+
     /** Marks an open, unacknowledged incident acknowledged; false when it was not (resolved, or acknowledged already). */
     public boolean acknowledge(Connection c, long incidentId, long at) throws SQLException {
         return Sql.update(c, "UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL", at,

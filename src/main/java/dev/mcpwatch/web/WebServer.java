@@ -8,6 +8,7 @@ import io.javalin.router.EndpointNotFound;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,19 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
     private final Javalin app;
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+
+    /** One registered route: an HTTP method and a path as written ({@code /api/monitors/{id}}). */
+    public record Endpoint(String method, String path) {}
 
     private WebServer(ServerSettings settings, List<Routes> routes) {
         this.app = Javalin.create(cfg -> {
+            // Heard before any route is added, so the list is whole: the API's contract test compares it with the OpenAPI document.
+            cfg.events.handlerAdded(h -> {
+                if (h.getHttpMethod().isHttpMethod()) {
+                    endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
+                }
+            });
             cfg.jetty.host = settings.host();
             cfg.jetty.port = settings.port();
             cfg.concurrency.useVirtualThreads = true;
@@ -62,6 +73,11 @@ public final class WebServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route served, in the order registered (filters such as the access check left out). */
+    public List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.TestClock;
 import dev.mcpwatch.testkit.WebFixture;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,8 +55,7 @@ class RemediationTest {
                 for i in $(seq 1 100); do grep -q listening "$DIR/server.log" && echo up && exit 0; sleep 0.1; done
                 echo "it did not come up"; exit 1
                 """);
-        Process first = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), "dev.mcpwatch.bench.FastMcpServer",
-                Integer.toString(port)).redirectErrorStream(true).start();
+        Process first = fastServer(port);
         List<Long> started = new ArrayList<>();
         List<Process> byHand = new ArrayList<>();
         try (Receiver hook = Receiver.start(); WebFixture web = WebFixture.start(dir, """
@@ -121,8 +121,7 @@ class RemediationTest {
             await("the cooldown holds the command back", Duration.ofSeconds(15), () -> kinds(api, second).contains("remediation_skipped"));
             var ack = api.json("POST", "/api/incidents/" + second + "/ack", "{\"by\": \"alice\"}", Map.of("X-CSRF-Token", api.csrf()));
             assertThat(ack.status()).as(ack.body()).isEqualTo(200);
-            Process manual = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), "dev.mcpwatch.bench.FastMcpServer",
-                    Integer.toString(port)).redirectErrorStream(true).start();
+            Process manual = fastServer(port);
             byHand.add(manual);
             await("the second incident resolved", Duration.ofSeconds(30), () -> hook.withJson("event", "incident.resolved").size() == 2);
             assertThat(Databases.count(web.app().database(), "SELECT COUNT(*) FROM incidents WHERE id = ? AND resolved_by = 'recovery'", second))
@@ -297,5 +296,11 @@ class RemediationTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** The MCP server the remediation restarts, as a process of its own (killed in the outage). */
+    private static Process fastServer(int port) throws IOException {
+        return new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), "dev.mcpwatch.bench.FastMcpServer",
+                Integer.toString(port)).redirectErrorStream(true).start();
     }
 }

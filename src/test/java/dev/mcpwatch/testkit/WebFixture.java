@@ -208,6 +208,17 @@ public final class WebFixture implements AutoCloseable {
             return send(b, path);
         }
 
+        /** Any request: {@code contentType} and {@code body} may be null (none sent). */
+        public Response send(String method, String path, String contentType, String body, Map<String, String> headers)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder b = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            headers.forEach(b::header);
+            return send(b, path);
+        }
+
         public String csrf() {
             return csrf;
         }

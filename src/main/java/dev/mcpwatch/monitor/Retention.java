@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces retention: raw results older than {@code raw_retention}, minute rollups older than
- * {@code minute_rollup_retention} (by default {@code rollup_retention}) with the per-minute tool
- * calls that SLOs on a tool read, hour and day rollups older
- * than {@code rollup_retention}. Deletes in small batches, each its own short
+ * Enforces retention: raw results older than {@code raw_retention} (to the minute; when minute
+ * rollups are kept longer, their minutes are stored first), minute rollups older than
+ * {@code minute_rollup_retention} with the per-minute tool calls that SLOs on a tool read, hour and
+ * day rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
  * transaction with a pause between, so probes keep writing while it works.
  */
 public final class Retention {
@@ -43,7 +43,14 @@ public final class Retention {
         long now = clock.millis();
         long deleted = 0;
         try {
-            long rawCutoff = now - storage.rawRetention().toMillis();
+            // whole minutes, so the oldest minute the raw results hold is complete
+            long rawCutoff = Resolution.MINUTE.bucketStart(now - storage.rawRetention().toMillis());
+            if (storage.minuteRollupRetention().compareTo(storage.rawRetention()) > 0) {
+                int kept = db.transaction(c -> rollups.keepMinutes(c, rawCutoff));
+                if (kept > 0) {
+                    log.info("retention stored {} minute rollups of raw results about to expire", kept);
+                }
+            }
             int n;
             do {
                 n = db.transaction(c -> results.deleteOlderThan(c, rawCutoff, BATCH));

@@ -1,12 +1,15 @@
 package dev.mcpwatch.store;
 
 import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.Phase;
+import dev.mcpwatch.probe.PhaseTiming;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ToolList;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -107,6 +110,35 @@ public final class ResultStore {
                     long v = rs.getLong(1);
                     return rs.wasNull() ? null : v;
                 }, monitorId, true, before);
+    }
+
+    /** What rollups need of a probe: when, its outcome, its total and (when asked for) its phase timings. */
+    public record Measured(String monitorId, long startedAt, boolean healthy, String reason, double totalMs, List<PhaseTiming> timings) {}
+
+    /**
+     * The probes of these monitors (null: every monitor) started in [{@code from}, {@code to}), by
+     * monitor then start; timings only when {@code timings} (else an empty list).
+     */
+    List<Measured> measured(Connection c, Collection<String> monitorIds, long from, long to, boolean timings) throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(from, to));
+        String filter = "";
+        if (monitorIds != null) {
+            args.addAll(monitorIds);
+            filter = " AND monitor_id IN (" + Sql.marks(monitorIds.size()) + ")";
+        }
+        return Sql.list(c, "SELECT monitor_id, started_at, healthy, reason, total_ms" + (timings ? ", detail" : "")
+                + " FROM probe_results WHERE started_at >= ? AND started_at < ?" + filter + " ORDER BY monitor_id, started_at, id",
+                rs -> new Measured(rs.getString(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4), rs.getDouble(5),
+                        timings ? timings(rs.getString(6)) : List.of()), args.toArray());
+    }
+
+    private static List<PhaseTiming> timings(String detail) {
+        List<PhaseTiming> out = new ArrayList<>();
+        for (JsonNode t : Json.MAPPER.readTree(detail).path("timings")) {
+            out.add(PhaseTiming.network(Phase.fromWireName(t.path("phase").asString()), t.path("startMs").asDouble(),
+                    t.path("durationMs").asDouble()));
+        }
+        return out;
     }
 
     public ResultRow get(Connection c, long id) throws SQLException {

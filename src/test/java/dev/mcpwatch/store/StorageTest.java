@@ -99,6 +99,8 @@ class StorageTest {
             }
             db.transaction(c -> {
                 for (ProbeResult r : probes) {
+                    // as the recorder writes a probe: minutes are read from the raw result, hours and days from rollups
+                    new ResultStore().insert(c, "api", "default", r, null);
                     rollups.add(c, "api", r);
                 }
                 return null;

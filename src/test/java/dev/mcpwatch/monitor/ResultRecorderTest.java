@@ -137,7 +137,7 @@ class ResultRecorderTest {
 
             assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).isEqualTo(12);
             assertThat(count(db, "SELECT COUNT(*) FROM tool_lists")).isEqualTo(1);
-            assertThat(count(db, "SELECT COUNT(DISTINCT tool_list_id) FROM probe_results")).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(DISTINCT s.tool_list_id) FROM probe_results r JOIN probe_shapes s ON s.id = r.shape_id")).isEqualTo(1);
             assertThat(count(db, "SELECT COUNT(*) FROM tool_list_history")).as("one entry per monitor: its first list").isEqualTo(3);
 
             record(recorder, Results.monitor("delta"), Results.healthy(T0, 20, Results.tools("fetch", "search")));
@@ -169,7 +169,7 @@ class ResultRecorderTest {
             }
 
             assertThat(count(db, "SELECT COUNT(*) FROM tool_lists")).isEqualTo(1);
-            assertThat(count(db, "SELECT COUNT(DISTINCT tool_list_id) FROM probe_results")).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(DISTINCT s.tool_list_id) FROM probe_results r JOIN probe_shapes s ON s.id = r.shape_id")).isEqualTo(1);
             assertThat(count(db, "SELECT COUNT(*) FROM tool_list_history")).isEqualTo(monitors);
         }
     }

@@ -12,7 +12,7 @@ import dev.mcpwatch.store.RollupStore;
 import dev.mcpwatch.testkit.Databases.Kind;
 import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.TestClock;
-import java.sql.PreparedStatement;
+import dev.mcpwatch.store.ResultStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,15 +102,11 @@ class RetentionTest {
 
     private static void insertRawResults(Database db, String monitorId, long startedAt, int n) throws SQLException {
         db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO probe_results (monitor_id, started_at, location, healthy, "
-                    + "total_ms, detail) VALUES (?, ?, 'default', TRUE, 12.5, '{}')")) {
-                for (int i = 0; i < n; i++) {
-                    ps.setString(1, monitorId);
-                    ps.setLong(2, startedAt + i);
-                    ps.addBatch();
-                }
-                return ps.executeBatch().length;
+            ResultStore results = new ResultStore();
+            for (int i = 0; i < n; i++) {
+                results.insert(c, monitorId, "default", Results.healthy(Instant.ofEpochMilli(startedAt + i), 12.5), null);
             }
+            return n;
         });
     }
 

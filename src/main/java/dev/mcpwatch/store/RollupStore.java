@@ -240,7 +240,10 @@ public final class RollupStore {
     }
 
     private static long ceilMinute(long t) {
-        return t == Long.MIN_VALUE ? t : -Math.floorDiv(-t, Resolution.MINUTE.millis()) * Resolution.MINUTE.millis();
+        if (t == Long.MIN_VALUE || t > Long.MAX_VALUE - Resolution.MINUTE.millis()) {
+            return t; // open ends of a window stay open
+        }
+        return -Math.floorDiv(-t, Resolution.MINUTE.millis()) * Resolution.MINUTE.millis();
     }
 
     /** Adds one probe to a bucket. */

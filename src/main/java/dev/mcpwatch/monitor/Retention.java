@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class Retention {
     static final Duration EVERY = Duration.ofMinutes(10);
     static final int BATCH = 2_000;
+    /** At most this many batches of freed pages go back to the file system per pass (the rest next pass). */
+    static final int RECLAIM_BATCHES = 500;
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
     private final Database db;
@@ -62,6 +64,10 @@ public final class Retention {
             long rollupCutoff = now - storage.rollupRetention().toMillis();
             deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
             deleted += deleteRollups(Resolution.DAY, rollupCutoff);
+            if (deleted > 0) {
+                // SQLite would otherwise keep the freed pages in the file for ever
+                db.reclaimFreePages(RECLAIM_BATCHES);
+            }
         } catch (SQLException e) {
             log.warn("retention stopped early: {}", e.getMessage());
         }

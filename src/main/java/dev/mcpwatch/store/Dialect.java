@@ -39,6 +39,27 @@ public enum Dialect {
             return ds;
         }
 
+        /** A new database file frees the pages retention empties a little at a time (auto_vacuum can only be chosen before the first table). */
+        @Override
+        void beforeMigrations(DataSource ds) {
+            try (var c = ds.getConnection(); var s = c.createStatement()) {
+                try (var rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+                    if (rs.next() && rs.getLong(1) == 0) {
+                        s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                        // the file exists already (WAL mode was set on connecting); an empty one is rewritten at once
+                        s.execute("VACUUM");
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot prepare the SQLite database: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        String reclaimPages() {
+            return "PRAGMA incremental_vacuum(" + RECLAIM_PAGES + ")";
+        }
+
         @Override
         Path dataFolder(String url) {
             String file = url.substring("jdbc:sqlite:".length());
@@ -125,6 +146,20 @@ public enum Dialect {
      */
     int readers() {
         return readers;
+    }
+
+    /** Pages one {@link #reclaimPages} statement gives back to the file system at most (4 KiB each: 8 MiB). */
+    static final int RECLAIM_PAGES = 2_000;
+
+    /** Runs before the migrations on a database that may be new. */
+    void beforeMigrations(DataSource ds) {}
+
+    /**
+     * A statement that gives pages freed by deletes back to the file system, a batch at a time, or null
+     * when the database reuses them itself (PostgreSQL's autovacuum).
+     */
+    String reclaimPages() {
+        return null;
     }
 
     /** A new connection source for {@code storage} (for SQLite, its data folder created first). */

@@ -100,6 +100,21 @@ class RetentionTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void onSqliteTheFileShrinksWhenOldResultsGo() throws SQLException {
+        try (Database db = Kind.SQLITE.open()) {
+            TestClock clock = TestClock.at("2026-11-20T10:00:00Z");
+            assertThat(count(db, "PRAGMA auto_vacuum")).as("a new file frees pages incrementally").isEqualTo(2);
+            insertRawResults(db, "bulk", clock.instant().minus(Duration.ofDays(10)).toEpochMilli(), 3 * Retention.BATCH);
+            long pages = count(db, "PRAGMA page_count");
+
+            assertThat(new Retention(db, STORAGE, clock).run()).isEqualTo(3 * Retention.BATCH);
+
+            assertThat(count(db, "PRAGMA freelist_count")).as("no free page left in the file").isZero();
+            assertThat(count(db, "PRAGMA page_count")).as("pages before: %d", pages).isLessThan(pages / 2);
+        }
+    }
+
     private static void insertRawResults(Database db, String monitorId, long startedAt, int n) throws SQLException {
         db.transaction(c -> {
             ResultStore results = new ResultStore();

@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * Where mcpwatch keeps its data: SQLite under ./data by default, PostgreSQL by JDBC URL. Raw probe
  * results are kept {@code rawRetention}; hour and day rollups {@code rollupRetention}; minute
- * rollups {@code minuteRollupRetention} (the same when not given; a large fleet may keep them
- * shorter, since there are as many of them as probes at a 60 s interval). When the database cannot
+ * rollups {@code minuteRollupRetention}: by default as long as raw results, from which they are
+ * computed without a row of their own (at a 60 s interval there are as many minutes as probes); kept
+ * longer, the minutes are stored as raw results expire. When the database cannot
  * be written, up to {@code bufferCapacity} results wait in memory.
  */
 public record StorageSettings(String url, String username, String password, Duration rawRetention,
@@ -30,10 +31,10 @@ public record StorageSettings(String url, String username, String password, Dura
                 "username": {"$ref": "#/$defs/text"},
                 "password": {"$ref": "#/$defs/secret"},
                 "raw_retention": {"$ref": "#/$defs/duration", "description": "raw probe results are kept this long (at least 1h)"},
-                "rollup_retention": {"$ref": "#/$defs/duration", "description": "minute, hour and day rollups are kept this long (at least 1d)"},
+                "rollup_retention": {"$ref": "#/$defs/duration", "description": "hour and day rollups are kept this long (at least 1d)"},
                 "minute_rollup_retention": {
                   "$ref": "#/$defs/duration",
-                  "description": "keep minute rollups shorter (at least 1h; default: rollup_retention): at a 60 s interval there is one per probe"
+                  "description": "minute rollups are kept this long (at least 1h, at most rollup_retention; default: raw_retention, from which they are computed; longer stores a row per monitor and minute)"
                 },
                 "buffer": {
                   "$ref": "#/$defs/integer", "minimum": 100, "maximum": 10000000,
@@ -44,16 +45,16 @@ public record StorageSettings(String url, String username, String password, Dura
             """).checkedBy(StorageSettings::check);
 
     public StorageSettings {
-        minuteRollupRetention = minuteRollupRetention == null ? rollupRetention : minuteRollupRetention;
+        minuteRollupRetention = minuteRollupRetention == null ? defaultMinutes(rawRetention, rollupRetention) : minuteRollupRetention;
     }
 
-    /** Minute rollups kept as long as hour and day rollups. */
+    /** Minute rollups kept as long as raw results (at most as long as hour and day rollups). */
     public StorageSettings(String url, String username, String password, Duration rawRetention, Duration rollupRetention,
             int bufferCapacity) {
         this(url, username, password, rawRetention, rollupRetention, bufferCapacity, null);
     }
 
-    /** {@code storage:} over the defaults; minute rollups not given follow {@code rollup_retention} as written, not the default's. */
+    /** {@code storage:} over the defaults; minute rollups not given follow the retentions as written, not the default's. */
     public static StorageSettings read(Section at) {
         StorageSettings s = BLOCK.read(at, DEFAULT);
         return at.written("minute_rollup_retention") ? s
@@ -67,11 +68,16 @@ public record StorageSettings(String url, String username, String password, Dura
         if (s.rollupRetention().compareTo(Duration.ofDays(1)) < 0) {
             at.at("rollup_retention").problem("must be at least 1d, got " + s.rollupRetention());
         }
-        Duration minutes = at.written("minute_rollup_retention") ? s.minuteRollupRetention() : s.rollupRetention();
-        if (minutes.compareTo(Duration.ofHours(1)) < 0 || minutes.compareTo(s.rollupRetention()) > 0) {
+        // not written, minutes follow raw_retention, whose own check speaks for it
+        Duration minutes = s.minuteRollupRetention();
+        if (at.written("minute_rollup_retention") && (minutes.compareTo(Duration.ofHours(1)) < 0 || minutes.compareTo(s.rollupRetention()) > 0)) {
             at.at("minute_rollup_retention").problem("must be at least 1h and at most rollup_retention (" + s.rollupRetention() + "), got "
                     + minutes);
         }
+    }
+
+    private static Duration defaultMinutes(Duration raw, Duration rollups) {
+        return raw == null || rollups == null ? rollups : raw.compareTo(rollups) < 0 ? raw : rollups;
     }
 
     public boolean isPostgres() {

@@ -13,15 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces retention: raw results older than {@code raw_retention}, minute rollups older than
- * {@code minute_rollup_retention} (by default {@code rollup_retention}) with the per-minute tool
- * calls that SLOs on a tool read, hour and day rollups older
- * than {@code rollup_retention}. Deletes in small batches, each its own short
+ * Enforces retention: raw results older than {@code raw_retention} (to the minute; when minute
+ * rollups are kept longer, their minutes are stored first), minute rollups older than
+ * {@code minute_rollup_retention} with the per-minute tool calls that SLOs on a tool read, hour and
+ * day rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
  * transaction with a pause between, so probes keep writing while it works.
  */
 public final class Retention {
     static final Duration EVERY = Duration.ofMinutes(10);
     static final int BATCH = 2_000;
+    /** At most this many batches of freed pages go back to the file system per pass (the rest next pass). */
+    static final int RECLAIM_BATCHES = 500;
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
     private final Database db;
@@ -43,7 +45,14 @@ public final class Retention {
         long now = clock.millis();
         long deleted = 0;
         try {
-            long rawCutoff = now - storage.rawRetention().toMillis();
+            // whole minutes, so the oldest minute the raw results hold is complete
+            long rawCutoff = Resolution.MINUTE.bucketStart(now - storage.rawRetention().toMillis());
+            if (storage.minuteRollupRetention().compareTo(storage.rawRetention()) > 0) {
+                int kept = db.transaction(c -> rollups.keepMinutes(c, rawCutoff));
+                if (kept > 0) {
+                    log.info("retention stored {} minute rollups of raw results about to expire", kept);
+                }
+            }
             int n;
             do {
                 n = db.transaction(c -> results.deleteOlderThan(c, rawCutoff, BATCH));
@@ -55,6 +64,10 @@ public final class Retention {
             long rollupCutoff = now - storage.rollupRetention().toMillis();
             deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
             deleted += deleteRollups(Resolution.DAY, rollupCutoff);
+            if (deleted > 0) {
+                // SQLite would otherwise keep the freed pages in the file for ever
+                db.reclaimFreePages(RECLAIM_BATCHES);
+            }
         } catch (SQLException e) {
             log.warn("retention stopped early: {}", e.getMessage());
         }

@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     /** Opens (creating the SQLite file and its folder if needed) and migrates to the current schema. */
     public static Database open(StorageSettings storage) {
         Dialect dialect = Dialect.of(storage.url());
+        dialect.beforeMigrations(dialect.dataSource(storage));
         Flyway.configure()
                 .dataSource(dialect.dataSource(storage))
                 .placeholders(dialect.placeholders())
@@ -45,6 +46,31 @@ public final class Database implements AutoCloseable {
         HikariDataSource writes = pool(name + "-write", dialect.dataSource(storage), dialect.writers());
         HikariDataSource reads = dialect.readers() == 0 ? writes : pool(name + "-read", dialect.dataSource(storage), dialect.readers());
         return new Database(dialect, writes, reads, storage.url());
+    }
+
+    /**
+     * Gives the pages deletes freed back to the file system, a batch per transaction (SQLite with
+     * incremental auto_vacuum; nothing elsewhere); returns how many batches ran.
+     */
+    public int reclaimFreePages(int maxBatches) throws SQLException {
+        String sql = dialect.reclaimPages();
+        int batches = 0;
+        while (sql != null && batches < maxBatches && transaction(c -> {
+            try (var s = c.createStatement()) {
+                long free;
+                try (var rs = s.executeQuery("PRAGMA freelist_count")) {
+                    free = rs.next() ? rs.getLong(1) : 0;
+                }
+                if (free == 0) {
+                    return false;
+                }
+                s.execute(sql);
+                return true;
+            }
+        })) {
+            batches++;
+        }
+        return batches;
     }
 
     public Dialect dialect() {

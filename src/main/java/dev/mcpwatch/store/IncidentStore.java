@@ -141,8 +141,9 @@ public final class IncidentStore {
 
     /** The locations whose probes failed during the incident's streak, so far. */
     public List<String> failingLocations(Connection c, Incident incident) throws SQLException {
-        return Sql.list(c, "SELECT DISTINCT location FROM probe_results WHERE monitor_id = ? AND id >= ? AND id <= ? AND healthy = ? "
-                + "ORDER BY location", rs -> rs.getString(1), incident.monitorId(),
+        return Sql.list(c, "SELECT DISTINCT s.location FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key "
+                + "JOIN probe_shapes s ON s.id = r.shape_id WHERE k.monitor_id = ? AND r.id >= ? AND r.id <= ? AND r.healthy = ? "
+                + "ORDER BY s.location", rs -> rs.getString(1), incident.monitorId(),
                 incident.firstResultId() == null ? 0L : incident.firstResultId(),
                 incident.lastResultId() == null ? Long.MAX_VALUE : incident.lastResultId(), false);
     }

@@ -95,9 +95,16 @@ public final class MonitorStore {
         return targets.size();
     }
 
+    /** Takes the credentials out of the target stored with the monitor's results: in their shapes and in the full details of failures. */
     private static void redactResults(Connection c, String monitorId) throws SQLException {
-        try (PreparedStatement read = c.prepareStatement("SELECT id, detail FROM probe_results WHERE monitor_id = ?");
-                PreparedStatement write = c.prepareStatement("UPDATE probe_results SET detail = ? WHERE id = ?")) {
+        redact(c, "SELECT s.id, s.detail FROM probe_shapes s JOIN monitor_keys k ON k.monitor_key = s.monitor_key WHERE k.monitor_id = ?",
+                "UPDATE probe_shapes SET detail = ? WHERE id = ?", monitorId);
+        redact(c, "SELECT r.id, r.detail FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key "
+                + "WHERE k.monitor_id = ? AND r.detail IS NOT NULL", "UPDATE probe_results SET detail = ? WHERE id = ?", monitorId);
+    }
+
+    private static void redact(Connection c, String select, String update, String monitorId) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement(select); PreparedStatement write = c.prepareStatement(update)) {
             read.setString(1, monitorId);
             int batched = 0;
             try (ResultSet rs = read.executeQuery()) {

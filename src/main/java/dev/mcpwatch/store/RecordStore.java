@@ -61,6 +61,14 @@ public final class RecordStore {
         if (only != null && only.isEmpty()) {
             return out;
         }
+        if (res == Resolution.MINUTE) {
+            for (RollupStore.Minute m : RollupStore.minutes(c, only, from, to, false)) {
+                long[] n = out.computeIfAbsent(m.monitorId(), k -> new long[2]);
+                n[0] += m.row().probes;
+                n[1] += m.row().failures;
+            }
+            return out;
+        }
         List<Object> args = new ArrayList<>();
         // Day rows are summed from the rollups_day_counts index, which only a literal 'day' lets the planner use.
         String resolution = res == Resolution.DAY ? "resolution = 'day'" : "resolution = ?";
@@ -93,6 +101,13 @@ public final class RecordStore {
         if (monitorIds.isEmpty()) {
             return out;
         }
+        if (res == Resolution.MINUTE) {
+            for (RollupStore.Minute m : RollupStore.minutes(c, monitorIds, from, to, false)) {
+                out[0] += m.row().latency.countBelow(thresholdMs);
+                out[1] += m.row().latency.count();
+            }
+            return out;
+        }
         List<Object> args = new ArrayList<>(List.of(res.wireName(), from, to));
         args.addAll(monitorIds);
         Sql.list(c, "SELECT latency FROM rollups WHERE resolution = ? AND bucket_start >= ? AND bucket_start < ? AND monitor_id IN ("
@@ -105,10 +120,19 @@ public final class RecordStore {
         return out;
     }
 
-    /** The start of the oldest minute rollup kept, or null when there is none (older time is read from hours). */
+    /**
+     * The start of the oldest minute kept, stored or in the raw results, or null when there is none
+     * (older time is read from hours).
+     */
     public Long oldestMinute(Connection c) throws SQLException {
-        return Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollups WHERE resolution = ?", rs -> Sql.longOrNull(rs, "oldest"),
+        Long stored = Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollups WHERE resolution = ?", rs -> Sql.longOrNull(rs, "oldest"),
                 Resolution.MINUTE.wireName());
+        Long raw = Sql.one(c, "SELECT MIN(started_at) AS oldest FROM probe_results", rs -> Sql.longOrNull(rs, "oldest"));
+        if (raw == null) {
+            return stored;
+        }
+        long rawMinute = Resolution.MINUTE.bucketStart(raw);
+        return stored == null ? Long.valueOf(rawMinute) : Long.valueOf(Math.min(stored, rawMinute));
     }
 
     /**

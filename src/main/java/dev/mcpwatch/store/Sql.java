@@ -105,6 +105,7 @@ final class Sql {
             case Integer n -> ps.setInt(i, n);
             case Double d -> ps.setDouble(i, d);
             case Boolean b -> ps.setBoolean(i, b);
+            case byte[] b -> ps.setBytes(i, b);
             default -> throw new IllegalArgumentException("cannot bind " + v.getClass());
         }
     }

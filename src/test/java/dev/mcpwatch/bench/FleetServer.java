@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * competes for the same cores.
  */
 public final class FleetServer implements AutoCloseable {
-    static final String PREFIX = "/mcp/";
+    public static final String PREFIX = "/mcp/";
     private static final String PROTOCOL = "2025-11-25";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String INITIALIZE_RESULT = "{\"protocolVersion\":\"" + PROTOCOL + "\","

@@ -50,7 +50,7 @@ class MonitorUrlRedactionTest {
             web = WebFixture.start(dir, "monitors:\n  - {id: secretive, url: '" + url + "'}\n", null, Duration.ofSeconds(2));
             var operator = web.loggedIn();
             ServeFixture.await("a recorded probe", Duration.ofSeconds(30), () -> Databases.count(web.app().database(),
-                    "SELECT COUNT(*) FROM probe_results WHERE monitor_id = 'secretive'") > 0);
+                    "SELECT COUNT(*) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE k.monitor_id = 'secretive'") > 0);
 
             assertThat(server.requests()).as("the probe uses the real URL").anySatisfy(r ->
                     assertThat(r.path()).isEqualTo("/mcp"));
@@ -70,8 +70,8 @@ class MonitorUrlRedactionTest {
             Database db = web.app().database();
             assertThat(Databases.count(db, "SELECT COUNT(*) FROM monitors WHERE target LIKE ? OR config LIKE ?",
                     "%" + SECRET + "%", "%" + SECRET + "%")).isZero();
-            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE detail LIKE ? OR message LIKE ?",
-                    "%" + SECRET + "%", "%" + SECRET + "%")).isZero();
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE detail LIKE ?", "%" + SECRET + "%")).isZero();
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_shapes WHERE detail LIKE ?", "%" + SECRET + "%")).isZero();
         }
     }
 
@@ -92,10 +92,17 @@ class MonitorUrlRedactionTest {
                     ps.setString(2, "{\"id\":\"gone\",\"url\":\"" + url + "\"}");
                     ps.executeUpdate();
                 }
-                try (var ps = c.prepareStatement("INSERT INTO probe_results (monitor_id, started_at, location, healthy, total_ms, detail) "
-                        + "VALUES ('gone', 1500, 'default', ?, 12.5, ?)")) {
+                String detail = "{\"target\":\"" + url + "\",\"transport\":\"streamable-http\",\"healthy\":true}";
+                c.createStatement().executeUpdate("INSERT INTO monitor_keys (monitor_id) VALUES ('gone')");
+                try (var ps = c.prepareStatement("INSERT INTO probe_shapes (monitor_key, hash, location, detail) "
+                        + "SELECT monitor_key, 'old', 'default', ? FROM monitor_keys WHERE monitor_id = 'gone'")) {
+                    ps.setString(1, detail);
+                    ps.executeUpdate();
+                }
+                try (var ps = c.prepareStatement("INSERT INTO probe_results (monitor_key, started_at, healthy, total_us, shape_id, detail) "
+                        + "SELECT monitor_key, 1500, ?, 12500, id, ? FROM probe_shapes WHERE hash = 'old'")) {
                     ps.setBoolean(1, true);
-                    ps.setString(2, "{\"target\":\"" + url + "\",\"transport\":\"streamable-http\",\"healthy\":true}");
+                    ps.setString(2, detail);
                     ps.executeUpdate();
                 }
                 return null;
@@ -108,6 +115,7 @@ class MonitorUrlRedactionTest {
         assertThat(Databases.count(db, "SELECT COUNT(*) FROM monitors WHERE target LIKE ? OR config LIKE ?", "%" + SECRET + "%",
                 "%" + SECRET + "%")).isZero();
         assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE detail LIKE ?", "%" + SECRET + "%")).isZero();
+        assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_shapes WHERE detail LIKE ?", "%" + SECRET + "%")).isZero();
         var answer = web.loggedIn().get("/api/monitors/gone");
         assertThat(Json.MAPPER.readTree(answer.body()).path("target").asString()).isEqualTo(shown);
         assertThat(Json.MAPPER.readTree(answer.body()).path("config").path("url").asString()).isEqualTo(shown);

@@ -102,7 +102,7 @@ class DegradedStorageTest {
                 server = pg.start();
                 await("/health ok again", Duration.ofSeconds(60), () -> status(base + "/health") == 200);
                 try (Connection c = DriverManager.getConnection(url, "postgres", null); ResultSet rs =
-                        c.createStatement().executeQuery("SELECT COUNT(*) FROM probe_results WHERE monitor_id = 'steady'")) {
+                        c.createStatement().executeQuery("SELECT COUNT(*) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE k.monitor_id = 'steady'")) {
                     rs.next();
                     assertThat(rs.getLong(1)).as("results written after the outage").isGreaterThanOrEqualTo(3L + waiting);
                 }

@@ -85,7 +85,7 @@ class HostileFleetTest {
             assertThat(next).hasSize(FLEET);
             for (int i = 0; i < FLEET; i++) {
                 String expected = i % 3 == 0 ? "response_too_large" : "tools_list_error";
-                assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE monitor_id = ? AND reason = ?",
+                assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE k.monitor_id = ? AND r.reason = ?",
                         "hostile-" + i, expected)).as("hostile-%d recorded %s", i, expected).isEqualTo(1);
             }
             assertThat(Databases.count(db, "SELECT COUNT(*) FROM monitor_state WHERE status = 'suspect'")).isEqualTo(FLEET);

@@ -32,7 +32,7 @@ class ProbeAndRecordTest {
             Duration next = runner.runOnce(m);
 
             assertThat(next).as("a failure is re-probed at the retry interval").isEqualTo(m.retryInterval());
-            assertThat(count(db, "SELECT COUNT(*) FROM probe_results WHERE monitor_id = 'crashy' AND healthy = ?", false)).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(*) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE k.monitor_id = 'crashy' AND r.healthy = ?", false)).isEqualTo(1);
             ResultStore.ResultRow row = db.read(c -> new ResultStore().page(c, "crashy", 0, Long.MAX_VALUE, null, null, 1)).getFirst();
             assertThat(row.reason()).isEqualTo("jsonrpc_invalid");
             assertThat(row.phase()).isEqualTo("total");

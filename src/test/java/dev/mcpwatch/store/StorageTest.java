@@ -92,13 +92,16 @@ class StorageTest {
                     probes.add(Results.failed(at, Reason.HTTP_ERROR, Phase.INITIALIZE, "HTTP 503"));
                     failures++;
                 } else {
-                    double ms = Math.exp(3 + 2 * random.nextDouble());
+                    // in whole microseconds, as raw results keep them (minutes are summed from raw results)
+                    double ms = Math.round(Math.exp(3 + 2 * random.nextDouble()) * 1000) / 1000.0;
                     probes.add(Results.healthy(at, ms));
                     healthyLatencies.add(ms);
                 }
             }
             db.transaction(c -> {
                 for (ProbeResult r : probes) {
+                    // as the recorder writes a probe: minutes are read from the raw result, hours and days from rollups
+                    new ResultStore().insert(c, "api", "default", r, null);
                     rollups.add(c, "api", r);
                 }
                 return null;

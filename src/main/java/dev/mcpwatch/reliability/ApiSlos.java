@@ -1,6 +1,7 @@
 package dev.mcpwatch.reliability;
 
 import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.config.EnvReferences;
 import dev.mcpwatch.config.Problem;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.ApiSloStore;
@@ -130,7 +131,7 @@ public final class ApiSlos {
             throw new IllegalArgumentException("an SLO must be a JSON object");
         }
         List<String> problems = new ArrayList<>();
-        references(definition, "", problems);
+        EnvReferences.refuse(definition, Set.of(), "environment variable references are only allowed in the configuration file", problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -186,21 +187,6 @@ public final class ApiSlos {
         Set<String> out = new HashSet<>();
         slos.forEach(s -> out.add(s.id()));
         return out;
-    }
-
-    private static void references(JsonNode node, String path, List<String> problems) {
-        if (node.isString() && node.asString().contains("${")) {
-            problems.add(path + ": environment variable references are only allowed in the configuration file");
-        } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                references(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), problems);
-            }
-        } else if (node.isArray()) {
-            int i = 0;
-            for (JsonNode item : node) {
-                references(item, path + "[" + i++ + "]", problems);
-            }
-        }
     }
 
     /** A problem as the API says it: its path inside the SLO, then the file's very message. */

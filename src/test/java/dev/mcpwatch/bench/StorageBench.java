@@ -7,7 +7,6 @@ import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
-import dev.mcpwatch.probe.PhaseTiming;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
@@ -24,7 +23,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +88,7 @@ class StorageBench {
             for (int i = 0; i < MONITORS; i++) {
                 // each monitor at its own offset within the minute, as the scheduler spreads them
                 Instant start = T0.plusSeconds(minute * 60L).plusMillis(i * 60_000L / MONITORS);
-                ProbeResult r = probe(template, monitors.get(i).url(), start, random);
+                ProbeResult r = Results.jittered(template, monitors.get(i).url(), start, random, null);
                 clock.set(start.plusMillis((long) r.totalMs()));
                 assertThat(recorder.record(monitors.get(i), r, clock.millis())).as("probe written").isNotNull();
                 written++;
@@ -111,21 +109,6 @@ class StorageBench {
         project(db, after, before, written);
     }
 
-    /** A copy of the template as monitor {@code target} would have measured it at {@code start}. */
-    private static ProbeResult probe(ProbeResult t, String target, Instant start, Random random) {
-        List<PhaseTiming> timings = new ArrayList<>();
-        double at = 0;
-        for (PhaseTiming p : t.timings()) {
-            double f = 0.7 + 0.6 * random.nextDouble();
-            double d = p.durationMs() * f;
-            timings.add(new PhaseTiming(p.phase(), at, d, p.firstByteMs() == null ? null : p.firstByteMs() * f, p.httpStatus(),
-                    p.contentType(), p.serverMs(), p.servedBy()));
-            at += d;
-        }
-        return new ProbeResult(target, t.transport(), start, true, null, at, timings, t.era(), t.eraDetected(), t.protocolVersion(),
-                t.resolvedAddress(), t.tls(), t.server(), t.capabilities(), t.sessionUsed(), t.tools(), t.toolCall(), t.toolCalls(), t.auth(),
-                t.warnings(), t.credentials());
-    }
 
     /**
      * What 10,000 monitors every 60 s keep after 90 days at the default retention: each table's bytes

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.bench.FleetServer;
 import dev.mcpwatch.probe.Json;
-import dev.mcpwatch.probe.PhaseTiming;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.probe.ProbeSpec;
 import dev.mcpwatch.probe.Prober;
-import dev.mcpwatch.probe.ServerInfo;
 import dev.mcpwatch.testkit.Databases;
 import dev.mcpwatch.testkit.Databases.Kind;
 import dev.mcpwatch.testkit.Results;
@@ -49,7 +47,7 @@ class CompactResultsTest {
         List<ProbeResult> probes = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             Instant start = T0.plusSeconds(60L * i).plusNanos(random.nextInt(1_000_000_000));
-            probes.add(i % 10 == 7 ? Results.failed(start) : copy(template, start, random, i < 60 ? "1.0.0" : "1.1.0"));
+            probes.add(i % 10 == 7 ? Results.failed(start) : Results.jittered(template, template.target(), start, random, i < 60 ? "1.0.0" : "1.1.0"));
         }
         ResultStore results = new ResultStore();
         try (Database db = kind.open()) {
@@ -130,21 +128,5 @@ class CompactResultsTest {
             return;
         }
         assertThat(actual).as(path).isEqualTo(expected);
-    }
-
-    private static ProbeResult copy(ProbeResult t, Instant start, Random random, String version) {
-        List<PhaseTiming> timings = new ArrayList<>();
-        double at = 0;
-        for (PhaseTiming p : t.timings()) {
-            double f = 0.7 + 0.6 * random.nextDouble();
-            double d = p.durationMs() * f;
-            timings.add(new PhaseTiming(p.phase(), at, d, p.firstByteMs() == null ? null : p.firstByteMs() * f, p.httpStatus(),
-                    p.contentType(), p.serverMs(), p.servedBy()));
-            at += d;
-        }
-        ServerInfo server = new ServerInfo(t.server().name(), t.server().title(), version);
-        return new ProbeResult(t.target(), t.transport(), start, true, null, at, timings, t.era(), t.eraDetected(), t.protocolVersion(),
-                t.resolvedAddress(), t.tls(), server, t.capabilities(), t.sessionUsed(), t.tools(), t.toolCall(), t.toolCalls(), t.auth(),
-                t.warnings(), t.credentials());
     }
 }

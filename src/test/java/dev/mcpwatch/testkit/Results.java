@@ -103,4 +103,25 @@ public final class Results {
         }
         return new ToolList(definitions.size(), 1, ToolFingerprint.ofList(prints), ToolFingerprint.ofWording(definitions), snaps);
     }
+
+    /**
+     * A copy of a real probe's result as monitor {@code target} would have measured it at
+     * {@code start}: each phase 0.7–1.3 times as long (from {@code random}), the server at
+     * {@code version} (null: as it was).
+     */
+    public static ProbeResult jittered(ProbeResult t, String target, Instant start, java.util.Random random, String version) {
+        List<PhaseTiming> timings = new ArrayList<>();
+        double at = 0;
+        for (PhaseTiming p : t.timings()) {
+            double f = 0.7 + 0.6 * random.nextDouble();
+            double d = p.durationMs() * f;
+            timings.add(new PhaseTiming(p.phase(), at, d, p.firstByteMs() == null ? null : p.firstByteMs() * f, p.httpStatus(),
+                    p.contentType(), p.serverMs(), p.servedBy()));
+            at += d;
+        }
+        ServerInfo server = version == null ? t.server() : new ServerInfo(t.server().name(), t.server().title(), version);
+        return new ProbeResult(target, t.transport(), start, true, null, at, timings, t.era(), t.eraDetected(), t.protocolVersion(),
+                t.resolvedAddress(), t.tls(), server, t.capabilities(), t.sessionUsed(), t.tools(), t.toolCall(), t.toolCalls(), t.auth(),
+                t.warnings(), t.credentials());
+    }
 }

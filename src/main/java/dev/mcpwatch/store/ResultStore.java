@@ -35,7 +35,7 @@ public final class ResultStore {
 
     public long insert(Connection c, String monitorId, String location, ProbeResult r, Long toolListId) throws SQLException {
         long key = monitorKey(c, monitorId);
-        ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(detail(r));
+        ObjectNode detail = detailTree(r);
         ProbeTimes.Split split = ProbeTimes.split(detail, r.startedAt());
         var f = r.failure();
         long shape = shape(c, key, location, r, toolListId, split.shape());
@@ -77,6 +77,11 @@ public final class ResultStore {
 
     /** The result as JSON without the tool definitions (a summary of the list instead). */
     static String detail(ProbeResult r) {
+        return detailTree(r).toString();
+    }
+
+    /** {@link #detail} as a tree: what a probe's row is split from, without writing it out and reading it back. */
+    private static ObjectNode detailTree(ProbeResult r) {
         ObjectNode tree = Json.MAPPER.valueToTree(r);
         ToolList tools = r.tools();
         if (tools != null) {
@@ -89,7 +94,7 @@ public final class ResultStore {
             tools.names().forEach(names::add);
             tree.set("tools", summary);
         }
-        return tree.toString();
+        return tree;
     }
 
     private static final String SELECT = "SELECT r.id, k.monitor_id, r.started_at, s.location, r.healthy, r.reason, r.total_us, s.era, s.protocol_version, "

@@ -48,6 +48,15 @@ final class Bodies {
         };
     }
 
+    /**
+     * The read buffer for a body of this declared length (-1: unknown): the body itself plus one byte
+     * (so the read that finds its end needs no second buffer), at most 8 KiB. An MCP answer is
+     * usually a few hundred bytes, and two 8 KiB buffers were a sixth of what a probe allocated.
+     */
+    static int bufferFor(long declaredLength) {
+        return declaredLength < 0 || declaredLength >= 8191 ? 8192 : (int) Math.max(64, declaredLength + 1);
+    }
+
     /** Where the first byte that is not JSON whitespace is, or -1. */
     static int firstNonSpace(byte[] bytes, int length) {
         for (int i = 0; i < length; i++) {

@@ -196,7 +196,7 @@ final class StreamableHttpChannel implements McpChannel {
         var body = ex.response().body();
         try {
             InputStream in = Bodies.capped(body.byteStream(), body.contentLength(), spec.limits().maxResponseBytes(), phase);
-            byte[] buf = new byte[8192];
+            byte[] buf = new byte[Bodies.bufferFor(body.contentLength())];
             int n;
             int start = -1;
             while (start < 0 && (n = in.read(buf)) > 0) {

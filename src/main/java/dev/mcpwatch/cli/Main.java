@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         description = "Uptime and reliability monitor for MCP servers.",
         subcommands = {ProbeCommand.class, ServeCommand.class, ConfigCommand.class, DriftCommand.class, AckCommand.class, PostmortemCommand.class,
-                AlertCommand.class, ReportCommand.class, UserCommand.class, TokenCommand.class, AuthCommand.class, CanaryCommand.class,
+                AlertCommand.class, ReportCommand.class, UserCommand.class, TokenCommand.class, AuthCommand.class, CanaryCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

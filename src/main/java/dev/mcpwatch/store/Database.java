@@ -73,6 +73,37 @@ public final class Database implements AutoCloseable {
         return batches;
     }
 
+    /** A SQLite file's size before and after {@link #rewriteFile}, and whether it then gives freed pages back. */
+    public record Rewrite(long bytesBefore, long bytesAfter, boolean wasIncremental) {}
+
+    /**
+     * Rewrites a SQLite file compactly and switches it to incremental auto_vacuum, which only a
+     * rewrite can do for a file made before mcpwatch chose it: such a file reuses the pages retention
+     * frees but never gets smaller, so after an upgrade that shrank what a probe stores (issue 17) it
+     * keeps its old size. Holds the database's write lock while it runs (a few seconds per 100 MB).
+     * Returns null for PostgreSQL, whose autovacuum reuses freed space by itself.
+     */
+    public Rewrite rewriteFile() throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            return null;
+        }
+        try (Connection c = writes.getConnection(); var s = c.createStatement()) {
+            long before = fileBytes(c);
+            boolean incremental = pragma(c, "auto_vacuum") == 2;
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            s.execute("VACUUM");
+            return new Rewrite(before, fileBytes(c), incremental);
+        }
+    }
+
+    private static long fileBytes(Connection c) throws SQLException {
+        return pragma(c, "page_count") * pragma(c, "page_size");
+    }
+
+    private static long pragma(Connection c, String name) throws SQLException {
+        return Sql.one(c, "PRAGMA " + name, rs -> rs.getLong(1));
+    }
+
     public Dialect dialect() {
         return dialect;
     }

@@ -148,6 +148,7 @@ if [ "$store" = postgres ]; then
   late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND NOT picked AND execution_time < now() - interval '5 seconds'"
   planned_ms="(EXTRACT(EPOCH FROM st.execution_time) * 1000)::bigint"
   not_picked="NOT st.picked"
+  failure_field() { echo "(detail::json->'failure'->>'$1')"; }
 else
   mkdir -p "$work/data"
   db_file="$work/data/mcpwatch.db"
@@ -159,6 +160,7 @@ else
   late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
   planned_ms="st.execution_time"
   not_picked="st.picked = 0"
+  failure_field() { echo "json_extract(detail, '\$.failure.$1')"; }
 fi
 
 # Lateness of each monitor's latest probe, read from the database rather than from mcpwatch's own
@@ -291,8 +293,9 @@ h1=$(health)
 rows1=$(sql "SELECT COUNT(*) FROM probe_results")
 failed=$(sql "SELECT COUNT(*) FROM probe_results WHERE id > $id0 AND NOT healthy")
 reasons=$(sql "SELECT COALESCE(reason, '') || ':' || COUNT(*) FROM probe_results WHERE id > $id0 AND NOT healthy GROUP BY reason" | tr '\n' ' ')
-messages=$(sql "SELECT COUNT(*) || 'x ' || COALESCE(phase, '') || ': ' || COALESCE(message, '') FROM probe_results
-  WHERE id > $id0 AND NOT healthy GROUP BY phase, message ORDER BY COUNT(*) DESC LIMIT 5")
+# A failed probe keeps its whole detail (JSON) in its row; phase and message are read from it.
+messages=$(sql "SELECT COUNT(*) || 'x ' || COALESCE($(failure_field phase), '') || ': ' || COALESCE($(failure_field message), '')
+  FROM probe_results WHERE id > $id0 AND NOT healthy GROUP BY $(failure_field phase), $(failure_field message) ORDER BY COUNT(*) DESC LIMIT 5")
 bytes1=$(db_bytes)
 detail1=$(db_detail)
 due1=$(sql "$late_sql" 2>/dev/null || echo "?")

@@ -18,6 +18,9 @@ public final class StateStore {
 
     /** Reads (and, on PostgreSQL, locks for this transaction) a monitor's state. */
     public MonitorState lock(Connection c, String monitorId) throws SQLException {
+        // A row to lock even before the first probe, so two locations' first probes wait for each other too.
+        Sql.update(c, "INSERT INTO monitor_state (monitor_id, status, consecutive_failures, consecutive_successes, probes) "
+                + "VALUES (?, 'unknown', 0, 0, 0) ON CONFLICT (monitor_id) DO NOTHING", monitorId);
         MonitorState s = Sql.one(c, "SELECT status, consecutive_failures, consecutive_successes, streak_started_at, streak_first_result_id, "
                 + "open_incident_id, probes FROM monitor_state WHERE monitor_id = ?" + dialect.forUpdate(),
                 rs -> new MonitorState(MonitorStatus.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),

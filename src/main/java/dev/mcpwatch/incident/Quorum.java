@@ -130,8 +130,9 @@ public final class Quorum {
                 streakFirst = first.state().streakFirstResultId();
             }
         } else {
-            // A location confirmed down without a quorum: the monitor is not down, its failing is regional.
-            status = n.status().confirmed() ? MonitorStatus.SUSPECT : n.status();
+            // Locations confirmed down without a quorum: the monitor is not down, it is suspect (a regional
+            // degradation), whichever location probed last.
+            status = n.status().confirmed() || !v.failing().isEmpty() ? MonitorStatus.SUSPECT : n.status();
         }
         // As the state machine does: the open incident carries over only while the outage holds.
         Long openIncident = down && wasDown ? before.openIncidentId() : null;

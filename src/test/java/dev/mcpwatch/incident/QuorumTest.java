@@ -220,6 +220,13 @@ class QuorumTest {
         assertThat(westMove.opened()).as("the location itself confirmed").isNotNull();
         assertThat(t.opened()).isNull();
         assertThat(t.next().status()).isEqualTo(MonitorStatus.SUSPECT);
+
+        Observation fine = new Observation(304, NOW, NOW + 1_000, null);
+        Quorum.Location east = live("us-east", MonitorStatus.UP);
+        Transition eastMove = east.state().after(fine, 3, 2);
+        Transition afterEast = Quorum.monitorMove(t.next(), eastMove,
+                Quorum.judge(List.of(east.after(eastMove, fine, 9.0), west), null, 2, NOW + 1_000, WINDOW), fine);
+        assertThat(afterEast.next().status()).as("still regional when the healthy location probes last").isEqualTo(MonitorStatus.SUSPECT);
     }
 
     @Test
@@ -254,7 +261,7 @@ class QuorumTest {
         Transition t = Quorum.monitorMove(monitor, move, v, o);
 
         assertThat(t.opened()).as("the next failing probe of eu-west opens it, with its failure").isNull();
-        assertThat(t.next().status()).isEqualTo(MonitorStatus.UP);
+        assertThat(t.next().status()).isEqualTo(MonitorStatus.SUSPECT);
     }
 
     @Test

@@ -209,11 +209,11 @@ public final class ResultRecorder {
         long resultId = results.insert(c, m.id(), location, r, listId);
         rollups.add(c, m.id(), r);
         Observation obs = new Observation(resultId, r.startedAt().toEpochMilli(), finishedAt, r.failure());
-        Quorum.Location here = locations.get(c, m.id(), location);
+        List<Quorum.Location> all = new ArrayList<>(locations.all(c, m.id()));
+        Quorum.Location here = all.stream().filter(l -> l.name().equals(location)).findFirst().orElse(Quorum.Location.initial(location));
         Transition local = here.state().after(obs, m.failureThreshold(), m.successThreshold());
         Quorum.Location now = here.after(local, obs, r.totalMs());
-        List<Quorum.Location> all = new ArrayList<>(locations.all(c, m.id()));
-        all.removeIf(l -> l.name().equals(location));
+        all.remove(here);
         all.add(now);
         Quorum.Verdict verdict = Quorum.judge(all, null, m.quorum(), finishedAt, liveWindow(m));
         Transition t = Quorum.monitorMove(before, local, verdict, obs);

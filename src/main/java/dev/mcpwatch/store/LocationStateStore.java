@@ -26,13 +26,6 @@ public final class LocationStateStore {
                 monitorId);
     }
 
-    /** One location's state for the monitor; the initial state when it never probed it. */
-    public Quorum.Location get(Connection c, String monitorId, String location) throws SQLException {
-        Quorum.Location l = Sql.one(c, "SELECT " + COLUMNS + " FROM location_state WHERE monitor_id = ? AND location = ?",
-                LocationStateStore::row, monitorId, location);
-        return l == null ? Quorum.Location.initial(location) : l;
-    }
-
     public void save(Connection c, String monitorId, Quorum.Location l, long resultId) throws SQLException {
         MonitorState s = l.state();
         Failure f = l.lastFailure();

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResultRecorder {
     private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
+    /** How many of its intervals a location may go without probing a monitor and still count for its quorum. */
+    private static final int LIVE_INTERVALS = 3;
 
     /**
      * What recording one result did: the transition, the incident it touched, and whether detection
@@ -43,20 +45,13 @@ public final class ResultRecorder {
      * result waits in memory. {@code local} is the move of this node's location alone (its own
      * state machine), which the monitor's {@code transition} follows by quorum of the locations.
      */
-    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming, Transition local) {
-        /** With one location, the monitor's move is the location's. */
-        public Recorded(Transition transition, long resultId, Long incidentId, boolean confirming) {
-            this(transition, resultId, incidentId, confirming, transition);
-        }
-    }
+    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming, Transition local) {}
 
     private record Pending(MonitorConfig monitor, ProbeResult result, long finishedAt) {}
 
     private final Database db;
     private final String location;
     private final int capacity;
-    private static final int LIVE_INTERVALS = 3;
-
     private final StateStore states;
     private final LocationStateStore locations = new LocationStateStore();
     private final ResultStore results = new ResultStore();

@@ -1,5 +1,6 @@
 package dev.mcpwatch.config;
 
+import dev.mcpwatch.incident.Quorum;
 import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.ProbeSpec;
@@ -45,7 +46,8 @@ public record MonitorConfig(
         DetectionSettings detection,
         OAuthSettings oauth,
         boolean allowInsecureRedirect,
-        RemediationSettings remediation) {
+        RemediationSettings remediation,
+        int quorum) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -59,6 +61,21 @@ public record MonitorConfig(
         calls = calls == null || calls.isEmpty() ? (call == null ? List.of() : List.of(call)) : List.copyOf(calls);
         call = calls.isEmpty() ? null : calls.getFirst();
         detection = detection == null ? DetectionSettings.DEFAULT : detection;
+        if (quorum < 1) {
+            throw new IllegalArgumentException("quorum must be at least 1 location, got " + quorum);
+        }
+    }
+
+    /** A monitor confirmed down by the default quorum of locations ({@link Quorum#DEFAULT}). */
+    public MonitorConfig(String id, String name, Transport transport, String url, List<String> command, Map<String, String> env,
+            String cwd, String protocol, Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout,
+            Duration retryInterval, int failureThreshold, int successThreshold, int minTools, List<String> requiredTools,
+            ToolCallConfig call, List<String> tags, String runbookUrl, List<String> locations, List<X509Certificate> trustedCertificates,
+            boolean paused, List<ToolCallConfig> calls, DetectionSettings detection, OAuthSettings oauth, boolean allowInsecureRedirect,
+            RemediationSettings remediation) {
+        this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
+                failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
+                calls, detection, oauth, allowInsecureRedirect, remediation, Quorum.DEFAULT);
     }
 
     /** A monitor without automatic remediation. */

@@ -4,6 +4,7 @@ import dev.mcpwatch.config.Binding;
 import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.RemediationSettings;
+import dev.mcpwatch.incident.Quorum;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ record MonitorSettings(String id, String name, String url, List<String> command,
         Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout, Duration retryInterval,
         Thresholds thresholds, Expect expect, List<String> tags, String runbookUrl, List<String> locations, Tls tls,
         Map<String, String> env, String cwd, boolean paused, boolean allowInsecureRedirect, JsonNode detection, JsonNode auth,
-        RemediationSettings remediation) {
+        RemediationSettings remediation, int quorum) {
 
     record Thresholds(int failure, int success) {}
 
@@ -34,7 +35,7 @@ record MonitorSettings(String id, String name, String url, List<String> command,
     /** What a monitor is when neither it nor {@code defaults:} says otherwise. An unset timeout follows the interval. */
     static final MonitorSettings BUILT_IN = new MonitorSettings(null, null, null, List.of(), "streamable-http", "auto", Map.of(),
             Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), new Thresholds(3, 2),
-            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null, null);
+            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null, null, Quorum.DEFAULT);
 
     private static final String SETTINGS = """
             {
@@ -90,6 +91,10 @@ record MonitorSettings(String id, String name, String url, List<String> command,
                 "tags": {"$ref": "#/$defs/texts", "description": "for routing alerts and maintenance windows; a list replaces the defaults' list"},
                 "runbook_url": {"$ref": "#/$defs/text", "description": "an http(s) URL, linked from alerts and pages"},
                 "locations": {"$ref": "#/$defs/texts"},
+                "quorum": {
+                  "$ref": "#/$defs/integer", "minimum": 1, "maximum": 100,
+                  "description": "locations that must confirm an outage (P1); fewer failing is a regional degradation (P2); all live locations when fewer are live"
+                },
                 "tls": {
                   "type": "object", "additionalProperties": false,
                   "properties": {

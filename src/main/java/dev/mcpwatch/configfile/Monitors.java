@@ -101,7 +101,8 @@ final class Monitors {
                 "auto".equals(s.protocol()) ? null : s.protocol(), s.headers(), s.interval(), timeout, s.initializeTimeout(),
                 s.retryInterval(), s.thresholds().failure(), s.thresholds().success(), s.expect().minTools(), present(s.expect().tools()),
                 null, present(s.tags()), s.runbookUrl(), present(s.locations()), certificates, s.paused(), calls,
-                detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect(), remediation(s, m.at("remediation")));
+                detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect(), remediation(s, m.at("remediation")),
+                s.quorum());
     }
 
     /** Exactly one action, an http one with a URL to send to. */

@@ -2,6 +2,7 @@ package dev.mcpwatch.dashboard;
 
 import dev.mcpwatch.alert.MaintenanceWindow;
 import dev.mcpwatch.incident.Incident;
+import dev.mcpwatch.incident.Quorum;
 import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.probe.AuthInfo;
 import dev.mcpwatch.probe.Json;
@@ -9,6 +10,7 @@ import dev.mcpwatch.probe.TlsInfo;
 import dev.mcpwatch.status.DailyBars;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.LocationStateStore;
 import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultStore;
@@ -75,12 +77,13 @@ public final class MonitorDetail {
     public record Page(Frame frame, MonitorStore.MonitorRow monitor, Severity severity, String state, boolean editable, LastProbe last,
             Range range, Charts.PhaseChart chart, List<DailyBars.Day> days, List<Window> windows, List<ToolRow> tools,
             List<ToolVersion> history, Drift drift, List<WarningStore.WarningRow> warnings, Certificate certificate, AuthInfo auth,
-            Long maintenanceUntil, List<IncidentItem> incidents, List<FailedProbe> failures, long now) {}
+            Long maintenanceUntil, List<IncidentItem> incidents, List<FailedProbe> failures, List<Quorum.Location> locations, long now) {}
 
     private final Database db;
     private final ToolDiffer differ;
     private final Supplier<List<MaintenanceWindow>> maintenance;
     private final WarningStore warnings = new WarningStore();
+    private final LocationStateStore locations = new LocationStateStore();
     private final SchemaStore schemas = new SchemaStore();
     private final MonitorStore monitors = new MonitorStore();
     private final IncidentStore incidents = new IncidentStore();
@@ -116,7 +119,7 @@ public final class MonitorDetail {
             return new Page(frame, m, severity, Overview.state(m, severity), "api".equals(m.source()) && m.removedAt() == null,
                     last(m, lastResult), range, chart, days, windows(c, id, now), tools(c, id), history(c, id), drift(c, m),
                     warnings.page(c, id, true, null, 50), certificate(c, m, lastResult, now), auth(lastResult),
-                    Overview.maintenanceUntil(maintenance.get(), m, now), incidentItems(c, id), failures(c, id), now);
+                    Overview.maintenanceUntil(maintenance.get(), m, now), incidentItems(c, id), failures(c, id), locations.all(c, id), now);
         });
     }
 

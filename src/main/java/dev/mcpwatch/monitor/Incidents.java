@@ -8,10 +8,12 @@ import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.IncidentStore;
+import dev.mcpwatch.store.LocationStateStore;
 import dev.mcpwatch.store.StateStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,7 @@ public final class Incidents {
     private final InstantSource clock;
     private final IncidentStore store = new IncidentStore();
     private final StateStore states;
+    private final LocationStateStore locations = new LocationStateStore();
 
     public Incidents(Database db, MonitorEvents events, InstantSource clock) {
         this.db = db;
@@ -113,6 +116,11 @@ public final class Incidents {
         return new AfterProbe(incidentId, stillOpen);
     }
 
+    /** Several locations probe the monitor and these confirmed it down: the incident's alerts name them (with any named before). */
+    void failingFrom(Connection c, long incidentId, List<String> locations) throws SQLException {
+        store.addFailingLocations(c, incidentId, locations);
+    }
+
     /**
      * A monitor stopped being monitored (removed from the file, deleted from the dashboard): its open
      * incident, if any, resolves as "monitor removed" and its state machine starts over.
@@ -122,6 +130,7 @@ public final class Incidents {
         if (open != null) {
             resolve(c, monitorId, open.id(), clock.millis(), MONITOR_REMOVED);
             states.clearIncident(c, monitorId);
+            locations.clear(c, monitorId);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.mcpwatch.monitor;
 
+import dev.mcpwatch.incident.Quorum;
+import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.LocationStateStore;
 import dev.mcpwatch.store.MonitorStore;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultStore;
@@ -37,6 +40,7 @@ public final class MonitorRoutes implements Routes {
     private final ApiMonitors apiMonitors;
     private final InstantSource clock;
     private final MonitorStore monitors = new MonitorStore();
+    private final LocationStateStore locations = new LocationStateStore();
     private final ResultStore results = new ResultStore();
     private final ToolListStore toolLists = new ToolListStore();
     private final RollupStore rollups;
@@ -51,7 +55,7 @@ public final class MonitorRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/api/monitors", this::list);
-        routes.get("/api/monitors/{id}", ctx -> ctx.json(monitor(ctx.pathParam("id"))));
+        routes.get("/api/monitors/{id}", ctx -> ctx.json(withLocations(monitor(ctx.pathParam("id")))));
         routes.get("/api/monitors/{id}/results", this::results);
         routes.get("/api/monitors/{id}/stats", this::stats);
         routes.get("/api/monitors/{id}/series", this::series);
@@ -190,6 +194,27 @@ public final class MonitorRoutes implements Routes {
         return row;
     }
 
+
+    /**
+     * The monitor with each location's own view of it: its state machine's status, its last probe's
+     * latency and time; the monitor's status is what the quorum of them makes of it.
+     */
+    private ObjectNode withLocations(MonitorStore.MonitorRow row) throws SQLException {
+        ObjectNode out = Json.MAPPER.valueToTree(row);
+        var list = out.putArray("locations");
+        for (Quorum.Location l : db.read(c -> locations.all(c, row.id()))) {
+            ObjectNode one = list.addObject();
+            one.put("name", l.name());
+            one.put("status", l.state().status().wireName());
+            if (l.lastTotalMs() == null) {
+                one.putNull("latencyMs");
+            } else {
+                one.put("latencyMs", l.lastTotalMs());
+            }
+            one.put("at", l.lastProbeAt());
+        }
+        return out;
+    }
 
     @FunctionalInterface
     private interface Change {

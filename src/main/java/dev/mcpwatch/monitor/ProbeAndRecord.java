@@ -98,7 +98,8 @@ public final class ProbeAndRecord {
             boolean anyCheckFailed = !result.healthy() || result.toolCalls().stream().anyMatch(c -> !c.ok());
             return anyCheckFailed ? m.retryInterval() : m.interval();
         }
-        MonitorState s = recorded.transition().next();
+        // This location re-probes while it confirms a failure or its end, whatever the other locations say.
+        MonitorState s = recorded.local().next();
         boolean confirming = s.status() == MonitorStatus.SUSPECT || (s.status().confirmed() && s.consecutiveSuccesses() > 0)
                 || recorded.confirming();
         return confirming ? m.retryInterval() : m.interval();

@@ -1,11 +1,14 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.incident.Degradation;
 import dev.mcpwatch.incident.MonitorState;
 import dev.mcpwatch.incident.Observation;
+import dev.mcpwatch.incident.Quorum;
 import dev.mcpwatch.incident.Transition;
 import dev.mcpwatch.probe.ProbeResult;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.LocationStateStore;
 import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
 import dev.mcpwatch.store.StateStore;
@@ -14,6 +17,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -21,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records each probe result in one transaction with everything it changes: the raw result, its
- * rollups, the tool list it saw, the monitor's state machine, what detection judges of it (the
- * {@link Assessor}) and the incident it opens, changes or resolves (through {@link Incidents}).
+ * rollups, the tool list it saw, this location's state machine and the monitor's state the quorum
+ * of locations makes of it ({@link Quorum}), what detection judges of it (the {@link Assessor})
+ * and the incident it opens, changes or resolves (through {@link Incidents}).
  * A crash at any moment leaves either all of it or none, so no incident is ever lost or doubled.
  *
  * <p>When the database cannot be written (full disk, database down), results wait here in order —
@@ -31,13 +36,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResultRecorder {
     private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
+    /** How many of its intervals a location may go without probing a monitor and still count for its quorum. */
+    private static final int LIVE_INTERVALS = 3;
 
     /**
      * What recording one result did: the transition, the incident it touched, and whether detection
      * is part-way through confirming a degradation or its end; or nothing yet (null) because the
-     * result waits in memory.
+     * result waits in memory. {@code local} is the move of this node's location alone (its own
+     * state machine), which the monitor's {@code transition} follows by quorum of the locations.
      */
-    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming) {}
+    public record Recorded(Transition transition, long resultId, Long incidentId, boolean confirming, Transition local) {}
 
     private record Pending(MonitorConfig monitor, ProbeResult result, long finishedAt) {}
 
@@ -45,6 +53,7 @@ public final class ResultRecorder {
     private final String location;
     private final int capacity;
     private final StateStore states;
+    private final LocationStateStore locations = new LocationStateStore();
     private final ResultStore results = new ResultStore();
     private final RollupStore rollups;
     private final ToolListStore toolLists = new ToolListStore();
@@ -188,26 +197,64 @@ public final class ResultRecorder {
     }
 
     private Recorded apply(Connection c, MonitorConfig m, ProbeResult r, long finishedAt) throws SQLException {
+        // The monitor's row is locked first: probes of one monitor from several locations are judged one at a time.
         MonitorState before = states.lock(c, m.id());
         Long previousList = states.toolListId(c, m.id());
         Long listId = r.tools() == null ? null : toolLists.intern(c, r.tools(), finishedAt);
         long resultId = results.insert(c, m.id(), location, r, listId);
         rollups.add(c, m.id(), r);
         Observation obs = new Observation(resultId, r.startedAt().toEpochMilli(), finishedAt, r.failure());
-        Transition t = before.after(obs, m.failureThreshold(), m.successThreshold());
-        Assessment assessment = assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t,
-                before.openIncidentId()));
+        List<Quorum.Location> all = new ArrayList<>(locations.all(c, m.id()));
+        Quorum.Location here = all.stream().filter(l -> l.name().equals(location)).findFirst().orElse(Quorum.Location.initial(location));
+        Transition local = here.state().after(obs, m.failureThreshold(), m.successThreshold());
+        Quorum.Location now = here.after(local, obs, r.totalMs());
+        all.remove(here);
+        all.add(now);
+        Quorum.Verdict verdict = Quorum.judge(all, null, m.quorum(), finishedAt, liveWindow(m));
+        Transition t = Quorum.monitorMove(before, local, verdict, obs);
+        Assessment assessment = withRegional(assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t,
+                before.openIncidentId())), Quorum.regional(verdict));
         Incidents.AfterProbe incident = incidents.afterProbe(c, m.id(), before.openIncidentId(), t, obs, assessment, resultId, finishedAt);
         Long incidentId = incident.incidentId();
+        if (incident.open() && all.size() > 1 && !verdict.failing().isEmpty()) {
+            incidents.failingFrom(c, incidentId, verdict.failingNames());
+        }
         MonitorState next = t.next().withOpenIncident(incident.open() ? incidentId : null);
         if (listId != null) {
             toolLists.recordIfChanged(c, m.id(), previousList, listId, r.server() == null ? null : r.server().version(), finishedAt);
         }
         states.save(c, m.id(), next, resultId, r, listId);
+        locations.save(c, m.id(), now, resultId);
         for (TransitionHook hook : hooks) {
             hook.onRecorded(c, m, r, resultId, t, incidentId);
         }
-        return new Recorded(t, resultId, incidentId, assessment.confirming());
+        return new Recorded(t, resultId, incidentId, assessment.confirming(), local);
+    }
+
+    /** A location whose last probe of the monitor is older than this no longer counts for its quorum. */
+    static long liveWindow(MonitorConfig m) {
+        return LIVE_INTERVALS * m.interval().toMillis();
+    }
+
+    /**
+     * Detection's assessment with the regional degradation, if any: the incident follows the more
+     * severe of the two (the regional one on a tie, since it names where the monitor fails).
+     */
+    private static Assessment withRegional(Assessment a, Degradation regional) {
+        if (regional == null) {
+            return a;
+        }
+        Degradation found = a.degradation();
+        if (found != null && found.severity().higherThan(regional.severity())) {
+            return a;
+        }
+        List<String> causes = new ArrayList<>(regional.causes());
+        if (found != null) {
+            causes.addAll(found.causes());
+        }
+        Degradation merged = new Degradation(regional.severity(), regional.headline(),
+                found == null ? regional.since() : Math.min(found.since(), regional.since()), regional.failingProbes(), causes);
+        return new Assessment(merged, a.timeline(), a.confirming());
     }
 
     private void enqueue(Pending p) {

@@ -139,13 +139,34 @@ public final class IncidentStore {
         return Sql.update(c, "UPDATE incidents SET notified_at = ? WHERE id = ? AND notified_at IS NULL", at, incidentId) == 1;
     }
 
-    /** The locations whose probes failed during the incident's streak, so far. */
+    /**
+     * The locations that failed during the incident, so far: those that confirmed it down when
+     * several locations probe the monitor ({@link #addFailingLocations}), otherwise the locations of
+     * its failing probes.
+     */
     public List<String> failingLocations(Connection c, Incident incident) throws SQLException {
+        String confirmed = Sql.one(c, "SELECT failing_locations FROM incidents WHERE id = ?", rs -> rs.getString(1), incident.id());
+        if (confirmed != null) {
+            return List.of(confirmed.split(","));
+        }
         return Sql.list(c, "SELECT DISTINCT s.location FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key "
                 + "JOIN probe_shapes s ON s.id = r.shape_id WHERE k.monitor_id = ? AND r.id >= ? AND r.id <= ? AND r.healthy = ? "
                 + "ORDER BY s.location", rs -> rs.getString(1), incident.monitorId(),
                 incident.firstResultId() == null ? 0L : incident.firstResultId(),
                 incident.lastResultId() == null ? Long.MAX_VALUE : incident.lastResultId(), false);
+    }
+
+    /** Adds locations that confirmed the incident's monitor down to those it names (kept sorted, each once). */
+    public void addFailingLocations(Connection c, long incidentId, List<String> locations) throws SQLException {
+        String known = Sql.one(c, "SELECT failing_locations FROM incidents WHERE id = ?", rs -> rs.getString(1), incidentId);
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(locations);
+        if (known != null) {
+            all.addAll(List.of(known.split(",")));
+        }
+        String joined = String.join(",", all);
+        if (!joined.equals(known)) {
+            Sql.update(c, "UPDATE incidents SET failing_locations = ? WHERE id = ?", joined, incidentId);
+        }
     }
 
     public void event(Connection c, long incidentId, long at, String kind, JsonNode detail) throws SQLException {

@@ -16,14 +16,26 @@ public final class StateStore {
         this.dialect = dialect;
     }
 
-    /** Reads (and, on PostgreSQL, locks for this transaction) a monitor's state. */
+    /**
+     * Reads (and, on PostgreSQL, locks for this transaction) a monitor's state. Before its first
+     * probe a row is made to lock, so the first probes of two locations wait for each other too.
+     */
     public MonitorState lock(Connection c, String monitorId) throws SQLException {
-        MonitorState s = Sql.one(c, "SELECT status, consecutive_failures, consecutive_successes, streak_started_at, streak_first_result_id, "
+        MonitorState s = read(c, monitorId);
+        if (s == null) {
+            Sql.update(c, "INSERT INTO monitor_state (monitor_id, status, consecutive_failures, consecutive_successes, probes) "
+                    + "VALUES (?, 'unknown', 0, 0, 0) ON CONFLICT (monitor_id) DO NOTHING", monitorId);
+            s = read(c, monitorId);
+        }
+        return s == null ? MonitorState.INITIAL : s;
+    }
+
+    private MonitorState read(Connection c, String monitorId) throws SQLException {
+        return Sql.one(c, "SELECT status, consecutive_failures, consecutive_successes, streak_started_at, streak_first_result_id, "
                 + "open_incident_id, probes FROM monitor_state WHERE monitor_id = ?" + dialect.forUpdate(),
                 rs -> new MonitorState(MonitorStatus.fromWireName(rs.getString("status")), rs.getInt("consecutive_failures"),
                         rs.getInt("consecutive_successes"), Sql.longOrNull(rs, "streak_started_at"), Sql.longOrNull(rs, "streak_first_result_id"),
                         Sql.longOrNull(rs, "open_incident_id"), rs.getLong("probes")), monitorId);
-        return s == null ? MonitorState.INITIAL : s;
     }
 
     /** The tool list a monitor served last, or null. */

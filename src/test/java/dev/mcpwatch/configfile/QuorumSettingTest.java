@@ -1,0 +1,31 @@
+package dev.mcpwatch.configfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcpwatch.config.ConfigException;
+import dev.mcpwatch.testkit.Results;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code quorum:}: 2 unless a monitor or {@code defaults:} says otherwise; below 1 is refused, naming the key. */
+class QuorumSettingTest {
+    @Test
+    void theQuorumDefaultsToTwoAndIsSetPerMonitorOrInDefaults() {
+        var monitors = Results.monitors("""
+                defaults: {quorum: 3}
+                monitors:
+                  - {id: a, url: 'https://a.example.com/mcp'}
+                  - {id: b, url: 'https://b.example.com/mcp', quorum: 1}
+                """);
+        assertThat(monitors).extracting(m -> m.quorum()).containsExactly(3, 1);
+        assertThat(Results.monitor("c").quorum()).isEqualTo(2);
+    }
+
+    @Test
+    void aQuorumBelowOneIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get)
+                .loadText("monitors:\n  - {id: a, url: 'https://a.example.com/mcp', quorum: 0}\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("monitors[0].quorum");
+    }
+}

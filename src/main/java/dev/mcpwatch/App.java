@@ -285,7 +285,8 @@ public final class App implements AutoCloseable {
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */
     synchronized void reload(McpwatchConfig next) {
-        if (!next.server().equals(initial.server()) || !next.storage().equals(initial.storage())) {
+        // The location may come from serve --location, which a reloaded file does not carry: it is this node's until a restart.
+        if (!next.server().withLocation(initial.server().location()).equals(initial.server()) || !next.storage().equals(initial.storage())) {
             log.warn("server and storage settings changed in the configuration; they take effect after a restart");
         }
         current = next;

@@ -37,6 +37,8 @@ public final class Scheduling implements AutoCloseable {
     private final String location;
     private final int maxConcurrent;
     private final MemorySchedule fallback;
+    private final Locations locations;
+    private final Stagger stagger;
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
     private final Lateness lateness = new Lateness();
@@ -59,7 +61,9 @@ public final class Scheduling implements AutoCloseable {
         this.nodeName = nodeName;
         this.location = location;
         this.maxConcurrent = maxConcurrent;
-        this.fallback = new MemorySchedule(registry, runner);
+        this.locations = new Locations(location);
+        this.stagger = new Stagger(location, locations::live);
+        this.fallback = new MemorySchedule(registry, runner, stagger);
         this.clock = clock;
         this.startedAt = clock.millis();
     }
@@ -122,6 +126,7 @@ public final class Scheduling implements AutoCloseable {
         try {
             db.transaction(c -> {
                 nodes.heartbeat(c, nodeName, location, Prober.VERSION, startedAt, now);
+                locations.refresh(c, now);
                 return null;
             });
             return true;
@@ -138,7 +143,7 @@ public final class Scheduling implements AutoCloseable {
      */
     private void startScheduler() {
         releaseOwnExecutions();
-        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, maxConcurrent, lateness, clock);
+        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, stagger, maxConcurrent, lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));
@@ -195,6 +200,11 @@ public final class Scheduling implements AutoCloseable {
     /** How late probes started against their planned time, recently. */
     public Lateness.Summary lateness() {
         return lateness.summary();
+    }
+
+    /** The locations of the nodes on this database, as of this node's latest heartbeat. */
+    public Locations locations() {
+        return locations;
     }
 
     /** Monitors the active scheduler knows of (for /health). */

@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -164,8 +165,10 @@ final class DatabaseSchedule {
                 continue;
             }
             try {
-                if (!scheduler.reschedule(TaskInstanceId.of(task, m.id()), stagger.first(m, clock.instant()))) {
-                    add(java.util.List.of(m));
+                if (planned(m.id()).isEmpty()) {
+                    add(List.of(m)); // db-scheduler's reschedule throws for an execution that does not exist
+                } else {
+                    scheduler.reschedule(TaskInstanceId.of(task, m.id()), stagger.first(m, clock.instant()));
                 }
             } catch (RuntimeException e) {
                 // running right now: its completion reads the new configuration anyway
@@ -183,6 +186,11 @@ final class DatabaseSchedule {
                 log.debug("could not cancel {}: {}", id, e.getMessage());
             }
         }
+    }
+
+    /** When this location's next probe of {@code monitorId} is planned; empty when it has none. */
+    Optional<Instant> planned(String monitorId) {
+        return scheduler.getScheduledExecution(TaskInstanceId.of(task, monitorId)).map(e -> e.getExecutionTime());
     }
 
     /** A stable offset within the interval, so that many monitors do not fire in the same second. */

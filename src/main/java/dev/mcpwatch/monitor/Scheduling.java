@@ -64,6 +64,7 @@ public final class Scheduling implements AutoCloseable {
         this.locations = new Locations(location);
         this.stagger = new Stagger(location, locations::live);
         this.fallback = new MemorySchedule(registry, runner, stagger);
+        recorder.afterCommit(new LookNow(db, location, clock));
         this.clock = clock;
         this.startedAt = clock.millis();
     }

@@ -50,6 +50,7 @@ public final class Scheduling implements AutoCloseable {
     private volatile Mode mode = Mode.DATABASE;
     private int failures;
     private Runnable onDatabaseBack = () -> { };
+    private MonitorEvents events;
 
     public Scheduling(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, ResultRecorder recorder,
             String nodeName, String location, int maxConcurrent, InstantSource clock) {
@@ -72,6 +73,11 @@ public final class Scheduling implements AutoCloseable {
     /** Runs after the database comes back (the app re-syncs the configuration it could not store). */
     public void onDatabaseBack(Runnable action) {
         this.onDatabaseBack = action;
+    }
+
+    /** Where a location's disappearance and recovery are published (alerting listens there); unset, they are only tracked. */
+    public void announceLocationsTo(MonitorEvents events) {
+        this.events = events;
     }
 
     public synchronized void start() {
@@ -108,6 +114,7 @@ public final class Scheduling implements AutoCloseable {
             if (ok) {
                 failures = 0;
                 recorder.reportWritable();
+                announceLocations();
                 if (recorder.health().pending() > 0) {
                     recorder.flush();
                 }
@@ -119,6 +126,22 @@ public final class Scheduling implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.error("database watch failed", e);
+        }
+    }
+
+    private void announceLocations() {
+        MonitorEvents to = events;
+        if (to == null) {
+            return;
+        }
+        long now = clock.millis();
+        try {
+            db.transaction(c -> {
+                locations.announce(c, to, now);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not record which locations are live: {}", e.getMessage());
         }
     }
 

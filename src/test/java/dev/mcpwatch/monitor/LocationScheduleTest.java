@@ -111,6 +111,52 @@ class LocationScheduleTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void aLocationThatLosesItsLastNodeIsAnnouncedOnceAcrossTheWatchingNodesAndSoIsItsReturn(Databases.Kind kind) throws Exception {
+        try (Database db = kind.open()) {
+            List<MonitorEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+            MonitorEvents events = new MonitorEvents();
+            events.listen((c, e) -> published.add(e));
+            Locations seenByA1 = new Locations("a");
+            Locations seenByA2 = new Locations("a");
+            beat(db, "b1", "b", clock.millis());
+            watch(db, events, seenByA1, seenByA2);
+            assertThat(published).as("b was live when first seen: nothing to say").isEmpty();
+
+            clock.advance(Locations.LIVE_WITHIN.plusSeconds(1));
+            watch(db, events, seenByA1, seenByA2);
+            watch(db, events, seenByA1, seenByA2);
+
+            assertThat(published).singleElement().isEqualTo(new MonitorEvent.LocationChanged("b", false,
+                    clock.millis() - Locations.LIVE_WITHIN.toMillis() - 1_000, clock.millis()));
+            assertThat(published.getFirst().type()).isEqualTo("location.down");
+            assertThat(published.getFirst().monitorId()).as("about no monitor").isNull();
+
+            beat(db, "b2", "b", clock.millis());
+            watch(db, events, seenByA1, seenByA2);
+            assertThat(published).extracting(MonitorEvent::type).containsExactly("location.down", "location.recovered");
+        }
+    }
+
+    private void watch(Database db, MonitorEvents events, Locations... watchers) throws Exception {
+        for (Locations l : watchers) {
+            db.transaction(c -> {
+                new NodeStore().heartbeat(c, "node-of-" + l.hashCode(), l.own(), Prober.VERSION, 0, clock.millis());
+                l.refresh(c, clock.millis());
+                l.announce(c, events, clock.millis());
+                return null;
+            });
+        }
+    }
+
+    private static void beat(Database db, String node, String location, long at) throws Exception {
+        db.transaction(c -> {
+            new NodeStore().heartbeat(c, node, location, Prober.VERSION, 0, at);
+            return null;
+        });
+    }
+
     private DatabaseSchedule schedule(Database db, String location) {
         return schedule(db, location, Set.of("a", "b"));
     }

@@ -41,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (location != null && ServerSettings.locationProblem(location) != null) {
+            command.commandLine().getErr().println("mcpwatch serve: --location " + ServerSettings.locationProblem(location));
+            return ExitCodes.USAGE;
+        }
         Path source = config != null ? config : Files.exists(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
         McpwatchConfig loaded;
         if (source == null) {
@@ -61,11 +65,6 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         if (location != null) {
-            String problem = ServerSettings.locationProblem(location);
-            if (problem != null) {
-                command.commandLine().getErr().println("mcpwatch: --location " + problem);
-                return ExitCodes.USAGE;
-            }
             loaded = loaded.withServer(loaded.server().withLocation(location));
         }
         App app;

@@ -1,6 +1,6 @@
 package dev.mcpwatch.monitor;
 
-import dev.mcpwatch.store.LocationStateStore;
+import dev.mcpwatch.store.LocationLivenessStore;
 import dev.mcpwatch.store.NodeStore;
 import dev.mcpwatch.store.NodeStore.LocationRow;
 import java.sql.Connection;
@@ -25,7 +25,7 @@ public final class Locations {
 
     private final String own;
     private final NodeStore nodes = new NodeStore();
-    private final LocationStateStore states = new LocationStateStore();
+    private final LocationLivenessStore states = new LocationLivenessStore();
     private volatile List<LocationRow> rows = List.of();
 
     public Locations(String own) {

@@ -19,6 +19,7 @@ import dev.mcpwatch.metrics.MetricsRoutes;
 import dev.mcpwatch.monitor.Health;
 import dev.mcpwatch.monitor.HealthRoutes;
 import dev.mcpwatch.monitor.IncidentRoutes;
+import dev.mcpwatch.monitor.LocationRoutes;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.MonitorRoutes;
@@ -124,6 +125,7 @@ public final class App implements AutoCloseable {
         runner.watchWith(remediator::watched);
         remediator.start();
         scheduling.onLateness(metrics::late);
+        scheduling.announceLocationsTo(events);
         monitors.rememberEras(eras);
         monitors.store();
         scheduling.onDatabaseBack(monitors::store);
@@ -135,7 +137,7 @@ public final class App implements AutoCloseable {
         MonitorRoutes monitorApi = new MonitorRoutes(db, monitors.api(), clock);
         IncidentRoutes incidentApi = new IncidentRoutes(db);
         DetectionRoutes detectionApi = new DetectionRoutes(db, clock);
-        List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), monitorApi, incidentApi, detectionApi, alerting.routes(),
+        List<Routes> routes = new ArrayList<>(List.of(new HealthRoutes(health), new LocationRoutes(db, config.server().location(), clock), monitorApi, incidentApi, detectionApi, alerting.routes(),
                 new CanaryRoutes(canaries, clock)));
         Supplier<List<MaintenanceWindow>> maintenance = () -> alerting.config().maintenance();
         // The one list of SLOs in force, for the page, the API, status pages and the burn-rate alerts: the file's and the API's.
@@ -285,7 +287,8 @@ public final class App implements AutoCloseable {
 
     /** Applies a reloaded configuration: monitors and alerting take effect at once; server and storage need a restart. */
     synchronized void reload(McpwatchConfig next) {
-        if (!next.server().equals(initial.server()) || !next.storage().equals(initial.storage())) {
+        // The location may come from serve --location, which a reloaded file does not carry: it is this node's until a restart.
+        if (!next.server().withLocation(initial.server().location()).equals(initial.server()) || !next.storage().equals(initial.storage())) {
             log.warn("server and storage settings changed in the configuration; they take effect after a restart");
         }
         current = next;

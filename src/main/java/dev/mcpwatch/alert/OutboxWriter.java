@@ -85,6 +85,7 @@ final class OutboxWriter implements MonitorEvents.Listener {
                 case MonitorEvent.Remediated r -> remediated(c, cfg, r);
                 case MonitorEvent.Warning w -> warning(c, cfg, w);
                 case MonitorEvent.SloBurn b -> sloBurn(c, cfg, b);
+                case MonitorEvent.LocationChanged l -> location(c, cfg, l);
             };
             if (written > 0) {
                 wake.run();
@@ -202,6 +203,25 @@ final class OutboxWriter implements MonitorEvents.Listener {
             for (String channel : r.channels()) {
                 if (done.add(channel)) {
                     written += write(c, cfg, r.name(), channel, alert, m, null, held);
+                }
+            }
+        }
+        return written;
+    }
+
+    /**
+     * A location lost its last live node, or has one again: a P2 for the operator along the routes
+     * that take P2s of any monitor (it concerns no monitor, so a route limited to monitors or tags
+     * does not take it); no digest, no escalation, never held by a monitor's maintenance window.
+     */
+    private int location(Connection c, AlertingConfig cfg, MonitorEvent.LocationChanged l) throws SQLException {
+        Alert alert = payloads.location(l);
+        int written = 0;
+        Set<String> done = new LinkedHashSet<>();
+        for (Route r : cfg.routesFor(Severity.P2, null, List.of())) {
+            for (String channel : r.digest() == null ? r.channels() : List.<String>of()) {
+                if (done.add(channel)) {
+                    written += write(c, cfg, r.name(), channel, alert, null, null, false);
                 }
             }
         }

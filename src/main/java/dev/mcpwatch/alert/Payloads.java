@@ -88,6 +88,22 @@ final class Payloads {
     }
 
     /**
+     * A location that lost its last live node, or has one again: the dedup key is the location's, the
+     * same for both, so a receiver keeps one alert per location.
+     */
+    Alert location(MonitorEvent.LocationChanged l) {
+        String summary = l.live() ? "[P2] location " + l.location() + " has a live node again"
+                : "[P2] location " + l.location() + " has no live node";
+        String message = l.live() ? "Its nodes probe their monitors again."
+                : "No node of location " + l.location() + " has sent a heartbeat since " + iso(l.lastHeartbeatAt())
+                        + "; its monitors are probed from the other locations and none is paged for this.";
+        return new Alert(l.type(), "mcpwatch:location:" + l.location(), null, l.live() ? "resolved" : "open", summary, message,
+                new Alert.Monitor("location:" + l.location(), "location " + l.location(), null, List.of()), "P2", null, null, null,
+                List.of(l.location()), null, null, null, l.live() ? iso(l.at()) : null, null, null, null, null, base() + "/runbooks",
+                base() + "/api/locations", null, null, null, iso(l.at()));
+    }
+
+    /**
      * A P1 whose postmortem is overdue (resolved over a day ago, none saved), an item of the digests:
      * the incident-response guide wants one within 24 hours. Repeated in each digest until written.
      */

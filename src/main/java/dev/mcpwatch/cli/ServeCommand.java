@@ -3,6 +3,7 @@ package dev.mcpwatch.cli;
 import dev.mcpwatch.App;
 import dev.mcpwatch.config.ConfigException;
 import dev.mcpwatch.config.Problem;
+import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.configfile.ConfigLoader;
 import dev.mcpwatch.configfile.McpwatchConfig;
 import java.nio.file.Files;
@@ -33,8 +34,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE|DIR", description = "Configuration file, or a folder of .yaml files.")
     Path config;
 
+    @Option(names = "--location", paramLabel = "NAME",
+            description = "The location this node probes from (overrides server.location; default: default). "
+                    + "Nodes of one location share its probes; each location probes every monitor that lists it, or lists none.")
+    String location;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (location != null && ServerSettings.locationProblem(location) != null) {
+            command.commandLine().getErr().println("mcpwatch serve: --location " + ServerSettings.locationProblem(location));
+            return ExitCodes.USAGE;
+        }
         Path source = config != null ? config : Files.exists(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
         McpwatchConfig loaded;
         if (source == null) {
@@ -53,6 +63,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 return ExitCodes.USAGE;
             }
+        }
+        if (location != null) {
+            loaded = loaded.withServer(loaded.server().withLocation(location));
         }
         App app;
         try {

@@ -7,6 +7,19 @@ package dev.mcpwatch.config;
  */
 public record ServerSettings(String host, int port, String publicUrl, String location, int maxConcurrentProbes) {
     public static final ServerSettings DEFAULT = new ServerSettings("127.0.0.1", 8080, null, "default", 256);
+    /** A location names a scheduler task and appears in alerts: letters, digits, '.', '_' and '-', at most 40. */
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+
+    /** The same settings with another location (from {@code serve --location}). */
+    public ServerSettings withLocation(String next) {
+        return new ServerSettings(host, port, publicUrl, next, maxConcurrentProbes);
+    }
+
+    /** Null when {@code name} can be a location, else what is wrong with it. */
+    public static String locationProblem(String name) {
+        return name != null && LOCATION.matcher(name).matches() ? null
+                : "must be 1 to 40 letters, digits, '.', '_' or '-' (starting with a letter or digit), got '" + name + "'";
+    }
 
     public static final Block<ServerSettings> BLOCK = Block.of("server", ServerSettings.class, DEFAULT, """
             {
@@ -26,6 +39,9 @@ public record ServerSettings(String host, int port, String publicUrl, String loc
             """).checkedBy((s, at) -> {
                 if (s.publicUrl() != null && !Links.isHttpUrl(s.publicUrl())) {
                     at.at("public_url").problem("must be an http(s) URL, got '" + s.publicUrl() + "'");
+                }
+                if (locationProblem(s.location()) != null) {
+                    at.at("location").problem(locationProblem(s.location()));
                 }
             });
 }

@@ -50,6 +50,11 @@ public record McpwatchConfig(ServerSettings server, StorageSettings storage, Lis
         return new McpwatchConfig(ServerSettings.DEFAULT, StorageSettings.DEFAULT, List.of(), null);
     }
 
+    /** The same configuration with other server settings (as {@code serve}'s options set them). */
+    public McpwatchConfig withServer(ServerSettings next) {
+        return new McpwatchConfig(next, storage, monitors, source, alerting, web, canaries, slos, runbooks);
+    }
+
     /** The same configuration with other dashboard settings. */
     public McpwatchConfig withWeb(WebSettings next) {
         return new McpwatchConfig(server, storage, monitors, source, alerting, next, canaries, slos, runbooks);

@@ -10,21 +10,23 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps probing while the database cannot be written (and so cannot schedule): every monitor of
- * this node on an in-memory timer, results waiting in the recorder's buffer. Only used in that
+ * Keeps probing while the database cannot be written (and so cannot schedule): every monitor that
+ * this node's location probes on an in-memory timer, results waiting in the recorder's buffer. Only used in that
  * degraded mode; the database scheduler takes over again as soon as the database is back.
  */
 final class MemorySchedule {
     private final MonitorRegistry registry;
     private final ProbeAndRecord runner;
+    private final Stagger stagger;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-fallback-timer").factory());
     private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    MemorySchedule(MonitorRegistry registry, ProbeAndRecord runner) {
+    MemorySchedule(MonitorRegistry registry, ProbeAndRecord runner, Stagger stagger) {
         this.registry = registry;
         this.runner = runner;
+        this.stagger = stagger;
     }
 
     synchronized void start() {
@@ -56,7 +58,8 @@ final class MemorySchedule {
     }
 
     private void plan(String id, Duration delay) {
-        if (!running || planned.containsKey(id)) {
+        MonitorConfig m = registry.get(id);
+        if (!running || planned.containsKey(id) || m == null || !stagger.probesHere(m)) {
             return;
         }
         planned.put(id, timer.schedule(() -> Thread.ofVirtual().name("mcpwatch-fallback-probe").start(() -> runAndReplan(id)),
@@ -66,7 +69,7 @@ final class MemorySchedule {
     private void runAndReplan(String id) {
         planned.remove(id);
         MonitorConfig m = registry.get(id);
-        if (!running || m == null) {
+        if (!running || m == null || !stagger.probesHere(m)) {
             return;
         }
         Duration next = m.paused() ? m.interval() : runner.runOnce(m);

@@ -73,4 +73,19 @@ public sealed interface MonitorEvent {
             return burning ? "slo.burn" : "slo.burn_resolved";
         }
     }
+
+    /**
+     * A location lost its last live node ({@code location.down}) or has one again
+     * ({@code location.recovered}): an alert for the operator, about no monitor. Its monitors keep
+     * being probed from the other locations; none is paged for it.
+     */
+    record LocationChanged(String location, boolean live, long lastHeartbeatAt, long at) implements MonitorEvent {
+        public String monitorId() {
+            return null;
+        }
+
+        public String type() {
+            return live ? "location.recovered" : "location.down";
+        }
+    }
 }

@@ -37,6 +37,8 @@ public final class Scheduling implements AutoCloseable {
     private final String location;
     private final int maxConcurrent;
     private final MemorySchedule fallback;
+    private final Locations locations;
+    private final Stagger stagger;
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mcpwatch-db-watch").factory());
     private final Lateness lateness = new Lateness();
@@ -48,6 +50,7 @@ public final class Scheduling implements AutoCloseable {
     private volatile Mode mode = Mode.DATABASE;
     private int failures;
     private Runnable onDatabaseBack = () -> { };
+    private MonitorEvents events;
 
     public Scheduling(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, ResultRecorder recorder,
             String nodeName, String location, int maxConcurrent, InstantSource clock) {
@@ -59,7 +62,10 @@ public final class Scheduling implements AutoCloseable {
         this.nodeName = nodeName;
         this.location = location;
         this.maxConcurrent = maxConcurrent;
-        this.fallback = new MemorySchedule(registry, runner);
+        this.locations = new Locations(location);
+        this.stagger = new Stagger(location, locations::live);
+        this.fallback = new MemorySchedule(registry, runner, stagger);
+        recorder.afterCommit(new LookNow(db, location, clock));
         this.clock = clock;
         this.startedAt = clock.millis();
     }
@@ -67,6 +73,11 @@ public final class Scheduling implements AutoCloseable {
     /** Runs after the database comes back (the app re-syncs the configuration it could not store). */
     public void onDatabaseBack(Runnable action) {
         this.onDatabaseBack = action;
+    }
+
+    /** Where a location's disappearance and recovery are published (alerting listens there); unset, they are only tracked. */
+    public void announceLocationsTo(MonitorEvents events) {
+        this.events = events;
     }
 
     public synchronized void start() {
@@ -103,6 +114,7 @@ public final class Scheduling implements AutoCloseable {
             if (ok) {
                 failures = 0;
                 recorder.reportWritable();
+                announceLocations();
                 if (recorder.health().pending() > 0) {
                     recorder.flush();
                 }
@@ -117,11 +129,28 @@ public final class Scheduling implements AutoCloseable {
         }
     }
 
+    private void announceLocations() {
+        MonitorEvents to = events;
+        if (to == null) {
+            return;
+        }
+        long now = clock.millis();
+        try {
+            db.transaction(c -> {
+                locations.announce(c, to, now);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not record which locations are live: {}", e.getMessage());
+        }
+    }
+
     private boolean heartbeat() {
         long now = clock.millis();
         try {
             db.transaction(c -> {
                 nodes.heartbeat(c, nodeName, location, Prober.VERSION, startedAt, now);
+                locations.refresh(c, now);
                 return null;
             });
             return true;
@@ -138,7 +167,7 @@ public final class Scheduling implements AutoCloseable {
      */
     private void startScheduler() {
         releaseOwnExecutions();
-        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, maxConcurrent, lateness, clock);
+        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, stagger, maxConcurrent, lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));
@@ -195,6 +224,11 @@ public final class Scheduling implements AutoCloseable {
     /** How late probes started against their planned time, recently. */
     public Lateness.Summary lateness() {
         return lateness.summary();
+    }
+
+    /** The locations of the nodes on this database, as of this node's latest heartbeat. */
+    public Locations locations() {
+        return locations;
     }
 
     /** Monitors the active scheduler knows of (for /health). */

@@ -56,6 +56,15 @@ class CommandLineTest {
     }
 
     @Test
+    void serveWithALocationThatCannotBeOneIsAUsageErrorSayingWhatALocationIs() throws Exception {
+        Run bad = mcpwatch("serve", "--location", "eu west");
+
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("mcpwatch serve: --location must be 1 to 40 letters, digits, '.', '_' or '-'")
+                .contains("got 'eu west'");
+    }
+
+    @Test
     void canaryWithoutBothSidesIsAUsageErrorNamingWhatIsMissing() throws Exception {
         Run bare = mcpwatch("canary");
         Run half = mcpwatch("canary", "--stable", "http://127.0.0.1:9/mcp");

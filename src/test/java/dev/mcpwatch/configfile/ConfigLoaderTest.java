@@ -411,6 +411,7 @@ class ConfigLoaderTest {
                 server:
                   port: 70000
                   public_url: status.example.com
+                  location: eu west
                 storage:
                   url: jdbc:mysql://db/mcpwatch
                   raw_retention: 10m
@@ -418,9 +419,11 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(problems).extracting(Problem::path)
-                .containsExactlyInAnyOrder("server.port", "server.public_url", "storage.url", "storage.raw_retention", "storage.retention");
+                .containsExactlyInAnyOrder("server.port", "server.public_url", "server.location", "storage.url", "storage.raw_retention",
+                        "storage.retention");
         assertThat(problems).extracting(Problem::toString).contains(
                 file() + ": server.port: must be between 0 and 65535, got 70000",
+                file() + ": server.location: must be 1 to 40 letters, digits, '.', '_' or '-' (starting with a letter or digit), got 'eu west'",
                 file() + ": storage.url: must be a jdbc:sqlite: or jdbc:postgresql: URL, got 'jdbc:mysql://db/mcpwatch'",
                 file() + ": storage.raw_retention: must be at least 1h, got PT10M");
     }

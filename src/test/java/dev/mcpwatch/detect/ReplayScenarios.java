@@ -501,6 +501,7 @@ abstract class ReplayScenarios {
             case MonitorEvent.Remediated r -> r.type() + " " + r.outcome() + " " + offset(r.at());
             case MonitorEvent.Warning w -> w.type() + " " + w.severity() + " " + offset(w.at());
             case MonitorEvent.SloBurn b -> b.type() + " " + b.sloId() + " " + b.alert() + " " + offset(b.at());
+            case MonitorEvent.LocationChanged l -> l.type() + " " + l.location() + " " + offset(l.at());
         };
     }
 }

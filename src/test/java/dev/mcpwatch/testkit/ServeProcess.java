@@ -19,26 +19,44 @@ public final class ServeProcess implements AutoCloseable {
     private final Path config;
     private final Path dir;
     private final int port;
+    private final List<String> args;
     private Process process;
     private int starts;
 
     public ServeProcess(Path dir, String monitorsYaml) throws IOException {
+        this(dir, "  url: jdbc:sqlite:" + dir.resolve("mcpwatch.db") + "\n", monitorsYaml, List.of());
+    }
+
+    private ServeProcess(Path dir, String storageYaml, String monitorsYaml, List<String> args) throws IOException {
         this.dir = dir;
         this.port = freePort();
+        this.args = List.copyOf(args);
         this.config = dir.resolve("mcpwatch.yaml");
         Files.writeString(config, """
                 server:
                   host: 127.0.0.1
                   port: %d
                 storage:
-                  url: jdbc:sqlite:%s
-                """.formatted(port, dir.resolve("mcpwatch.db")) + monitorsYaml);
+                """.formatted(port) + storageYaml + monitorsYaml);
+    }
+
+    /**
+     * A node on a shared PostgreSQL database ({@code jdbcUrl}, user {@code postgres}), started with
+     * {@code serve}'s extra {@code args} (say {@code --location eu}), as one of several nodes.
+     */
+    public static ServeProcess onPostgres(Path dir, String jdbcUrl, String monitorsYaml, String... args) throws IOException {
+        return new ServeProcess(dir, "  url: " + jdbcUrl + "\n  username: postgres\n", monitorsYaml, List.of(args));
+    }
+
+    public int port() {
+        return port;
     }
 
     public ServeProcess start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), "dev.mcpwatch.cli.Main", "serve", "--config", config.toString()));
+        cmd.addAll(args);
         Path log = dir.resolve("serve-" + (++starts) + ".log");
         process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -51,6 +51,8 @@ class OpenApiContractTest {
                 call("GET /api/openapi.json", "/api/openapi.json", 200).anonymous(),
                 call("GET /api/docs", "/api/docs", 200).anonymous(),
 
+                call("GET /api/locations", "/api/locations", 200),
+                call("GET /api/locations", "/api/locations", 401).anonymous(),
                 call("GET /api/monitors", "/api/monitors?limit=2&tag=prod", 200),
                 call("GET /api/monitors", "/api/monitors?status=up&q=weather", 200).bySession(),
                 call("GET /api/monitors", "/api/monitors?status=sideways", 400),

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a probe fails in this location while the monitor was up, the other locations are asked to look
+ * When a probe fails in this location while it saw the monitor up, the other locations are asked to look
  * now: their waiting executions of that monitor are moved to this moment, so a real outage is seen
  * from a second place within seconds instead of at that location's next slot. This location's own
  * re-probes stay its own (its retry interval reschedules its execution).
@@ -32,7 +32,9 @@ final class LookNow implements ResultRecorder.Committed {
 
     @Override
     public void after(MonitorConfig monitor, ResultRecorder.Recorded recorded) {
-        if (recorded == null || !firstFailure(recorded.transition())) {
+        // This location's own move, not the monitor's: a monitor already failing elsewhere (regional) is
+        // still news when it starts failing here, and the others should confirm it now.
+        if (recorded == null || !firstFailure(recorded.local())) {
             return;
         }
         try {

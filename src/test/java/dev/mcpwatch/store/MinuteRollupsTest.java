@@ -228,11 +228,8 @@ class MinuteRollupsTest {
                         }
                     }
                 }
-                ObjectNode phaseJson = Json.object();
-                phases.forEach((k, v) -> phaseJson.putArray(k).add(v[0]).add(v[1]));
-                Sql.update(c, "INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, failures_by_reason, latency, phases) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e.getKey(), Resolution.MINUTE.wireName(), m.getKey(), probes, failures,
-                        Json.MAPPER.writeValueAsString(reasons), latency.toJson(), phaseJson.toString());
+                Sql.update(c, "INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, figures) VALUES (?, ?, ?, ?, ?, ?)",
+                        e.getKey(), Resolution.MINUTE.wireName(), m.getKey(), probes, failures, PackedRollup.pack(reasons, latency, phases));
             }
         }
     }

@@ -15,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * Minute, hour and day rollups of each monitor's probes: counts, failures by reason, a latency
- * sketch of the healthy probes' totals and per-phase sums. Every probe is added to its hour and day
- * buckets in the same transaction as the probe itself; any window is the merge of its buckets.
+ * sketch of the healthy probes' totals and per-phase sums (counts in columns, the rest packed in one,
+ * {@link PackedRollup}). Every probe is added to its hour and day buckets in the same transaction as
+ * the probe itself; any window is the merge of its buckets.
  *
  * <p>Minute buckets are not stored while raw results cover them: at a 60 s interval a minute row
  * would repeat its probe. They are computed from the raw results on reading, and stored only when
@@ -53,11 +54,12 @@ public final class RollupStore {
 
     public void add(Connection c, String monitorId, ProbeResult r) throws SQLException {
         long at = r.startedAt().toEpochMilli();
-        for (Resolution res : List.of(Resolution.HOUR, Resolution.DAY)) {
-            long bucket = res.bucketStart(at);
-            Row row = lock(c, monitorId, res, bucket);
-            count(row, r.healthy(), r.healthy() ? null : r.failure().reason().wireName(), r.totalMs(), r.timings());
-            save(c, monitorId, res, bucket, row);
+        long hour = Resolution.HOUR.bucketStart(at);
+        long day = Resolution.DAY.bucketStart(at);
+        Row[] rows = lock(c, monitorId, hour, day);
+        for (int i = 0; i < 2; i++) {
+            count(rows[i], r.healthy(), r.healthy() ? null : r.failure().reason().wireName(), r.totalMs(), r.timings());
+            save(c, monitorId, i == 0 ? Resolution.HOUR : Resolution.DAY, i == 0 ? hour : day, rows[i]);
         }
     }
 
@@ -269,11 +271,30 @@ public final class RollupStore {
         Map<String, double[]> phases = new TreeMap<>();
     }
 
-    private Row lock(Connection c, String monitorId, Resolution res, long bucket) throws SQLException {
-        Row row = Sql.one(c, "SELECT probes, failures, figures FROM rollups "
-                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?" + dialect.forUpdate(), RollupStore::row, monitorId,
-                res.wireName(), bucket);
-        return row == null ? new Row() : row;
+    /**
+     * The hour and day rows a probe adds to (new rows where none is stored), read and locked by one
+     * query: a statement less per probe. The query may also meet the day's first hour row, which is
+     * locked with them (the monitor's probes are written one at a time anyway) but not read.
+     */
+    private Row[] lock(Connection c, String monitorId, long hour, long day) throws SQLException {
+        Row[] rows = {null, null};
+        Sql.list(c, "SELECT probes, failures, figures, resolution, bucket_start FROM rollups "
+                + "WHERE monitor_id = ? AND resolution IN (?, ?) AND bucket_start IN (?, ?)" + dialect.forUpdate(), rs -> {
+                    String res = rs.getString(4);
+                    long bucket = rs.getLong(5);
+                    if (res.equals(Resolution.HOUR.wireName()) && bucket == hour) {
+                        rows[0] = row(rs);
+                    } else if (res.equals(Resolution.DAY.wireName()) && bucket == day) {
+                        rows[1] = row(rs);
+                    }
+                    return null;
+                }, monitorId, Resolution.HOUR.wireName(), Resolution.DAY.wireName(), hour, day);
+        for (int i = 0; i < 2; i++) {
+            if (rows[i] == null) {
+                rows[i] = new Row();
+            }
+        }
+        return rows;
     }
 
     /** A stored bucket (probes, failures, figures, in that order). */

@@ -110,6 +110,19 @@ class StorageBench {
         }
         print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
         project(db, after, before, written);
+        if (db.dialect() == Dialect.POSTGRES) {
+            // PostgreSQL keeps each version a probe's update made until vacuum gets to it; a bucket whose hour is over keeps only its last
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM FULL rollups");
+                }
+                return null;
+            });
+            long rows = Databases.count(db, "SELECT COUNT(*) FROM rollups");
+            long compact = sizes(db).get("rollups");
+            print(String.format(Locale.ROOT, "  rollups after VACUUM FULL %,12d bytes  %8.1f B/row (a finished bucket)%n", compact,
+                    (double) compact / rows));
+        }
     }
 
 
@@ -144,7 +157,8 @@ class StorageBench {
                 default -> FLEET;
             };
             double days = Math.min(HORIZON.toDays(), (e.getKey().equals("minute") ? d.minuteRollupRetention() : d.rollupRetention()).toDays());
-            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row%n", e.getKey(), e.getValue()[0], bytesPerRow));
+            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row (column values %.1f B)%n", e.getKey(), e.getValue()[0],
+                    bytesPerRow, (double) e.getValue()[1] / e.getValue()[0]));
             byPart.put("rollups " + e.getKey() + " (" + days + " d)", bytesPerRow * perDay * days);
         }
         double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();

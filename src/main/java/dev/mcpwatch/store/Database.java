@@ -40,6 +40,7 @@ public final class Database implements AutoCloseable {
                 .dataSource(dialect.dataSource(storage))
                 .placeholders(dialect.placeholders())
                 .locations("classpath:db/migration")
+                .javaMigrations(new BinaryRollupsMigration())
                 .load()
                 .migrate();
         String name = "mcpwatch-" + dialect.name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,9 @@
 package dev.mcpwatch.store;
 
 import dev.mcpwatch.probe.Json;
+import java.util.Collections;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -104,6 +106,41 @@ public final class LatencySketch {
         return below;
     }
 
+    long zero() {
+        return zero;
+    }
+
+    double min() {
+        return min;
+    }
+
+    double max() {
+        return max;
+    }
+
+    double sum() {
+        return sum;
+    }
+
+    /** The non-empty buckets by index, in order (read-only: for {@link PackedRollup}). */
+    NavigableMap<Integer, Long> bins() {
+        return Collections.unmodifiableNavigableMap(bins);
+    }
+
+    /** Sets what {@link PackedRollup} read back, bins apart ({@link #putBin}). */
+    void restore(long count, long zero, double min, double max, double sum) {
+        this.count = count;
+        this.zero = zero;
+        this.min = min;
+        this.max = max;
+        this.sum = sum;
+    }
+
+    void putBin(int index, long n) {
+        bins.put(index, n);
+    }
+
+    /** The JSON form rollup rows had before V15 (read by that migration; tests write it as old rows). */
     public String toJson() {
         ObjectNode o = Json.object();
         o.put("n", count);
@@ -118,6 +155,7 @@ public final class LatencySketch {
         return o.toString();
     }
 
+    /** A sketch from its JSON form (rollup rows before V15). */
     public static LatencySketch fromJson(String json) {
         LatencySketch s = new LatencySketch();
         if (json == null || json.isEmpty()) {

@@ -110,9 +110,9 @@ public final class RecordStore {
         }
         List<Object> args = new ArrayList<>(List.of(res.wireName(), from, to));
         args.addAll(monitorIds);
-        Sql.list(c, "SELECT latency FROM rollups WHERE resolution = ? AND bucket_start >= ? AND bucket_start < ? AND monitor_id IN ("
+        Sql.list(c, "SELECT figures FROM rollups WHERE resolution = ? AND bucket_start >= ? AND bucket_start < ? AND monitor_id IN ("
                 + Sql.marks(monitorIds.size()) + ")", rs -> {
-                    LatencySketch s = LatencySketch.fromJson(rs.getString(1));
+                    LatencySketch s = PackedRollup.latency(rs.getBytes(1));
                     out[0] += s.countBelow(thresholdMs);
                     out[1] += s.count();
                     return null;

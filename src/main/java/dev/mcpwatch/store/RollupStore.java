@@ -1,6 +1,5 @@
 package dev.mcpwatch.store;
 
-import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.probe.PhaseTiming;
 import dev.mcpwatch.probe.ProbeResult;
 import java.sql.Connection;
@@ -13,13 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Minute, hour and day rollups of each monitor's probes: counts, failures by reason, a latency
- * sketch of the healthy probes' totals and per-phase sums. Every probe is added to its hour and day
- * buckets in the same transaction as the probe itself; any window is the merge of its buckets.
+ * sketch of the healthy probes' totals and per-phase sums (counts in columns, the rest packed in one,
+ * {@link PackedRollup}). Every probe is added to its hour and day buckets in the same transaction as
+ * the probe itself; any window is the merge of its buckets.
  *
  * <p>Minute buckets are not stored while raw results cover them: at a 60 s interval a minute row
  * would repeat its probe. They are computed from the raw results on reading, and stored only when
@@ -56,11 +54,12 @@ public final class RollupStore {
 
     public void add(Connection c, String monitorId, ProbeResult r) throws SQLException {
         long at = r.startedAt().toEpochMilli();
-        for (Resolution res : List.of(Resolution.HOUR, Resolution.DAY)) {
-            long bucket = res.bucketStart(at);
-            Row row = lock(c, monitorId, res, bucket);
-            count(row, r.healthy(), r.healthy() ? null : r.failure().reason().wireName(), r.totalMs(), r.timings());
-            save(c, monitorId, res, bucket, row);
+        long hour = Resolution.HOUR.bucketStart(at);
+        long day = Resolution.DAY.bucketStart(at);
+        Row[] rows = lock(c, monitorId, hour, day);
+        for (int i = 0; i < 2; i++) {
+            count(rows[i], r.healthy(), r.healthy() ? null : r.failure().reason().wireName(), r.totalMs(), r.timings());
+            save(c, monitorId, i == 0 ? Resolution.HOUR : Resolution.DAY, i == 0 ? hour : day, rows[i]);
         }
     }
 
@@ -72,7 +71,7 @@ public final class RollupStore {
         Map<String, double[]> phases = new TreeMap<>();
         List<Row> rows = res == Resolution.MINUTE
                 ? minutes(c, List.of(monitorId), res.bucketStart(from), to, true).stream().map(Minute::row).toList()
-                : Sql.list(c, "SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
+                : Sql.list(c, "SELECT probes, failures, figures FROM rollups "
                         + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ?", RollupStore::row, monitorId,
                         res.wireName(), res.bucketStart(from), to);
         for (Row bucket : rows) {
@@ -104,10 +103,10 @@ public final class RollupStore {
                 ? minutes(c, monitorIds, res.bucketStart(from), to, false).stream()
                         .map(m -> Map.entry(m.monitorId(), new Summary(m.row().probes, m.row().failures, Map.of(), m.row().latency, Map.of())))
                         .toList()
-                : Sql.list(c, "SELECT monitor_id, probes, failures, latency FROM rollups WHERE monitor_id IN ("
+                : Sql.list(c, "SELECT monitor_id, probes, failures, figures FROM rollups WHERE monitor_id IN ("
                         + Sql.marks(monitorIds.size()) + ") AND resolution = ? AND bucket_start >= ? AND bucket_start < ?",
                         rs -> Map.entry(rs.getString(1), new Summary(rs.getLong(2), rs.getLong(3), Map.of(),
-                                LatencySketch.fromJson(rs.getString(4)), Map.of())), args.toArray());
+                                PackedRollup.latency(rs.getBytes(4)), Map.of())), args.toArray());
         for (var bucket : rows) {
             out.merge(bucket.getKey(), bucket.getValue(), (a, b) -> {
                 b.latency().merge(a.latency());
@@ -145,11 +144,12 @@ public final class RollupStore {
                         m.row().latency.quantile(0.95), means);
             }).toList();
         }
-        return Sql.list(c, "SELECT bucket_start, probes, failures, latency, phases FROM rollups "
+        return Sql.list(c, "SELECT bucket_start, probes, failures, figures FROM rollups "
                 + "WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start", rs -> {
-                    LatencySketch sketch = LatencySketch.fromJson(rs.getString(4));
+                    PackedRollup.Figures figures = PackedRollup.unpack(rs.getBytes(4));
+                    LatencySketch sketch = figures.latency();
                     Map<String, Double> means = new TreeMap<>();
-                    readPhases(rs.getString(5)).forEach((k, v) -> means.put(k, v[0] == 0 ? null : v[1] / v[0]));
+                    figures.phases().forEach((k, v) -> means.put(k, v[0] == 0 ? null : v[1] / v[0]));
                     return new Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3), sketch.quantile(0.5), sketch.quantile(0.95), means);
                 }, monitorId, res.wireName(), res.bucketStart(from), to);
     }
@@ -195,9 +195,9 @@ public final class RollupStore {
                 args.addAll(monitorIds);
                 filter = " AND monitor_id IN (" + Sql.marks(monitorIds.size()) + ")";
             }
-            out.addAll(Sql.list(c, "SELECT probes, failures, failures_by_reason, latency, phases, monitor_id, bucket_start FROM rollups "
+            out.addAll(Sql.list(c, "SELECT probes, failures, figures, monitor_id, bucket_start FROM rollups "
                     + "WHERE resolution = ? AND bucket_start >= ? AND bucket_start < ?" + filter + " ORDER BY monitor_id, bucket_start",
-                    rs -> new Minute(rs.getString(6), rs.getLong(7), row(rs)), args.toArray()));
+                    rs -> new Minute(rs.getString(4), rs.getLong(5), row(rs)), args.toArray()));
         }
         long rawFrom = ceilMinute(Math.max(from, horizon));
         // a probe is in the bucket of the minute it started in: bucket_start < to when started_at < to rounded up to a minute
@@ -271,50 +271,50 @@ public final class RollupStore {
         Map<String, double[]> phases = new TreeMap<>();
     }
 
-    private Row lock(Connection c, String monitorId, Resolution res, long bucket) throws SQLException {
-        Row row = Sql.one(c, "SELECT probes, failures, failures_by_reason, latency, phases FROM rollups "
-                + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?" + dialect.forUpdate(), RollupStore::row, monitorId,
-                res.wireName(), bucket);
-        return row == null ? new Row() : row;
+    /**
+     * The hour and day rows a probe adds to (new rows where none is stored), read and locked by one
+     * query: a statement less per probe. The query may also meet the day's first hour row, which is
+     * locked with them (the monitor's probes are written one at a time anyway) but not read.
+     */
+    private Row[] lock(Connection c, String monitorId, long hour, long day) throws SQLException {
+        Row[] rows = {null, null};
+        Sql.list(c, "SELECT probes, failures, figures, resolution, bucket_start FROM rollups "
+                + "WHERE monitor_id = ? AND resolution IN (?, ?) AND bucket_start IN (?, ?)" + dialect.forUpdate(), rs -> {
+                    String res = rs.getString(4);
+                    long bucket = rs.getLong(5);
+                    if (res.equals(Resolution.HOUR.wireName()) && bucket == hour) {
+                        rows[0] = row(rs);
+                    } else if (res.equals(Resolution.DAY.wireName()) && bucket == day) {
+                        rows[1] = row(rs);
+                    }
+                    return null;
+                }, monitorId, Resolution.HOUR.wireName(), Resolution.DAY.wireName(), hour, day);
+        for (int i = 0; i < 2; i++) {
+            if (rows[i] == null) {
+                rows[i] = new Row();
+            }
+        }
+        return rows;
     }
 
-    /** A stored bucket (probes, failures, failures_by_reason, latency, phases, in that order). */
+    /** A stored bucket (probes, failures, figures, in that order). */
     private static Row row(ResultSet rs) throws SQLException {
         Row row = new Row();
         row.exists = true;
         row.probes = rs.getLong(1);
         row.failures = rs.getLong(2);
-        row.byReason = readCounts(rs.getString(3));
-        row.latency = LatencySketch.fromJson(rs.getString(4));
-        row.phases = readPhases(rs.getString(5));
+        PackedRollup.Figures figures = PackedRollup.unpack(rs.getBytes(3));
+        row.byReason = figures.failuresByReason();
+        row.latency = figures.latency();
+        row.phases = figures.phases();
         return row;
     }
 
     private static void save(Connection c, String monitorId, Resolution res, long bucket, Row row) throws SQLException {
-        String reasons = Json.MAPPER.writeValueAsString(row.byReason);
-        ObjectNode phases = Json.object();
-        row.phases.forEach((k, v) -> phases.putArray(k).add(v[0]).add(v[1]));
         String sql = row.exists
-                ? "UPDATE rollups SET probes = ?, failures = ?, failures_by_reason = ?, latency = ?, phases = ? "
-                        + "WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?"
-                : "INSERT INTO rollups (probes, failures, failures_by_reason, latency, phases, monitor_id, resolution, bucket_start) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        Sql.update(c, sql, row.probes, row.failures, reasons, row.latency.toJson(), phases.toString(), monitorId, res.wireName(), bucket);
-    }
-
-    private static Map<String, Long> readCounts(String json) {
-        Map<String, Long> out = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : Json.MAPPER.readTree(json).properties()) {
-            out.put(e.getKey(), e.getValue().asLong());
-        }
-        return out;
-    }
-
-    private static Map<String, double[]> readPhases(String json) {
-        Map<String, double[]> out = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : Json.MAPPER.readTree(json).properties()) {
-            out.put(e.getKey(), new double[] {e.getValue().get(0).asDouble(), e.getValue().get(1).asDouble()});
-        }
-        return out;
+                ? "UPDATE rollups SET probes = ?, failures = ?, figures = ? WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?"
+                : "INSERT INTO rollups (probes, failures, figures, monitor_id, resolution, bucket_start) VALUES (?, ?, ?, ?, ?, ?)";
+        Sql.update(c, sql, row.probes, row.failures, PackedRollup.pack(row.byReason, row.latency, row.phases), monitorId, res.wireName(),
+                bucket);
     }
 }

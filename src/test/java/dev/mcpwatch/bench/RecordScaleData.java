@@ -1,11 +1,14 @@
 package dev.mcpwatch.bench;
 
+import dev.mcpwatch.store.LatencySketch;
+import dev.mcpwatch.store.PackedRollup;
 import dev.mcpwatch.store.Resolution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /**
  * Thirteen months of history for many monitors, written with batched SQL straight into the tables
@@ -73,7 +76,7 @@ final class RecordScaleData {
             int hi = Math.min(monitors, block + 100);
             {
                 try (PreparedStatement r = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
-                        + "failures_by_reason, latency, phases) VALUES (?, ?, ?, ?, ?, ?, '{\"n\":0}', '{}')");
+                        + "figures) VALUES (?, ?, ?, ?, ?, ?)");
                         PreparedStatement inc = c.prepareStatement("INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, "
                                 + "message, onset_at, detected_at, notified_at, acknowledged_at, resolved_at, resolution, resolved_by, "
                                 + "failing_probes, current_severity, id) VALUES (?, ?, ?, ?, ?, 'connect', 'Connection refused to 10.0.0.1:443', "
@@ -180,7 +183,8 @@ final class RecordScaleData {
         r.setLong(3, bucket);
         r.setInt(4, probes);
         r.setInt(5, failures);
-        r.setString(6, failures == 0 ? "{}" : "{\"connection_refused\":" + failures + "}");
+        r.setBytes(6, PackedRollup.pack(failures == 0 ? Map.of() : Map.of("connection_refused", (long) failures), new LatencySketch(),
+                Map.of()));
         r.addBatch();
     }
 }

@@ -2,9 +2,11 @@ package dev.mcpwatch.bench;
 
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.LatencySketch;
+import dev.mcpwatch.store.PackedRollup;
 import dev.mcpwatch.store.Resolution;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -21,15 +23,16 @@ final class ScaleData {
 
     static void seed(Database db, int monitors, long now) throws SQLException {
         Random random = new Random(7);
-        String[] sketches = new String[16];
+        LatencySketch[] sketches = new LatencySketch[16];
         for (int s = 0; s < sketches.length; s++) {
             LatencySketch sketch = new LatencySketch();
             for (int k = 0; k < 60; k++) {
                 sketch.add(40 + 10 * s + 80 * random.nextDouble());
             }
-            sketches[s] = sketch.toJson();
+            sketches[s] = sketch;
         }
-        String phases = "{\"connect\":[60,30.0],\"initialize\":[60,1800.0],\"tools_list\":[60,1200.0]}";
+        Map<String, double[]> phases = Map.of("connect", new double[] {60, 30.0}, "initialize", new double[] {60, 1800.0}, "tools_list",
+                new double[] {60, 1200.0});
         long hour = Resolution.HOUR.bucketStart(now);
         long day = Resolution.DAY.bucketStart(now);
         db.transaction(c -> {
@@ -42,7 +45,7 @@ final class ScaleData {
                             + "message, onset_at, detected_at, failing_probes) VALUES (?, ?, 'open', 'P1', 'connection_refused', 'tcp', "
                             + "'connect', 'Connection refused to 10.0.0.1:443', ?, ?, 3)");
                     PreparedStatement r = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
-                            + "failures_by_reason, latency, phases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "figures) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < monitors; i++) {
                     String id = id(i);
                     boolean down = i % 100 == 7;
@@ -101,16 +104,14 @@ final class ScaleData {
         });
     }
 
-    private static void rollup(PreparedStatement r, String id, String res, long bucket, int probes, int failures, String latency,
-            String phases) throws SQLException {
+    private static void rollup(PreparedStatement r, String id, String res, long bucket, int probes, int failures, LatencySketch latency,
+            Map<String, double[]> phases) throws SQLException {
         r.setString(1, id);
         r.setString(2, res);
         r.setLong(3, bucket);
         r.setInt(4, probes);
         r.setInt(5, failures);
-        r.setString(6, failures == 0 ? "{}" : "{\"connection_refused\":" + failures + "}");
-        r.setString(7, latency);
-        r.setString(8, phases);
+        r.setBytes(6, PackedRollup.pack(failures == 0 ? Map.of() : Map.of("connection_refused", (long) failures), latency, phases));
         r.addBatch();
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,8 @@ class StorageBench {
     static final long FLEET = 10_000;
     static final Duration HORIZON = Duration.ofDays(90);
     static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
+    /** Tables with a row per monitor (rewritten, not added to, by later probes): projected per monitor, not per probe. */
+    static final Set<String> PER_MONITOR = Set.of("probe_shapes", "monitor_keys", "monitor_state");
 
     private final StringBuilder out = new StringBuilder();
 
@@ -107,12 +110,26 @@ class StorageBench {
         }
         print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
         project(db, after, before, written);
+        if (db.dialect() == Dialect.POSTGRES) {
+            // PostgreSQL keeps each version a probe's update made until vacuum gets to it; a bucket whose hour is over keeps only its last
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM FULL rollups");
+                }
+                return null;
+            });
+            long rows = Databases.count(db, "SELECT COUNT(*) FROM rollups");
+            long compact = sizes(db).get("rollups");
+            print(String.format(Locale.ROOT, "  rollups after VACUUM FULL %,12d bytes  %8.1f B/row (a finished bucket)%n", compact,
+                    (double) compact / rows));
+        }
     }
 
 
     /**
      * What 10,000 monitors every 60 s keep after 90 days at the default retention: each table's bytes
-     * per probe times the probes it keeps (raw results for raw_retention), the rollups by resolution
+     * per probe times the probes it keeps (raw results for raw_retention), tables with a row per
+     * monitor ({@link #PER_MONITOR}) their bytes per monitor times the fleet, the rollups by resolution
      * (minute rows for minute_rollup_retention, hour and day rows for rollup_retention), their bytes
      * per row apportioned by each resolution's share of the rollup payload.
      */
@@ -123,7 +140,9 @@ class StorageBench {
         Map<String, Double> byPart = new TreeMap<>();
         for (var e : after.entrySet()) {
             long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            if (grew > 0 && !e.getKey().equals("rollups") && !e.getKey().equals("scheduled_tasks")) {
+            if (grew > 0 && PER_MONITOR.contains(e.getKey())) {
+                byPart.merge("per monitor", (double) grew / MONITORS * FLEET, Double::sum);
+            } else if (grew > 0 && !e.getKey().equals("rollups") && !e.getKey().equals("scheduled_tasks")) {
                 byPart.merge("raw (" + rawDays + " d)", (double) grew / written * probesPerDay * rawDays, Double::sum);
             }
         }
@@ -138,7 +157,8 @@ class StorageBench {
                 default -> FLEET;
             };
             double days = Math.min(HORIZON.toDays(), (e.getKey().equals("minute") ? d.minuteRollupRetention() : d.rollupRetention()).toDays());
-            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row%n", e.getKey(), e.getValue()[0], bytesPerRow));
+            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row (column values %.1f B)%n", e.getKey(), e.getValue()[0],
+                    bytesPerRow, (double) e.getValue()[1] / e.getValue()[0]));
             byPart.put("rollups " + e.getKey() + " (" + days + " d)", bytesPerRow * perDay * days);
         }
         double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();

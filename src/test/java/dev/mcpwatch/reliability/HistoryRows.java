@@ -2,6 +2,7 @@ package dev.mcpwatch.reliability;
 
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.LatencySketch;
+import dev.mcpwatch.store.PackedRollup;
 import dev.mcpwatch.store.Resolution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,7 +69,7 @@ final class HistoryRows {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
-                    + "failures_by_reason, latency, phases) VALUES (?, ?, ?, ?, ?, '{}', ?, '{}')")) {
+                    + "figures) VALUES (?, ?, ?, ?, ?, ?)")) {
                 int batch = 0;
                 for (var e : counts.entrySet()) {
                     ps.setString(1, id);
@@ -76,7 +77,7 @@ final class HistoryRows {
                     ps.setLong(3, e.getKey());
                     ps.setLong(4, e.getValue()[0]);
                     ps.setLong(5, e.getValue()[1]);
-                    ps.setString(6, sketches.getOrDefault(e.getKey(), new LatencySketch()).toJson());
+                    ps.setBytes(6, PackedRollup.pack(Map.of(), sketches.getOrDefault(e.getKey(), new LatencySketch()), Map.of()));
                     ps.addBatch();
                     if (++batch % 1_000 == 0) {
                         ps.executeBatch();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.monitor.Compaction;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
@@ -95,6 +96,7 @@ class StorageBench {
             }
         }
         double seconds = (System.nanoTime() - t) / 1e9;
+        compact(db, clock);
         Map<String, Long> after = sizes(db);
         print(String.format(Locale.ROOT, "%n%s: wrote %,d probes in %.0f s (%.0f probes/s)%n", name, written, seconds, written / seconds));
         long total = 0;
@@ -144,6 +146,25 @@ class StorageBench {
         double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
         print(String.format(Locale.ROOT, "  projection, %,d monitors every 60 s, 90 days at default retention: %.1f GB%n", FLEET, sum / 1e9));
         byPart.forEach((k, v) -> print(String.format(Locale.ROOT, "    %-24s %8.1f GB%n", k, v / 1e9)));
+    }
+
+    /**
+     * Packs the simulated hours' healthy probes once they have closed, as a running server does every
+     * few minutes; PostgreSQL then vacuums, as autovacuum would, so that the deleted rows' space counts
+     * as free (SQLite moves it to its free list at once).
+     */
+    private void compact(Database db, TestClock clock) throws SQLException {
+        clock.set(T0.plus(Duration.ofMinutes(MINUTES + 6)));
+        long packed = new Compaction(db, clock).run();
+        print(String.format(Locale.ROOT, "%n%s: packed %,d healthy probes into hourly chunks%n", db.dialect(), packed));
+        if (db.dialect() == Dialect.POSTGRES) {
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM probe_results");
+                }
+                return null;
+            });
+        }
     }
 
     /** Rows and payload bytes of the rollups by resolution. */

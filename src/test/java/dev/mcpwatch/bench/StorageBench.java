@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * {@link FleetServer} endpoint (the serve benchmark's fleet: legacy era, three tools), with its own
  * target, start time and phase timings (jittered ±30 %), so what repeats between probes repeats as it
  * does in a real fleet. Reports the bytes each table grew by per probe (SQLite {@code dbstat},
- * PostgreSQL {@code pg_total_relation_size}) and what that projects to after 90 days at the default
- * retention. A bench, not a test: it checks that every probe was written, never how big or fast.
+ * PostgreSQL {@code pg_total_relation_size}) as written and again once the closed hours' healthy
+ * probes are packed into chunks ({@link Compaction}), and what that projects to after 90 days at the
+ * default retention. A bench, not a test: it checks that every probe was written, never how big or fast.
  *
  * <p>Run: {@code mvn test -Dtest=StorageBench -Dsurefire.failIfNoSpecifiedTests=false
  * [-Dbench.monitors=1000] [-Dbench.minutes=60] [-Dbench.stores=sqlite,postgres]}; the figures are in
@@ -96,18 +97,11 @@ class StorageBench {
             }
         }
         double seconds = (System.nanoTime() - t) / 1e9;
+        print(String.format(Locale.ROOT, "%n%s: wrote %,d probes in %.0f s (%.0f probes/s)%n", name, written, seconds, written / seconds));
+        growth(before, sizes(db), written);
         compact(db, clock);
         Map<String, Long> after = sizes(db);
-        print(String.format(Locale.ROOT, "%n%s: wrote %,d probes in %.0f s (%.0f probes/s)%n", name, written, seconds, written / seconds));
-        long total = 0;
-        for (var e : after.entrySet()) {
-            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            if (grew != 0) {
-                print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", e.getKey(), grew, (double) grew / written));
-                total += grew;
-            }
-        }
-        print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
+        growth(before, after, written);
         project(db, after, before, written);
     }
 
@@ -148,6 +142,18 @@ class StorageBench {
         byPart.forEach((k, v) -> print(String.format(Locale.ROOT, "    %-24s %8.1f GB%n", k, v / 1e9)));
     }
 
+    private void growth(Map<String, Long> before, Map<String, Long> after, long written) {
+        long total = 0;
+        for (var e : after.entrySet()) {
+            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (grew != 0) {
+                print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", e.getKey(), grew, (double) grew / written));
+                total += grew;
+            }
+        }
+        print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
+    }
+
     /**
      * Packs the simulated hours' healthy probes once they have closed, as a running server does every
      * few minutes; PostgreSQL then vacuums, as autovacuum would, so that the deleted rows' space counts
@@ -156,7 +162,7 @@ class StorageBench {
     private void compact(Database db, TestClock clock) throws SQLException {
         clock.set(T0.plus(Duration.ofMinutes(MINUTES + 6)));
         long packed = new Compaction(db, clock).run();
-        print(String.format(Locale.ROOT, "%n%s: packed %,d healthy probes into hourly chunks%n", db.dialect(), packed));
+        print(String.format(Locale.ROOT, "  after packing %,d healthy probes of the closed hours into chunks:%n", packed));
         if (db.dialect() == Dialect.POSTGRES) {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {

@@ -11,7 +11,8 @@ import java.util.List;
  * the gap between starts (probes keep their place on the timeline, so this is a few milliseconds),
  * its total in microseconds, its shape as the change since the previous probe's (0: the same) and
  * its phase times ({@link ProbeTimes}, already a few varints) behind their length. Every number is a
- * varint, so a probe takes about 20 bytes where its own row took over 100.
+ * varint. The total and times are stored as given: compaction stores them as differences from what
+ * the shape predicts ({@link ProbeTimes.Layout}), which is what makes them small.
  */
 final class ProbeChunk {
     /** The first byte of a chunk: how the rest is laid out, so that a later layout can read this one. */
@@ -39,7 +40,7 @@ final class ProbeChunk {
             }
             writeUnsigned(out, p.id() - id);
             writeSigned(out, p.startedAt() - start - gap);
-            writeUnsigned(out, p.totalUs());
+            writeSigned(out, p.totalUs());
             writeSigned(out, p.shapeId() - shape);
             writeUnsigned(out, p.times().length);
             out.write(p.times(), 0, p.times().length);
@@ -67,7 +68,7 @@ final class ProbeChunk {
             id += in.unsigned();
             gap += in.signed();
             start += gap;
-            long total = in.unsigned();
+            long total = in.signed();
             shape += in.signed();
             byte[] times = in.bytes((int) in.unsigned());
             out.add(new Probe(id, start, total, shape, times));

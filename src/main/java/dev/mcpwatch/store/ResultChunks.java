@@ -1,12 +1,15 @@
 package dev.mcpwatch.store;
 
+import dev.mcpwatch.probe.Json;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,14 +50,25 @@ public final class ResultChunks {
     public int compact(Connection c, MonitorHour h) throws SQLException {
         Stored chunk = Sql.one(c, Stored.SELECT + "WHERE monitor_key = ? AND hour_start = ?" + dialect.forUpdate(), Stored::read,
                 h.monitorKey(), h.hourStart());
-        List<ProbeChunk.Probe> rows = Sql.list(c, "SELECT id, started_at, total_us, shape_id, timings FROM probe_results "
+        List<ProbeChunk.Probe> found = Sql.list(c, "SELECT id, started_at, total_us, shape_id, timings FROM probe_results "
                 + "WHERE monitor_key = ? AND healthy = ? AND detail IS NULL AND timings IS NOT NULL AND started_at >= ? AND started_at < ? "
                 + "AND id NOT IN (SELECT s.last_result_id FROM monitor_state s JOIN monitor_keys k ON k.monitor_id = s.monitor_id "
                 + "WHERE k.monitor_key = ? AND s.last_result_id IS NOT NULL) ORDER BY id",
                 rs -> new ProbeChunk.Probe(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)), h.monitorKey(), true,
                 h.hourStart(), h.hourStart() + HOUR, h.monitorKey());
-        if (rows.isEmpty()) {
+        if (found.isEmpty()) {
             return 0;
+        }
+        Map<Long, ProbeTimes.Layout> layouts = new HashMap<>();
+        List<ProbeChunk.Probe> rows = new ArrayList<>(found.size());
+        for (ProbeChunk.Probe p : found) {
+            ProbeTimes.Layout layout = layouts.get(p.shapeId());
+            if (layout == null) {
+                String shape = Sql.one(c, "SELECT detail FROM probe_shapes WHERE id = ?", rs -> rs.getString(1), p.shapeId());
+                layout = ProbeTimes.Layout.of(Json.MAPPER.readTree(shape));
+                layouts.put(p.shapeId(), layout);
+            }
+            rows.add(layout.pack(p));
         }
         List<ProbeChunk.Probe> probes = new ArrayList<>(chunk == null ? List.of() : chunk.decode());
         Set<Long> packed = new HashSet<>();

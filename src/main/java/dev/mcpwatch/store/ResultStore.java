@@ -301,10 +301,12 @@ public final class ResultStore {
                 chunkArgs.toArray())) {
             for (ProbeChunk.Probe p : chunk.probes()) {
                 if (p.startedAt() >= from && p.startedAt() < to && !byId.containsKey(p.id())) {
+                    Shape shape = shapes.get(p.shapeId());
+                    ProbeChunk.Probe probe = shape.layout().unpack(p);
                     List<PhaseTiming> phases = timings
-                            ? timings(ProbeTimes.join(shapes.get(p.shapeId()).detail(), p.startedAt(), p.totalUs(), p.times()))
+                            ? timings(ProbeTimes.join(shape.detail(), probe.startedAt(), probe.totalUs(), probe.times()))
                             : List.of();
-                    byId.put(p.id(), new Measured(chunk.monitorId(), p.startedAt(), true, null, ProbeTimes.millis(p.totalUs()), phases));
+                    byId.put(p.id(), new Measured(chunk.monitorId(), p.startedAt(), true, null, ProbeTimes.millis(probe.totalUs()), phases));
                 }
             }
         }
@@ -378,7 +380,7 @@ public final class ResultStore {
     /** A result found in a row ({@code row}) or a chunk ({@code packed}), to be ordered by start and id. */
     private record Found(long id, long startedAt, String monitorId, ResultRow row, ProbeChunk.Probe packed) {}
 
-    /** A monitor's chunk of an hour, decoded. */
+    /** A monitor's chunk of an hour, decoded (totals and times still as packed: {@link Shape#layout} unpacks them). */
     private record Chunk(String monitorId, long hourStart, List<ProbeChunk.Probe> probes) {}
 
     private static Chunk chunk(ResultSet rs) throws SQLException {
@@ -420,9 +422,9 @@ public final class ResultStore {
         return at < Long.MIN_VALUE + HOUR ? Long.MIN_VALUE : at - HOUR;
     }
 
-    /** A shape's columns and stable detail. */
+    /** A shape's columns, stable detail and how its times are packed. */
     private record Shape(String location, String era, String protocolVersion, String serverName, String serverVersion, Integer toolCount,
-            Long toolListId, Long tlsNotAfter, ObjectNode detail) {}
+            Long toolListId, Long tlsNotAfter, ObjectNode detail, ProbeTimes.Layout layout) {}
 
     /** The shapes a read needs, each read once. */
     private static final class Shapes {
@@ -437,10 +439,12 @@ public final class ResultStore {
             Shape shape = byId.get(id);
             if (shape == null) {
                 shape = Sql.one(c, "SELECT location, era, protocol_version, server_name, server_version, tool_count, tool_list_id, "
-                        + "tls_not_after, detail FROM probe_shapes WHERE id = ?", rs -> new Shape(rs.getString(1), rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5), Sql.intOrNull(rs, "tool_count"),
-                                Sql.longOrNull(rs, "tool_list_id"), Sql.longOrNull(rs, "tls_not_after"),
-                                (ObjectNode) Json.MAPPER.readTree(rs.getString(9))), id);
+                        + "tls_not_after, detail FROM probe_shapes WHERE id = ?", rs -> {
+                            ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(rs.getString(9));
+                            return new Shape(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                    Sql.intOrNull(rs, "tool_count"), Sql.longOrNull(rs, "tool_list_id"), Sql.longOrNull(rs, "tls_not_after"),
+                                    detail, ProbeTimes.Layout.of(detail));
+                        }, id);
                 if (shape == null) {
                     throw new SQLException("probe shape " + id + " is missing");
                 }
@@ -451,7 +455,8 @@ public final class ResultStore {
     }
 
     /** A packed healthy probe as its row would have read. */
-    private static ResultRow packedRow(String monitorId, ProbeChunk.Probe p, Shape s) {
+    private static ResultRow packedRow(String monitorId, ProbeChunk.Probe packed, Shape s) {
+        ProbeChunk.Probe p = s.layout().unpack(packed);
         JsonNode detail = ProbeTimes.join(s.detail(), p.startedAt(), p.totalUs(), p.times());
         JsonNode failure = detail.path("failure");
         return new ResultRow(p.id(), monitorId, p.startedAt(), s.location(), true, null, failure.path("layer").asString(null),

@@ -3,17 +3,24 @@ package dev.mcpwatch.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpwatch.probe.Json;
+import dev.mcpwatch.probe.ProbeResult;
+import dev.mcpwatch.testkit.Results;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A chunk gives back exactly the probes packed into it: ordinary hours (a probe a minute, a few
  * milliseconds of drift), and the edges — no probe, one probe, equal ids' neighbours, starts out of
  * order (a slow probe written after a faster later one), huge gaps and totals, a shape changing back
- * and forth, empty times — and it is about 20 bytes a probe.
+ * and forth, empty times — and it is about 20 bytes a probe besides its times. Times packed against
+ * their shape (a phase starts where the previous ended, the total is where the last one ended) come
+ * back exactly.
  */
 class ProbeChunkTest {
     static final long HOUR = 1_763_632_800_000L;
@@ -44,6 +51,31 @@ class ProbeChunkTest {
         assertSame(ProbeChunk.decode(5, HOUR, ProbeChunk.encode(5, HOUR, probes)), probes);
         assertSame(ProbeChunk.decode(1, HOUR, ProbeChunk.encode(1, HOUR, probes.subList(2, 3))), probes.subList(2, 3));
         assertThat(ProbeChunk.decode(1, HOUR, ProbeChunk.encode(1, HOUR, List.of()))).isEmpty();
+    }
+
+    @Test
+    void timesPackedAgainstTheirShapeComeBackExactlyAndSmaller() {
+        Random random = new Random(11);
+        for (int i = 0; i < 50; i++) {
+            Instant start = Instant.parse("2026-11-20T10:00:00Z").plusSeconds(60L * i).plusNanos(random.nextInt(1_000_000_000));
+            ProbeResult r = Results.healthy(start, 5 + random.nextDouble() * 400);
+            ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(ResultStore.detail(r));
+            if (i % 5 == 0) {
+                ((ObjectNode) detail.path("timings").get(1)).put("durationMs", 7); // whole milliseconds are kept as they are
+            }
+            ProbeTimes.Split split = ProbeTimes.split(detail, start);
+            ProbeTimes.Layout layout = ProbeTimes.Layout.of(Json.MAPPER.readTree(split.shape()));
+            ProbeChunk.Probe row = new ProbeChunk.Probe(i, start.toEpochMilli(), ProbeTimes.micros(r.totalMs()), 1, split.times());
+
+            ProbeChunk.Probe packed = layout.pack(row);
+
+            assertSame(List.of(layout.unpack(packed)), List.of(row));
+            assertThat(packed.times().length).as("probe %d", i).isLessThanOrEqualTo(row.times().length);
+            assertThat(Math.abs(packed.totalUs())).as("the total, predicted by where the last phase ended").isLessThan(1_000);
+        }
+        ProbeTimes.Layout layout = ProbeTimes.Layout.of(Json.MAPPER.readTree("{\"timings\":[{\"startMs\":0}]}"));
+        assertThatThrownBy(() -> layout.pack(new ProbeChunk.Probe(1, HOUR, 1, 1, new byte[] {0, 2, 2})))
+                .hasMessageContaining("do not fit its shape (1 times expected)");
     }
 
     @Test

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * last healthy probe, minute figures and percentiles, the count and the oldest start — answers the
  * same after compaction as before, on SQLite and on a real PostgreSQL. Compaction packs only closed
  * hours, twice is once, a probe written late for a packed hour is read at once and packed next pass,
- * and retention drops whole chunks and trims the one its cutoff falls in.
+ * retention drops whole chunks and trims the one its cutoff falls in, and a monitor's last result
+ * (read by id from its state) stays a row until a newer probe takes its place.
  */
 class ProbeChunksTest {
     static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
@@ -116,6 +117,38 @@ class ProbeChunksTest {
             assertThat(db.read(results::oldestStart)).isGreaterThanOrEqualTo(cutoff);
             assertThat(db.read(results::count)).isEqualTo(expected.size() + otherKept);
             assertThat(ids).hasSize(150 + 15);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void aMonitorsLastResultStaysARowUntilANewerProbeTakesItsPlace(Kind kind) throws Exception {
+        try (Database db = kind.open()) {
+            var recorder = Results.recorder(db, "default", 100);
+            var monitor = Results.monitor("paused");
+            List<Long> ids = new ArrayList<>();
+            for (int minute : new int[] {10, 20, 30}) {
+                Instant at = T0.plus(Duration.ofMinutes(minute));
+                ids.add(recorder.record(monitor, Results.healthy(at, 40), at.toEpochMilli() + 40).resultId());
+            }
+            ResultStore results = new ResultStore();
+            List<ResultStore.ResultRow> before = db.read(c -> results.page(c, "paused", 0, Long.MAX_VALUE, null, null, 10));
+
+            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(70)))).run()).isEqualTo(2);
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE id = ?", ids.getLast()))
+                    .as("the last result, read by id from the monitor's state").isOne();
+            List<ResultStore.ResultRow> packed = db.read(c -> results.page(c, "paused", 0, Long.MAX_VALUE, null, null, 10));
+            assertThat(packed).isEqualTo(before);
+
+            Instant resumed = T0.plus(Duration.ofMinutes(75));
+            recorder.record(monitor, Results.healthy(resumed, 40), resumed.toEpochMilli() + 40);
+            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(76)))).run()).as("merged into the 10:00 chunk").isOne();
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isOne();
+            for (int i = 0; i < ids.size(); i++) {
+                long id = ids.get(i);
+                ResultStore.ResultRow row = db.read(c -> results.get(c, id));
+                assertThat(row).as("result %d by id, from its chunk", id).isEqualTo(before.get(ids.size() - 1 - i));
+            }
         }
     }
 

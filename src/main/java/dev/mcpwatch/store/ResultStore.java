@@ -28,6 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * detail in its row. Read back, a result is its shape with its times put back: the same detail as
  * the whole result serialised (times to the microsecond). Tool definitions are not repeated here;
  * they live once in {@link ToolListStore}.
+ *
+ * <p>Once an hour has closed, its healthy probes leave their rows for one chunk per monitor
+ * ({@link ResultChunks}, {@link ProbeChunk}). Every reader here reads rows and chunks together and
+ * answers as if every probe were a row; a probe seen in both (a compaction committing between the
+ * two queries) counts once.
  */
 public final class ResultStore {
 

@@ -60,14 +60,14 @@ final class DatabaseSchedule {
      * {@code clock} is what this class plans by (first runs, the next run after a probe, lateness);
      * db-scheduler keeps its own clock for when it picks executions.
      */
-    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, String nodeName, int maxConcurrent,
-            Lateness lateness, InstantSource clock) {
-        this(db, registry, runner, retention, nodeName, new Stagger(Stagger.DEFAULT_LOCATION, List::of), maxConcurrent, lateness,
-                clock);
+    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, Compaction compaction,
+            String nodeName, int maxConcurrent, Lateness lateness, InstantSource clock) {
+        this(db, registry, runner, retention, compaction, nodeName, new Stagger(Stagger.DEFAULT_LOCATION, List::of), maxConcurrent,
+                lateness, clock);
     }
 
-    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, String nodeName, Stagger stagger,
-            int maxConcurrent, Lateness lateness, InstantSource clock) {
+    DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, Compaction compaction,
+            String nodeName, Stagger stagger, int maxConcurrent, Lateness lateness, InstantSource clock) {
         this.db = db;
         this.clock = clock;
         this.stagger = stagger;
@@ -91,8 +91,10 @@ final class DatabaseSchedule {
                 });
         RecurringTask<Void> cleanup = Tasks.recurring("retention", FixedDelay.of(Retention.EVERY))
                 .execute((instance, context) -> retention.run());
+        RecurringTask<Void> pack = Tasks.recurring("compaction", FixedDelay.of(Compaction.EVERY))
+                .execute((instance, context) -> compaction.run());
         var builder = Scheduler.create(db.writes(), probe)
-                .startTasks(cleanup)
+                .startTasks(cleanup, pack)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
                 .threads(maxConcurrent)
                 .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcpwatch-probe-", 0)

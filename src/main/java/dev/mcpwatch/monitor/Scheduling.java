@@ -167,7 +167,8 @@ public final class Scheduling implements AutoCloseable {
      */
     private void startScheduler() {
         releaseOwnExecutions();
-        scheduler = new DatabaseSchedule(db, registry, runner, retention, nodeName, stagger, maxConcurrent, lateness, clock);
+        scheduler = new DatabaseSchedule(db, registry, runner, retention, new Compaction(db, clock), nodeName, stagger, maxConcurrent,
+                lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -87,6 +88,138 @@ final class ProbeTimes {
         }
     }
 
+    /**
+     * Where a shape's times predict one another, so that a chunk stores each as its difference from
+     * the prediction (a byte where the time itself takes three): a phase starts where the one before
+     * it ended, its first byte comes near its end, and the total is where the last phase ended. Times
+     * in whole milliseconds (an integral value) are stored as they are.
+     */
+    static final class Layout {
+        /** Per time (after the leading nanoseconds), the earlier times whose sum predicts it; empty: none. */
+        private final List<int[]> from;
+        /** The times whose sum predicts the total, or empty. */
+        private final int[] total;
+
+        private Layout(List<int[]> from, int[] total) {
+            this.from = from;
+            this.total = total;
+        }
+
+        static Layout of(JsonNode shape) {
+            List<int[]> from = new ArrayList<>();
+            int[][] last = new int[1][];
+            layout(shape, true, from, last);
+            return new Layout(from, last[0] == null ? new int[0] : last[0]);
+        }
+
+        /** Visits the times in {@link #walk}'s order, noting each one's predictors. */
+        private static void layout(JsonNode node, boolean top, List<int[]> from, int[][] lastPhase) {
+            if (node instanceof ObjectNode o) {
+                for (String name : o.propertyNames()) {
+                    JsonNode v = o.get(name);
+                    if (!(name.endsWith("Ms") && v.isNumber() && !(top && name.equals(TOTAL)))) {
+                        if (top && name.equals("timings") && v instanceof ArrayNode phases) {
+                            phasesLayout(phases, from, lastPhase);
+                        } else {
+                            layout(v, false, from, lastPhase);
+                        }
+                        continue;
+                    }
+                    from.add(new int[0]);
+                }
+            } else if (node instanceof ArrayNode a) {
+                for (JsonNode v : a) {
+                    layout(v, false, from, lastPhase);
+                }
+            }
+        }
+
+        /** The phases: each start from the previous phase's start and duration, its first byte from its duration. */
+        private static void phasesLayout(ArrayNode phases, List<int[]> from, int[][] lastPhase) {
+            int previousStart = -1;
+            int previousDuration = -1;
+            for (JsonNode phase : phases) {
+                if (!(phase instanceof ObjectNode o)) {
+                    layout(phase, false, from, lastPhase);
+                    continue;
+                }
+                int start = -1;
+                int duration = -1;
+                for (String name : o.propertyNames()) {
+                    JsonNode v = o.get(name);
+                    if (!(name.endsWith("Ms") && v.isNumber())) {
+                        layout(v, false, from, lastPhase);
+                        continue;
+                    }
+                    int at = from.size();
+                    if (name.equals("startMs") && previousStart >= 0 && previousDuration >= 0) {
+                        from.add(new int[] {previousStart, previousDuration});
+                    } else if (name.equals("firstByteMs") && duration >= 0) {
+                        from.add(new int[] {duration});
+                    } else {
+                        from.add(new int[0]);
+                    }
+                    if (name.equals("startMs")) {
+                        start = at;
+                    } else if (name.equals("durationMs")) {
+                        duration = at;
+                    }
+                }
+                previousStart = start;
+                previousDuration = duration;
+                lastPhase[0] = start >= 0 && duration >= 0 ? new int[] {start, duration} : null;
+            }
+        }
+
+        /** A probe's total and times (as a row keeps them) as their differences from what this layout predicts. */
+        ProbeChunk.Probe pack(ProbeChunk.Probe p) {
+            return convert(p, true);
+        }
+
+        /** {@link #pack} undone. */
+        ProbeChunk.Probe unpack(ProbeChunk.Probe p) {
+            return convert(p, false);
+        }
+
+        private ProbeChunk.Probe convert(ProbeChunk.Probe p, boolean pack) {
+            Reader in = new Reader(p.times());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(p.times().length);
+            write(out, in.next()); // nanoseconds
+            long[] values = new long[from.size()];
+            for (int i = 0; i < values.length; i++) {
+                long stored = in.next();
+                long value = stored >> 1;
+                boolean integral = (stored & 1) == 1;
+                Long predicted = integral ? null : predict(from.get(i), values);
+                long actual = predicted == null ? value : pack ? value : value + predicted;
+                values[i] = (actual << 1) | (integral ? 1 : 0);
+                long written = predicted == null || !pack ? value : value - predicted;
+                write(out, pack ? (written << 1) | (integral ? 1 : 0) : values[i]);
+            }
+            if (in.more()) {
+                throw new IllegalArgumentException("a probe's times do not fit its shape (" + from.size() + " times expected)");
+            }
+            Long predictedTotal = predict(total, values);
+            long totalUs = predictedTotal == null ? p.totalUs() : pack ? p.totalUs() - predictedTotal : p.totalUs() + predictedTotal;
+            return new ProbeChunk.Probe(p.id(), p.startedAt(), totalUs, p.shapeId(), out.toByteArray());
+        }
+
+        /** The sum of these times in microseconds, or null when there are none or one is in whole milliseconds. */
+        private static Long predict(int[] positions, long[] values) {
+            if (positions.length == 0) {
+                return null;
+            }
+            long sum = 0;
+            for (int at : positions) {
+                if ((values[at] & 1) == 1) {
+                    return null;
+                }
+                sum += values[at] >> 1;
+            }
+            return sum;
+        }
+    }
+
     static long micros(double ms) {
         return Math.round(ms * 1000);
     }
@@ -118,6 +251,10 @@ final class ProbeTimes {
 
         Reader(byte[] bytes) {
             this.bytes = bytes;
+        }
+
+        boolean more() {
+            return at < bytes.length;
         }
 
         long next() {

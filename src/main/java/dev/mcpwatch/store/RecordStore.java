@@ -127,7 +127,7 @@ public final class RecordStore {
     public Long oldestMinute(Connection c) throws SQLException {
         Long stored = Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollups WHERE resolution = ?", rs -> Sql.longOrNull(rs, "oldest"),
                 Resolution.MINUTE.wireName());
-        Long raw = Sql.one(c, "SELECT MIN(started_at) AS oldest FROM probe_results", rs -> Sql.longOrNull(rs, "oldest"));
+        Long raw = new ResultStore().oldestStart(c);
         if (raw == null) {
             return stored;
         }

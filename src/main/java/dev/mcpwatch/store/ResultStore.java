@@ -11,9 +11,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,6 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * detail in its row. Read back, a result is its shape with its times put back: the same detail as
  * the whole result serialised (times to the microsecond). Tool definitions are not repeated here;
  * they live once in {@link ToolListStore}.
+ *
+ * <p>Once an hour has closed, its healthy probes leave their rows for one chunk per monitor
+ * ({@link ResultChunks}, {@link ProbeChunk}). Every reader here reads rows and chunks together and
+ * answers as if every probe were a row; a probe seen in both (a compaction committing between the
+ * two queries) counts once.
  */
 public final class ResultStore {
 
@@ -100,6 +108,11 @@ public final class ResultStore {
     private static final String SELECT = "SELECT r.id, k.monitor_id, r.started_at, s.location, r.healthy, r.reason, r.total_us, s.era, s.protocol_version, "
             + "s.server_name, s.server_version, s.tool_count, s.tool_list_id, s.tls_not_after, s.detail AS shape, r.timings, r.detail "
             + "FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key JOIN probe_shapes s ON s.id = r.shape_id ";
+    private static final String CHUNKS = "SELECT k.monitor_id, c.hour_start, c.first_id, c.packed FROM probe_chunks c "
+            + "JOIN monitor_keys k ON k.monitor_key = c.monitor_key ";
+    private static final long HOUR = Resolution.HOUR.millis();
+    /** Chunks read at a time by a reader that walks back hour by hour and stops when it has its answer. */
+    private static final int CHUNK_BATCH = 6;
 
     /**
      * Results of a monitor in [{@code from}, {@code to}), newest first, after the cursor
@@ -113,8 +126,36 @@ public final class ResultStore {
             args.addAll(List.of(beforeStartedAt, beforeStartedAt, beforeId));
         }
         args.add(limit);
-        return Sql.list(c, SELECT + "WHERE k.monitor_id = ? AND r.started_at >= ? AND r.started_at < ?" + cursor
-                + " ORDER BY r.started_at DESC, r.id DESC LIMIT ?", ResultStore::row, args.toArray());
+        List<Found> found = new ArrayList<>();
+        for (ResultRow row : Sql.list(c, SELECT + "WHERE k.monitor_id = ? AND r.started_at >= ? AND r.started_at < ?" + cursor
+                + " ORDER BY r.started_at DESC, r.id DESC LIMIT ?", ResultStore::row, args.toArray())) {
+            found.add(new Found(row.id(), row.startedAt(), row.monitorId(), row, null));
+        }
+        // the healthy probes of closed hours, from their chunks: hour by hour back from the top until the page is full
+        long top = beforeStartedAt == null ? to : Math.min(to, beforeStartedAt + 1);
+        Comparator<Found> newestFirst = Comparator.comparingLong(Found::startedAt).thenComparingLong(Found::id).reversed();
+        while (true) {
+            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start > ? AND c.hour_start < ? "
+                    + "ORDER BY c.hour_start DESC LIMIT ?", ResultStore::chunk, monitorId, hourBefore(from), top, CHUNK_BATCH);
+            for (Chunk chunk : batch) {
+                for (ProbeChunk.Probe p : chunk.probes()) {
+                    boolean afterCursor = beforeStartedAt == null || p.startedAt() < beforeStartedAt
+                            || p.startedAt() == beforeStartedAt && p.id() < beforeId;
+                    if (p.startedAt() >= from && p.startedAt() < to && afterCursor) {
+                        found.add(new Found(p.id(), p.startedAt(), chunk.monitorId(), null, p));
+                    }
+                }
+            }
+            found = distinct(found, newestFirst, limit);
+            if (batch.size() < CHUNK_BATCH) {
+                break;
+            }
+            top = batch.getLast().hourStart();
+            if (found.size() == limit && found.getLast().startedAt() >= top) {
+                break; // every chunk left is older than the page's last result
+            }
+        }
+        return rows(c, found);
     }
 
     /** The last failed probes of a monitor, newest first (raw results, so within raw retention). */
@@ -131,18 +172,48 @@ public final class ResultStore {
      * before (the first entry is the version in force at {@code from}, when known).
      */
     public List<VersionSeen> serverVersionChanges(Connection c, String monitorId, long from, long to) throws SQLException {
+        Shapes shapes = new Shapes(c);
         List<VersionSeen> out = new ArrayList<>();
         VersionSeen before = Sql.one(c, "SELECT r.started_at, s.server_version FROM probe_results r JOIN monitor_keys k ON k.monitor_key = "
                 + "r.monitor_key JOIN probe_shapes s ON s.id = r.shape_id WHERE k.monitor_id = ? AND r.started_at < ? "
                 + "AND s.server_version IS NOT NULL ORDER BY r.started_at DESC LIMIT 1", rs -> new VersionSeen(rs.getLong(1), rs.getString(2)),
                 monitorId, from);
+        VersionSeen packedBefore = newestInChunks(c, monitorId, from, before == null ? null : before.at(), chunk -> {
+            VersionSeen newest = null;
+            for (ProbeChunk.Probe p : chunk.probes()) {
+                String version = shapes.get(p.shapeId()).serverVersion();
+                if (p.startedAt() < from && version != null && (newest == null || p.startedAt() > newest.at())) {
+                    newest = new VersionSeen(p.startedAt(), version);
+                }
+            }
+            return newest;
+        });
+        if (packedBefore != null && (before == null || packedBefore.at() > before.at())) {
+            before = packedBefore;
+        }
         if (before != null) {
             out.add(before);
         }
-        for (VersionSeen v : Sql.list(c, "SELECT r.started_at, s.server_version FROM probe_results r JOIN monitor_keys k ON k.monitor_key = "
+        Map<Long, VersionSeen> seen = new HashMap<>();
+        for (var v : Sql.list(c, "SELECT r.id, r.started_at, s.server_version FROM probe_results r JOIN monitor_keys k ON k.monitor_key = "
                 + "r.monitor_key JOIN probe_shapes s ON s.id = r.shape_id WHERE k.monitor_id = ? AND r.started_at >= ? "
-                + "AND r.started_at <= ? AND s.server_version IS NOT NULL ORDER BY r.started_at", rs -> new VersionSeen(rs.getLong(1),
-                        rs.getString(2)), monitorId, from, to)) {
+                + "AND r.started_at <= ? AND s.server_version IS NOT NULL", rs -> Map.entry(rs.getLong(1), new VersionSeen(rs.getLong(2),
+                        rs.getString(3))), monitorId, from, to)) {
+            seen.put(v.getKey(), v.getValue());
+        }
+        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start > ? AND c.hour_start <= ?", ResultStore::chunk,
+                monitorId, hourBefore(from), to)) {
+            for (ProbeChunk.Probe p : chunk.probes()) {
+                String version = shapes.get(p.shapeId()).serverVersion();
+                if (p.startedAt() >= from && p.startedAt() <= to && version != null) {
+                    seen.putIfAbsent(p.id(), new VersionSeen(p.startedAt(), version));
+                }
+            }
+        }
+        List<Long> ids = new ArrayList<>(seen.keySet());
+        ids.sort(Comparator.<Long>comparingLong(id -> seen.get(id).at()).thenComparingLong(id -> id));
+        for (long id : ids) {
+            VersionSeen v = seen.get(id);
             if (out.isEmpty() || !out.getLast().version().equals(v.version())) {
                 out.add(v);
             }
@@ -152,12 +223,43 @@ public final class ResultStore {
 
     /** When the monitor's last healthy probe before {@code before} started, or null (none within raw retention). */
     public Long lastHealthyBefore(Connection c, String monitorId, long before) throws SQLException {
-        return Sql.one(c, "SELECT MAX(r.started_at) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key "
+        Long row = Sql.one(c, "SELECT MAX(r.started_at) FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key "
                 + "WHERE k.monitor_id = ? AND r.healthy = ? AND r.started_at < ?",
                 rs -> {
                     long v = rs.getLong(1);
                     return rs.wasNull() ? null : v;
                 }, monitorId, true, before);
+        Long packed = newestInChunks(c, monitorId, before, row, chunk -> chunk.probes().stream().mapToLong(ProbeChunk.Probe::startedAt)
+                .filter(at -> at < before).boxed().max(Long::compare).orElse(null));
+        return packed != null && (row == null || packed > row) ? packed : row;
+    }
+
+    /**
+     * The first answer {@code look} finds in the monitor's chunks of hours that start before
+     * {@code before} (and end after {@code after}, when given), newest hour first.
+     */
+    private static <T> T newestInChunks(Connection c, String monitorId, long before, Long after, ChunkLook<T> look) throws SQLException {
+        long top = before;
+        long bottom = after == null ? Long.MIN_VALUE : hourBefore(after);
+        while (true) {
+            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start < ? AND c.hour_start > ? "
+                    + "ORDER BY c.hour_start DESC LIMIT ?", ResultStore::chunk, monitorId, top, bottom, CHUNK_BATCH);
+            for (Chunk chunk : batch) {
+                T answer = look.in(chunk);
+                if (answer != null) {
+                    return answer;
+                }
+            }
+            if (batch.size() < CHUNK_BATCH) {
+                return null;
+            }
+            top = batch.getLast().hourStart();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ChunkLook<T> {
+        T in(Chunk chunk) throws SQLException;
     }
 
     /** What rollups need of a probe: when, its outcome, its total and (when asked for) its phase timings. */
@@ -174,33 +276,51 @@ public final class ResultStore {
             args.addAll(monitorIds);
             filter = " AND k.monitor_id IN (" + Sql.marks(monitorIds.size()) + ")";
         }
+        Shapes shapes = new Shapes(c);
+        Map<Long, Measured> byId = new HashMap<>();
         if (!timings) {
-            return Sql.list(c, "SELECT k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us FROM probe_results r "
-                    + "JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE r.started_at >= ? AND r.started_at < ?" + filter
-                    + " ORDER BY k.monitor_id, r.started_at, r.id", rs -> new Measured(rs.getString(1), rs.getLong(2), rs.getBoolean(3),
-                            rs.getString(4), ProbeTimes.millis(rs.getLong(5)), List.of()), args.toArray());
+            for (var m : Sql.list(c, "SELECT r.id, k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us FROM probe_results r "
+                    + "JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE r.started_at >= ? AND r.started_at < ?" + filter, rs ->
+                    Map.entry(rs.getLong(1), new Measured(rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5),
+                            ProbeTimes.millis(rs.getLong(6)), List.of())), args.toArray())) {
+                byId.put(m.getKey(), m.getValue());
+            }
+        } else {
+            for (var m : Sql.list(c, "SELECT r.id, k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us, r.shape_id, r.timings, r.detail "
+                    + "FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE r.started_at >= ? AND r.started_at < ?"
+                    + filter, rs -> {
+                        String full = rs.getString(9);
+                        JsonNode detail = full != null ? Json.MAPPER.readTree(full)
+                                : ProbeTimes.join(shapes.get(rs.getLong(7)).detail(), rs.getLong(3), rs.getLong(6), rs.getBytes(8));
+                        return Map.entry(rs.getLong(1), new Measured(rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5),
+                                ProbeTimes.millis(rs.getLong(6)), timings(detail)));
+                    }, args.toArray())) {
+                byId.put(m.getKey(), m.getValue());
+            }
         }
-        Map<Long, ObjectNode> shapes = new HashMap<>();
-        return Sql.list(c, "SELECT k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us, r.shape_id, r.timings, r.detail "
-                + "FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE r.started_at >= ? AND r.started_at < ?"
-                + filter + " ORDER BY k.monitor_id, r.started_at, r.id", rs -> {
-                    JsonNode detail;
-                    String full = rs.getString(8);
-                    if (full != null) {
-                        detail = Json.MAPPER.readTree(full);
-                    } else {
-                        long shapeId = rs.getLong(6);
-                        ObjectNode shape = shapes.get(shapeId);
-                        if (shape == null) {
-                            String text = Sql.one(c, "SELECT detail FROM probe_shapes WHERE id = ?", r -> r.getString(1), shapeId);
-                            shape = (ObjectNode) Json.MAPPER.readTree(text);
-                            shapes.put(shapeId, shape);
-                        }
-                        detail = ProbeTimes.join(shape, rs.getLong(2), rs.getLong(5), rs.getBytes(7));
-                    }
-                    return new Measured(rs.getString(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4), ProbeTimes.millis(rs.getLong(5)),
-                            timings(detail));
-                }, args.toArray());
+        List<Object> chunkArgs = new ArrayList<>(List.of(hourBefore(from), to));
+        if (monitorIds != null) {
+            chunkArgs.addAll(monitorIds);
+        }
+        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE c.hour_start > ? AND c.hour_start < ?" + filter, ResultStore::chunk,
+                chunkArgs.toArray())) {
+            for (ProbeChunk.Probe p : chunk.probes()) {
+                if (p.startedAt() >= from && p.startedAt() < to && !byId.containsKey(p.id())) {
+                    Shape shape = shapes.get(p.shapeId());
+                    ProbeChunk.Probe probe = shape.layout().unpack(p);
+                    List<PhaseTiming> phases = timings
+                            ? timings(ProbeTimes.join(shape.detail(), probe.startedAt(), probe.totalUs(), probe.times()))
+                            : List.of();
+                    byId.put(p.id(), new Measured(chunk.monitorId(), p.startedAt(), true, null, ProbeTimes.millis(probe.totalUs()), phases));
+                }
+            }
+        }
+        List<Long> order = new ArrayList<>(byId.keySet());
+        order.sort(Comparator.<Long, String>comparing(id -> byId.get(id).monitorId()).thenComparingLong(id -> byId.get(id).startedAt())
+                .thenComparingLong(id -> id));
+        List<Measured> out = new ArrayList<>(order.size());
+        order.forEach(id -> out.add(byId.get(id)));
+        return out;
     }
 
     private static List<PhaseTiming> timings(JsonNode detail) {
@@ -212,18 +332,141 @@ public final class ResultStore {
         return out;
     }
 
+    /** One result by id: its row, or (a healthy probe of a closed hour) its place in a chunk. */
     public ResultRow get(Connection c, long id) throws SQLException {
-        return Sql.one(c, SELECT + "WHERE r.id = ?", ResultStore::row, id);
+        ResultRow row = Sql.one(c, SELECT + "WHERE r.id = ?", ResultStore::row, id);
+        if (row != null) {
+            return row;
+        }
+        // Rare: the dashboard's last probe stays a row (compaction leaves it), so this scans only the chunks whose ids span it.
+        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE c.first_id <= ? AND c.last_id >= ?", ResultStore::chunk, id, id)) {
+            for (ProbeChunk.Probe p : chunk.probes()) {
+                if (p.id() == id) {
+                    return packedRow(chunk.monitorId(), p, new Shapes(c).get(p.shapeId()));
+                }
+            }
+        }
+        return null;
     }
 
-    /** Deletes up to {@code batch} results older than {@code cutoff}; returns how many went. */
+    /**
+     * Deletes up to {@code batch} results older than {@code cutoff}: rows, chunks of hours that ended
+     * by then, and the probes before it in the chunk of the hour it falls in. Returns how many rows
+     * went or changed (a chunk counts one).
+     */
     public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
-        return Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? ORDER BY started_at "
-                + "LIMIT ?)", cutoff, batch);
+        int n = Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? "
+                + "ORDER BY started_at LIMIT ?)", cutoff, batch);
+        if (n < batch) {
+            n += Sql.update(c, "DELETE FROM probe_chunks WHERE id IN (SELECT id FROM probe_chunks WHERE hour_start <= ? "
+                    + "ORDER BY hour_start LIMIT ?)", cutoff - HOUR, batch - n);
+        }
+        if (n < batch) {
+            n += ResultChunks.trim(c, cutoff, batch - n);
+        }
+        return n;
     }
 
+    /** How many results are stored, packed ones included. */
     public long count(Connection c) throws SQLException {
-        return Sql.one(c, "SELECT COUNT(*) FROM probe_results", rs -> rs.getLong(1));
+        // one statement, so that a compaction committing meanwhile counts its probes once
+        return Sql.one(c, "SELECT (SELECT COUNT(*) FROM probe_results) + (SELECT COALESCE(SUM(probes), 0) FROM probe_chunks)",
+                rs -> rs.getLong(1));
+    }
+
+    /** When the oldest stored result started, or null when there is none. */
+    public Long oldestStart(Connection c) throws SQLException {
+        Long row = Sql.one(c, "SELECT MIN(started_at) AS oldest FROM probe_results", rs -> Sql.longOrNull(rs, "oldest"));
+        Long packed = Sql.one(c, "SELECT MIN(first_at) AS oldest FROM probe_chunks WHERE hour_start = (SELECT MIN(hour_start) FROM probe_chunks)",
+                rs -> Sql.longOrNull(rs, "oldest"));
+        return row == null ? packed : packed == null ? row : Long.valueOf(Math.min(row, packed));
+    }
+
+    /** A result found in a row ({@code row}) or a chunk ({@code packed}), to be ordered by start and id. */
+    private record Found(long id, long startedAt, String monitorId, ResultRow row, ProbeChunk.Probe packed) {}
+
+    /** A monitor's chunk of an hour, decoded (totals and times still as packed: {@link Shape#layout} unpacks them). */
+    private record Chunk(String monitorId, long hourStart, List<ProbeChunk.Probe> probes) {}
+
+    private static Chunk chunk(ResultSet rs) throws SQLException {
+        long hour = rs.getLong(2);
+        return new Chunk(rs.getString(1), hour, ProbeChunk.decode(rs.getLong(3), hour, rs.getBytes(4)));
+    }
+
+    /**
+     * Sorted, each id once (a compaction that commits between reading rows and reading chunks shows
+     * a probe in both), at most {@code limit}.
+     */
+    private static List<Found> distinct(List<Found> found, Comparator<Found> order, int limit) {
+        List<Found> sorted = new ArrayList<>(found);
+        sorted.sort(order);
+        List<Found> out = new ArrayList<>();
+        Set<Long> ids = new HashSet<>();
+        for (Found f : sorted) {
+            if (out.size() == limit) {
+                break;
+            }
+            if (ids.add(f.id())) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static List<ResultRow> rows(Connection c, List<Found> found) throws SQLException {
+        Shapes shapes = new Shapes(c);
+        List<ResultRow> out = new ArrayList<>(found.size());
+        for (Found f : found) {
+            out.add(f.row() != null ? f.row() : packedRow(f.monitorId(), f.packed(), shapes.get(f.packed().shapeId())));
+        }
+        return out;
+    }
+
+    /** The hour-aligned lower bound below which no chunk holds a probe started at or after {@code at}. */
+    private static long hourBefore(long at) {
+        return at < Long.MIN_VALUE + HOUR ? Long.MIN_VALUE : at - HOUR;
+    }
+
+    /** A shape's columns, stable detail and how its times are packed. */
+    private record Shape(String location, String era, String protocolVersion, String serverName, String serverVersion, Integer toolCount,
+            Long toolListId, Long tlsNotAfter, ObjectNode detail, ProbeTimes.Layout layout) {}
+
+    /** The shapes a read needs, each read once. */
+    private static final class Shapes {
+        private final Connection c;
+        private final Map<Long, Shape> byId = new HashMap<>();
+
+        Shapes(Connection c) {
+            this.c = c;
+        }
+
+        Shape get(long id) throws SQLException {
+            Shape shape = byId.get(id);
+            if (shape == null) {
+                shape = Sql.one(c, "SELECT location, era, protocol_version, server_name, server_version, tool_count, tool_list_id, "
+                        + "tls_not_after, detail FROM probe_shapes WHERE id = ?", rs -> {
+                            ObjectNode detail = (ObjectNode) Json.MAPPER.readTree(rs.getString(9));
+                            return new Shape(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                    Sql.intOrNull(rs, "tool_count"), Sql.longOrNull(rs, "tool_list_id"), Sql.longOrNull(rs, "tls_not_after"),
+                                    detail, ProbeTimes.Layout.of(detail));
+                        }, id);
+                if (shape == null) {
+                    throw new SQLException("probe shape " + id + " is missing");
+                }
+                byId.put(id, shape);
+            }
+            return shape;
+        }
+    }
+
+    /** A packed healthy probe as its row would have read. */
+    private static ResultRow packedRow(String monitorId, ProbeChunk.Probe packed, Shape s) {
+        ProbeChunk.Probe p = s.layout().unpack(packed);
+        JsonNode detail = ProbeTimes.join(s.detail(), p.startedAt(), p.totalUs(), p.times());
+        JsonNode failure = detail.path("failure");
+        return new ResultRow(p.id(), monitorId, p.startedAt(), s.location(), true, null, failure.path("layer").asString(null),
+                failure.path("phase").asString(null), failure.path("message").asString(null), ProbeTimes.millis(p.totalUs()), s.era(),
+                s.protocolVersion(), s.serverName(), s.serverVersion(), s.toolCount(), s.toolListId(), s.tlsNotAfter(), detail);
     }
 
     private static ResultRow row(ResultSet rs) throws SQLException {

@@ -224,7 +224,7 @@ public final class RollupStore {
      */
     public int keepMinutes(Connection c, long before) throws SQLException {
         long horizon = rawHorizon(c);
-        Long oldest = Sql.one(c, "SELECT MIN(started_at) AS oldest FROM probe_results", rs -> Sql.longOrNull(rs, "oldest"));
+        Long oldest = RESULTS.oldestStart(c);
         if (oldest == null) {
             return 0;
         }

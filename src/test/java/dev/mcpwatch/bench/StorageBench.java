@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.StorageSettings;
+import dev.mcpwatch.monitor.Compaction;
 import dev.mcpwatch.monitor.Incidents;
 import dev.mcpwatch.monitor.MonitorEvents;
 import dev.mcpwatch.monitor.ResultRecorder;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * {@link FleetServer} endpoint (the serve benchmark's fleet: legacy era, three tools), with its own
  * target, start time and phase timings (jittered ±30 %), so what repeats between probes repeats as it
  * does in a real fleet. Reports the bytes each table grew by per probe (SQLite {@code dbstat},
- * PostgreSQL {@code pg_total_relation_size}) and what that projects to after 90 days at the default
- * retention. A bench, not a test: it checks that every probe was written, never how big or fast.
+ * PostgreSQL {@code pg_total_relation_size}) as written and again once the closed hours' healthy
+ * probes are packed into chunks ({@link Compaction}), and what that projects to after 90 days at the
+ * default retention. A bench, not a test: it checks that every probe was written, never how big or fast.
  *
  * <p>Run: {@code mvn test -Dtest=StorageBench -Dsurefire.failIfNoSpecifiedTests=false
  * [-Dbench.monitors=1000] [-Dbench.minutes=60] [-Dbench.stores=sqlite,postgres]}; the figures are in
@@ -98,17 +100,11 @@ class StorageBench {
             }
         }
         double seconds = (System.nanoTime() - t) / 1e9;
-        Map<String, Long> after = sizes(db);
         print(String.format(Locale.ROOT, "%n%s: wrote %,d probes in %.0f s (%.0f probes/s)%n", name, written, seconds, written / seconds));
-        long total = 0;
-        for (var e : after.entrySet()) {
-            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            if (grew != 0) {
-                print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", e.getKey(), grew, (double) grew / written));
-                total += grew;
-            }
-        }
-        print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
+        growth(before, sizes(db), written);
+        compact(db, clock);
+        Map<String, Long> after = sizes(db);
+        growth(before, after, written);
         project(db, after, before, written);
         if (db.dialect() == Dialect.POSTGRES) {
             // PostgreSQL keeps each version a probe's update made until vacuum gets to it; a bucket whose hour is over keeps only its last
@@ -164,6 +160,47 @@ class StorageBench {
         double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
         print(String.format(Locale.ROOT, "  projection, %,d monitors every 60 s, 90 days at default retention: %.1f GB%n", FLEET, sum / 1e9));
         byPart.forEach((k, v) -> print(String.format(Locale.ROOT, "    %-24s %8.1f GB%n", k, v / 1e9)));
+    }
+
+    private void growth(Map<String, Long> before, Map<String, Long> after, long written) {
+        long total = 0;
+        for (var e : after.entrySet()) {
+            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (grew != 0) {
+                print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", e.getKey(), grew, (double) grew / written));
+                total += grew;
+            }
+        }
+        print(String.format(Locale.ROOT, "  %-24s %,12d bytes  %8.1f B/probe%n", "total", total, (double) total / written));
+    }
+
+    /**
+     * Packs the simulated hours' healthy probes once they have closed, as a running server does every
+     * few minutes. PostgreSQL then rewrites probe_results so that only its live rows count: a running
+     * server's table keeps the space of about an hour of rows, which autovacuum frees and the next
+     * hour's rows reuse (a constant per monitor, not a cost per probe kept); SQLite moves freed pages
+     * to its free list at once.
+     */
+    private void compact(Database db, TestClock clock) throws SQLException {
+        clock.set(T0.plus(Duration.ofMinutes(MINUTES + 6)));
+        long packed = new Compaction(db, clock).run();
+        double payload = db.read(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT SUM(LENGTH(packed)), SUM(probes), COUNT(*) FROM probe_chunks")) {
+                rs.next();
+                return rs.getDouble(1) / Math.max(1, rs.getLong(2));
+            }
+        });
+        print(String.format(Locale.ROOT, "  after packing %,d healthy probes of the closed hours into chunks (%.1f B of packed data a probe):%n",
+                packed, payload));
+        if (db.dialect() == Dialect.POSTGRES) {
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM FULL probe_results");
+                }
+                return null;
+            });
+        }
     }
 
     /** Rows and payload bytes of the rollups by resolution. */

@@ -27,7 +27,7 @@ class DatabaseScheduleTest {
             ResultRecorder recorder = Results.recorder(db, "test", 100);
             DatabaseSchedule scheduler = new DatabaseSchedule(db, new MonitorRegistry(),
                     new ProbeAndRecord(new Prober(), recorder, 4, InstantSource.system()), new Retention(db, storage, InstantSource.system()),
-                    "test-node", 4, new Lateness(), InstantSource.system());
+                    new Compaction(db, InstantSource.system()), "test-node", 4, new Lateness(), InstantSource.system());
 
             scheduler.add(monitors(2_500));
             assertThat(scheduled(db)).isEqualTo(2_500);

@@ -165,7 +165,8 @@ class LocationScheduleTest {
         ResultRecorder recorder = Results.recorder(db, location, 100);
         StorageSettings storage = StorageSettings.DEFAULT;
         return new DatabaseSchedule(db, new MonitorRegistry(), new ProbeAndRecord(new Prober(), recorder, 4, clock),
-                new Retention(db, storage, clock), "node-" + location, new Stagger(location, () -> live), 4, new Lateness(), clock);
+                new Retention(db, storage, clock), new Compaction(db, clock), "node-" + location, new Stagger(location, () -> live), 4,
+                new Lateness(), clock);
     }
 
     private static List<String> tasks(Database db, String task) throws Exception {

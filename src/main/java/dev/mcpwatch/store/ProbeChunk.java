@@ -1,0 +1,132 @@
+package dev.mcpwatch.store;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The packed form of one monitor's healthy probes of one hour, as time-series databases store
+ * samples: per probe in id order, its id as the gap since the previous id, its start as the change of
+ * the gap between starts (probes keep their place on the timeline, so this is a few milliseconds),
+ * its total in microseconds, its shape as the change since the previous probe's (0: the same) and
+ * its phase times ({@link ProbeTimes}, already a few varints) behind their length. Every number is a
+ * varint. The total and times are stored as given: compaction stores them as differences from what
+ * the shape predicts ({@link ProbeTimes.Layout}), which is what makes them small.
+ */
+final class ProbeChunk {
+    /** The first byte of a chunk: how the rest is laid out, so that a later layout can read this one. */
+    private static final int FORMAT = 1;
+
+    /** A healthy probe as a chunk holds it. */
+    record Probe(long id, long startedAt, long totalUs, long shapeId, byte[] times) {}
+
+    private ProbeChunk() {}
+
+    /**
+     * Packs probes (sorted by id, ids from {@code firstId} on, starts within the hour from
+     * {@code hourStart}) into a chunk's bytes.
+     */
+    static byte[] encode(long firstId, long hourStart, List<Probe> probes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(24 * probes.size() + 1);
+        out.write(FORMAT);
+        long id = firstId;
+        long start = hourStart;
+        long gap = 0;
+        long shape = 0;
+        for (Probe p : probes) {
+            if (p.id() < id) {
+                throw new IllegalArgumentException("probe " + p.id() + " is out of id order in the chunk of hour " + hourStart);
+            }
+            writeUnsigned(out, p.id() - id);
+            writeSigned(out, p.startedAt() - start - gap);
+            writeSigned(out, p.totalUs());
+            writeSigned(out, p.shapeId() - shape);
+            writeUnsigned(out, p.times().length);
+            out.write(p.times(), 0, p.times().length);
+            gap = p.startedAt() - start;
+            id = p.id();
+            start = p.startedAt();
+            shape = p.shapeId();
+        }
+        return out.toByteArray();
+    }
+
+    /** The probes a chunk's bytes hold, in id order. */
+    static List<Probe> decode(long firstId, long hourStart, byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != FORMAT) {
+            throw new IllegalArgumentException("a probe chunk of hour " + hourStart + " has an unknown layout "
+                    + (bytes.length == 0 ? "(empty)" : Integer.toString(bytes[0])));
+        }
+        Reader in = new Reader(bytes);
+        List<Probe> out = new ArrayList<>();
+        long id = firstId;
+        long start = hourStart;
+        long gap = 0;
+        long shape = 0;
+        while (in.more()) {
+            id += in.unsigned();
+            gap += in.signed();
+            start += gap;
+            long total = in.signed();
+            shape += in.signed();
+            byte[] times = in.bytes((int) in.unsigned());
+            out.add(new Probe(id, start, total, shape, times));
+        }
+        return out;
+    }
+
+    private static void writeSigned(ByteArrayOutputStream out, long v) {
+        writeUnsigned(out, (v << 1) ^ (v >> 63));
+    }
+
+    private static void writeUnsigned(ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static final class Reader {
+        private final byte[] bytes;
+        private int at = 1;
+
+        Reader(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean more() {
+            return at < bytes.length;
+        }
+
+        long unsigned() {
+            long v = 0;
+            int shift = 0;
+            byte b;
+            do {
+                if (at >= bytes.length || shift > 63) {
+                    throw new IllegalArgumentException("a probe chunk ends inside a number at byte " + at);
+                }
+                b = bytes[at++];
+                v |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            return v;
+        }
+
+        long signed() {
+            long z = unsigned();
+            return (z >>> 1) ^ -(z & 1);
+        }
+
+        byte[] bytes(int n) {
+            if (n < 0 || at + n > bytes.length) {
+                throw new IllegalArgumentException("a probe chunk ends inside a probe's times at byte " + at);
+            }
+            byte[] out = Arrays.copyOfRange(bytes, at, at + n);
+            at += n;
+            return out;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.mcpwatch.store;
+
+import dev.mcpwatch.probe.Json;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Packs a monitor's healthy probes of a closed hour into one {@code probe_chunks} row
+ * ({@link ProbeChunk}) and deletes their rows, in one transaction: a probe is a row or in a chunk,
+ * never both once it commits. Idempotent: a second pass over the same hour finds no rows left; a
+ * probe that arrives for an hour already packed is merged into its chunk on the next pass (and read
+ * beside it until then). Two compactions of one hour cannot both insert its chunk (a unique index on
+ * monitor and hour) nor both extend it (the chunk is locked, or changed only if it is as read).
+ *
+ * <p>A monitor's latest result stays a row even when its hour has closed (a paused monitor's): the
+ * dashboard reads it by id from {@code monitor_state}, and a row is a primary-key read. It is packed
+ * once a newer probe takes its place.
+ */
+public final class ResultChunks {
+    private static final long HOUR = Resolution.HOUR.millis();
+    /** Rows deleted by one statement (bounded lists of ids). */
+    private static final int DELETE_BATCH = 500;
+
+    /** A monitor's hour with healthy rows to pack. */
+    public record MonitorHour(long monitorKey, long hourStart) {}
+
+    private final Dialect dialect;
+
+    public ResultChunks(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Up to {@code limit} monitor-hours ending by {@code before} (an hour's start) that have healthy rows to pack, oldest first. */
+    public List<MonitorHour> closedHours(Connection c, long before, int limit) throws SQLException {
+        return Sql.list(c, "SELECT monitor_key, started_at / " + HOUR + " AS hour FROM probe_results WHERE healthy = ? AND detail IS NULL "
+                + "AND timings IS NOT NULL AND started_at < ? AND id NOT IN (SELECT last_result_id FROM monitor_state "
+                + "WHERE last_result_id IS NOT NULL) GROUP BY monitor_key, started_at / " + HOUR + " ORDER BY hour, monitor_key LIMIT ?",
+                rs -> new MonitorHour(rs.getLong(1), rs.getLong(2) * HOUR), true, before, limit);
+    }
+
+    /** Packs the hour's healthy rows into its chunk (with what the chunk held); returns how many rows it packed. */
+    public int compact(Connection c, MonitorHour h) throws SQLException {
+        Stored chunk = Sql.one(c, Stored.SELECT + "WHERE monitor_key = ? AND hour_start = ?" + dialect.forUpdate(), Stored::read,
+                h.monitorKey(), h.hourStart());
+        List<ProbeChunk.Probe> found = Sql.list(c, "SELECT id, started_at, total_us, shape_id, timings FROM probe_results "
+                + "WHERE monitor_key = ? AND healthy = ? AND detail IS NULL AND timings IS NOT NULL AND started_at >= ? AND started_at < ? "
+                + "AND id NOT IN (SELECT s.last_result_id FROM monitor_state s JOIN monitor_keys k ON k.monitor_id = s.monitor_id "
+                + "WHERE k.monitor_key = ? AND s.last_result_id IS NOT NULL) ORDER BY id",
+                rs -> new ProbeChunk.Probe(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)), h.monitorKey(), true,
+                h.hourStart(), h.hourStart() + HOUR, h.monitorKey());
+        if (found.isEmpty()) {
+            return 0;
+        }
+        Map<Long, ProbeTimes.Layout> layouts = new HashMap<>();
+        List<ProbeChunk.Probe> rows = new ArrayList<>(found.size());
+        for (ProbeChunk.Probe p : found) {
+            ProbeTimes.Layout layout = layouts.get(p.shapeId());
+            if (layout == null) {
+                String shape = Sql.one(c, "SELECT detail FROM probe_shapes WHERE id = ?", rs -> rs.getString(1), p.shapeId());
+                layout = ProbeTimes.Layout.of(Json.MAPPER.readTree(shape));
+                layouts.put(p.shapeId(), layout);
+            }
+            rows.add(layout.pack(p));
+        }
+        List<ProbeChunk.Probe> probes = new ArrayList<>(chunk == null ? List.of() : chunk.decode());
+        Set<Long> packed = new HashSet<>();
+        probes.forEach(p -> packed.add(p.id()));
+        rows.stream().filter(p -> packed.add(p.id())).forEach(probes::add);
+        probes.sort(Comparator.comparingLong(ProbeChunk.Probe::id));
+        if (chunk == null) {
+            insert(c, h, probes);
+        } else if (!chunk.replace(c, probes)) {
+            throw new SQLException("the chunk of monitor " + h.monitorKey() + " for hour " + h.hourStart() + " changed while it was packed");
+        }
+        List<Long> ids = rows.stream().map(ProbeChunk.Probe::id).toList();
+        for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
+            List<Long> part = ids.subList(from, Math.min(ids.size(), from + DELETE_BATCH));
+            Sql.update(c, "DELETE FROM probe_results WHERE id IN (" + Sql.marks(part.size()) + ")", part.toArray());
+        }
+        return rows.size();
+    }
+
+    /**
+     * Drops from up to {@code limit} chunks the probes started before {@code cutoff} (chunks of the
+     * hour the cutoff falls in; older ones are deleted whole); returns how many chunks changed.
+     */
+    static int trim(Connection c, long cutoff, int limit) throws SQLException {
+        int changed = 0;
+        for (Stored chunk : Sql.list(c, Stored.SELECT + "WHERE hour_start < ? AND first_at < ? ORDER BY hour_start LIMIT ?", Stored::read,
+                cutoff, cutoff, limit)) {
+            List<ProbeChunk.Probe> kept = chunk.decode().stream().filter(p -> p.startedAt() >= cutoff).toList();
+            if (kept.isEmpty()) {
+                changed += Sql.update(c, "DELETE FROM probe_chunks WHERE id = ?" + Stored.AS_READ, chunk.id(), chunk.count(), chunk.firstAt(),
+                        chunk.lastId());
+            } else if (chunk.replace(c, kept)) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    private static void insert(Connection c, MonitorHour h, List<ProbeChunk.Probe> probes) throws SQLException {
+        Sql.update(c, "INSERT INTO probe_chunks (monitor_key, hour_start, first_at, first_id, last_id, probes, packed) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", h.monitorKey(), h.hourStart(), earliest(probes), probes.getFirst().id(), probes.getLast().id(),
+                probes.size(), ProbeChunk.encode(probes.getFirst().id(), h.hourStart(), probes));
+    }
+
+    private static long earliest(List<ProbeChunk.Probe> probes) {
+        return probes.stream().mapToLong(ProbeChunk.Probe::startedAt).min().orElseThrow();
+    }
+
+    /** A chunk as read. */
+    private record Stored(long id, long monitorKey, long hourStart, long firstId, long firstAt, long lastId, int count, byte[] packed) {
+        static final String SELECT = "SELECT id, monitor_key, hour_start, first_id, first_at, last_id, probes, packed FROM probe_chunks ";
+        /** The condition that the chunk is still as read (compaction only adds probes, retention only drops the oldest). */
+        static final String AS_READ = " AND probes = ? AND first_at = ? AND last_id = ?";
+
+        static Stored read(ResultSet rs) throws SQLException {
+            return new Stored(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7),
+                    rs.getBytes(8));
+        }
+
+        List<ProbeChunk.Probe> decode() {
+            return ProbeChunk.decode(firstId, hourStart, packed);
+        }
+
+        /** Replaces the chunk's probes if it is still as read; false when another writer changed it meanwhile. */
+        boolean replace(Connection c, List<ProbeChunk.Probe> probes) throws SQLException {
+            return Sql.update(c, "UPDATE probe_chunks SET first_at = ?, first_id = ?, last_id = ?, probes = ?, packed = ? WHERE id = ?"
+                    + AS_READ, earliest(probes), probes.getFirst().id(), probes.getLast().id(), probes.size(),
+                    ProbeChunk.encode(probes.getFirst().id(), hourStart, probes), id, count, firstAt, lastId) == 1;
+        }
+    }
+}

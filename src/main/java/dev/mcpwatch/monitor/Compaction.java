@@ -1,7 +1,6 @@
 package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.store.Database;
-import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultChunks;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Packs each monitor's healthy probes of every closed hour into one chunk ({@link ResultChunks}):
- * what keeps a week of raw results small. An hour is packed once it ended {@link #MARGIN} ago, so
+ * Packs each monitor's healthy probes of every closed span (20 minutes) into one chunk ({@link ResultChunks}):
+ * what keeps a week of raw results small. A span is packed once it ended {@link #MARGIN} ago, so
  * that probes still running at its end have been written; one that is later still is merged in on a
- * following pass. One short transaction per monitor and hour, so probes keep writing meanwhile.
+ * following pass. One short transaction per monitor and span, so probes keep writing meanwhile.
  * Runs as a recurring task, so only one node packs at a time.
  */
 public final class Compaction {
@@ -37,23 +36,23 @@ public final class Compaction {
 
     /** One pass; returns how many probes it packed. */
     public long run() {
-        long before = Resolution.HOUR.bucketStart(clock.millis() - MARGIN.toMillis());
-        Set<ResultChunks.MonitorHour> tried = new HashSet<>();
+        long before = ResultChunks.spanStart(clock.millis() - MARGIN.toMillis());
+        Set<ResultChunks.MonitorSpan> tried = new HashSet<>();
         long packed = 0;
         try {
             while (true) {
-                List<ResultChunks.MonitorHour> hours = db.read(c -> chunks.closedHours(c, before, BATCH));
-                List<ResultChunks.MonitorHour> fresh = hours.stream().filter(tried::add).toList();
-                for (ResultChunks.MonitorHour h : fresh) {
+                List<ResultChunks.MonitorSpan> spans = db.read(c -> chunks.closedSpans(c, before, BATCH));
+                List<ResultChunks.MonitorSpan> fresh = spans.stream().filter(tried::add).toList();
+                for (ResultChunks.MonitorSpan h : fresh) {
                     try {
                         packed += db.transaction(c -> chunks.compact(c, h));
                     } catch (SQLException e) {
                         // left as rows, read as they are, tried again next pass
-                        log.warn("could not pack the probes of monitor key {} for the hour from {}: {}", h.monitorKey(), h.hourStart(),
+                        log.warn("could not pack the probes of monitor key {} for the span from {}: {}", h.monitorKey(), h.spanStart(),
                                 e.getMessage());
                     }
                 }
-                if (fresh.isEmpty() || hours.size() < BATCH) {
+                if (fresh.isEmpty() || spans.size() < BATCH) {
                     break;
                 }
             }
@@ -61,7 +60,7 @@ public final class Compaction {
             log.warn("compaction stopped early: {}", e.getMessage());
         }
         if (packed > 0) {
-            log.info("compaction packed {} healthy probes of closed hours", packed);
+            log.info("compaction packed {} healthy probes of closed spans", packed);
         }
         return packed;
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * mcpwatch's database: SQLite in a file by default, PostgreSQL by JDBC URL. Migrates the schema on
@@ -36,17 +37,22 @@ public final class Database implements AutoCloseable {
     public static Database open(StorageSettings storage) {
         Dialect dialect = Dialect.of(storage.url());
         dialect.beforeMigrations(dialect.dataSource(storage));
-        Flyway.configure()
-                .dataSource(dialect.dataSource(storage))
-                .placeholders(dialect.placeholders())
-                .locations("classpath:db/migration")
-                .javaMigrations(new BinaryRollupsMigration())
-                .load()
-                .migrate();
+        migrations(dialect).dataSource(dialect.dataSource(storage)).load().migrate();
         String name = "mcpwatch-" + dialect.name().toLowerCase(Locale.ROOT);
         HikariDataSource writes = pool(name + "-write", dialect.dataSource(storage), dialect.writers());
         HikariDataSource reads = dialect.readers() == 0 ? writes : pool(name + "-read", dialect.dataSource(storage), dialect.readers());
         return new Database(dialect, writes, reads, storage.url());
+    }
+
+    /**
+     * Flyway with mcpwatch's migrations for {@code dialect}, the SQL ones and those written in Java: what
+     * {@link #open} runs, and what an upgrade test runs up to a version before writing old rows.
+     */
+    public static FluentConfiguration migrations(Dialect dialect) {
+        return Flyway.configure()
+                .placeholders(dialect.placeholders())
+                .locations("classpath:db/migration")
+                .javaMigrations(new BinaryRollupsMigration());
     }
 
     /**

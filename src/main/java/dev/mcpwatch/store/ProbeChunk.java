@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The packed form of one monitor's healthy probes of one hour, as time-series databases store
+ * The packed form of one monitor's healthy probes of one span (20 minutes), as time-series databases store
  * samples: per probe in id order, its id as the gap since the previous id, its start as the change of
  * the gap between starts (probes keep their place on the timeline, so this is a few milliseconds),
  * its total in microseconds, its shape as the change since the previous probe's (0: the same) and
@@ -24,19 +24,19 @@ final class ProbeChunk {
     private ProbeChunk() {}
 
     /**
-     * Packs probes (sorted by id, ids from {@code firstId} on, starts within the hour from
-     * {@code hourStart}) into a chunk's bytes.
+     * Packs probes (sorted by id, ids from {@code firstId} on, starts within the span from
+     * {@code spanStart}) into a chunk's bytes.
      */
-    static byte[] encode(long firstId, long hourStart, List<Probe> probes) {
+    static byte[] encode(long firstId, long spanStart, List<Probe> probes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(24 * probes.size() + 1);
         out.write(FORMAT);
         long id = firstId;
-        long start = hourStart;
+        long start = spanStart;
         long gap = 0;
         long shape = 0;
         for (Probe p : probes) {
             if (p.id() < id) {
-                throw new IllegalArgumentException("probe " + p.id() + " is out of id order in the chunk of hour " + hourStart);
+                throw new IllegalArgumentException("probe " + p.id() + " is out of id order in the chunk of the span from " + spanStart);
             }
             writeUnsigned(out, p.id() - id);
             writeSigned(out, p.startedAt() - start - gap);
@@ -53,15 +53,15 @@ final class ProbeChunk {
     }
 
     /** The probes a chunk's bytes hold, in id order. */
-    static List<Probe> decode(long firstId, long hourStart, byte[] bytes) {
+    static List<Probe> decode(long firstId, long spanStart, byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != FORMAT) {
-            throw new IllegalArgumentException("a probe chunk of hour " + hourStart + " has an unknown layout "
+            throw new IllegalArgumentException("a probe chunk of the span from " + spanStart + " has an unknown layout "
                     + (bytes.length == 0 ? "(empty)" : Integer.toString(bytes[0])));
         }
         Reader in = new Reader(bytes);
         List<Probe> out = new ArrayList<>();
         long id = firstId;
-        long start = hourStart;
+        long start = spanStart;
         long gap = 0;
         long shape = 0;
         while (in.more()) {

@@ -4,6 +4,7 @@ import dev.mcpwatch.probe.Json;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,24 +14,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Packs a monitor's healthy probes of a closed hour into one {@code probe_chunks} row
- * ({@link ProbeChunk}) and deletes their rows, in one transaction: a probe is a row or in a chunk,
- * never both once it commits. Idempotent: a second pass over the same hour finds no rows left; a
- * probe that arrives for an hour already packed is merged into its chunk on the next pass (and read
- * beside it until then). Two compactions of one hour cannot both insert its chunk (a unique index on
- * monitor and hour) nor both extend it (the chunk is locked, or changed only if it is as read).
+ * Packs a monitor's healthy probes of a closed {@linkplain #SPAN span} (20 minutes) into one
+ * {@code probe_chunks} row ({@link ProbeChunk}) and deletes their rows, in one transaction: a probe is
+ * a row or in a chunk, never both once it commits. Idempotent: a second pass over the same span finds
+ * no rows left; a probe that arrives for a span already packed is merged into its chunk on the next
+ * pass (and read beside it until then). Two compactions of one span cannot both insert its chunk (a
+ * unique index on monitor and span) nor both extend it (the chunk is locked, or changed only if it is
+ * as read).
  *
- * <p>A monitor's latest result stays a row even when its hour has closed (a paused monitor's): the
+ * <p>A monitor's latest result stays a row even when its span has closed (a paused monitor's): the
  * dashboard reads it by id from {@code monitor_state}, and a row is a primary-key read. It is packed
  * once a newer probe takes its place.
  */
 public final class ResultChunks {
-    private static final long HOUR = Resolution.HOUR.millis();
+    /**
+     * The time one chunk covers. An hour's chunk of a monitor probed every 60 s is about 2.6 KB, and
+     * SQLite fits only one such row on a 4 KiB page (69 bytes a probe on disk for 44 packed); a third
+     * of it fits four to a page. Shorter spans would add a row's own bytes and index entries per chunk.
+     */
+    public static final long SPAN = Duration.ofMinutes(20).toMillis();
     /** Rows deleted by one statement (bounded lists of ids). */
     private static final int DELETE_BATCH = 500;
 
-    /** A monitor's hour with healthy rows to pack. */
-    public record MonitorHour(long monitorKey, long hourStart) {}
+    /** The start of the span {@code at} falls in. */
+    public static long spanStart(long at) {
+        return Math.floorDiv(at, SPAN) * SPAN;
+    }
+
+    /** A monitor's span with healthy rows to pack. */
+    public record MonitorSpan(long monitorKey, long spanStart) {}
 
     private final Dialect dialect;
 
@@ -38,24 +50,24 @@ public final class ResultChunks {
         this.dialect = dialect;
     }
 
-    /** Up to {@code limit} monitor-hours ending by {@code before} (an hour's start) that have healthy rows to pack, oldest first. */
-    public List<MonitorHour> closedHours(Connection c, long before, int limit) throws SQLException {
-        return Sql.list(c, "SELECT monitor_key, started_at / " + HOUR + " AS hour FROM probe_results WHERE healthy = ? AND detail IS NULL "
+    /** Up to {@code limit} monitor-spans ending by {@code before} (a span's start) that have healthy rows to pack, oldest first. */
+    public List<MonitorSpan> closedSpans(Connection c, long before, int limit) throws SQLException {
+        return Sql.list(c, "SELECT monitor_key, started_at / " + SPAN + " AS span FROM probe_results WHERE healthy = ? AND detail IS NULL "
                 + "AND timings IS NOT NULL AND started_at < ? AND id NOT IN (SELECT last_result_id FROM monitor_state "
-                + "WHERE last_result_id IS NOT NULL) GROUP BY monitor_key, started_at / " + HOUR + " ORDER BY hour, monitor_key LIMIT ?",
-                rs -> new MonitorHour(rs.getLong(1), rs.getLong(2) * HOUR), true, before, limit);
+                + "WHERE last_result_id IS NOT NULL) GROUP BY monitor_key, started_at / " + SPAN + " ORDER BY span, monitor_key LIMIT ?",
+                rs -> new MonitorSpan(rs.getLong(1), rs.getLong(2) * SPAN), true, before, limit);
     }
 
-    /** Packs the hour's healthy rows into its chunk (with what the chunk held); returns how many rows it packed. */
-    public int compact(Connection c, MonitorHour h) throws SQLException {
-        Stored chunk = Sql.one(c, Stored.SELECT + "WHERE monitor_key = ? AND hour_start = ?" + dialect.forUpdate(), Stored::read,
-                h.monitorKey(), h.hourStart());
+    /** Packs the span's healthy rows into its chunk (with what the chunk held); returns how many rows it packed. */
+    public int compact(Connection c, MonitorSpan h) throws SQLException {
+        Stored chunk = Sql.one(c, Stored.SELECT + "WHERE monitor_key = ? AND span_start = ?" + dialect.forUpdate(), Stored::read,
+                h.monitorKey(), h.spanStart());
         List<ProbeChunk.Probe> found = Sql.list(c, "SELECT id, started_at, total_us, shape_id, timings FROM probe_results "
                 + "WHERE monitor_key = ? AND healthy = ? AND detail IS NULL AND timings IS NOT NULL AND started_at >= ? AND started_at < ? "
                 + "AND id NOT IN (SELECT s.last_result_id FROM monitor_state s JOIN monitor_keys k ON k.monitor_id = s.monitor_id "
                 + "WHERE k.monitor_key = ? AND s.last_result_id IS NOT NULL) ORDER BY id",
                 rs -> new ProbeChunk.Probe(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)), h.monitorKey(), true,
-                h.hourStart(), h.hourStart() + HOUR, h.monitorKey());
+                h.spanStart(), h.spanStart() + SPAN, h.monitorKey());
         if (found.isEmpty()) {
             return 0;
         }
@@ -78,7 +90,7 @@ public final class ResultChunks {
         if (chunk == null) {
             insert(c, h, probes);
         } else if (!chunk.replace(c, probes)) {
-            throw new SQLException("the chunk of monitor " + h.monitorKey() + " for hour " + h.hourStart() + " changed while it was packed");
+            throw new SQLException("the chunk of monitor " + h.monitorKey() + " for the span from " + h.spanStart() + " changed while it was packed");
         }
         List<Long> ids = rows.stream().map(ProbeChunk.Probe::id).toList();
         for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
@@ -90,11 +102,11 @@ public final class ResultChunks {
 
     /**
      * Drops from up to {@code limit} chunks the probes started before {@code cutoff} (chunks of the
-     * hour the cutoff falls in; older ones are deleted whole); returns how many chunks changed.
+     * span the cutoff falls in; older ones are deleted whole); returns how many chunks changed.
      */
     static int trim(Connection c, long cutoff, int limit) throws SQLException {
         int changed = 0;
-        for (Stored chunk : Sql.list(c, Stored.SELECT + "WHERE hour_start < ? AND first_at < ? ORDER BY hour_start LIMIT ?", Stored::read,
+        for (Stored chunk : Sql.list(c, Stored.SELECT + "WHERE span_start < ? AND first_at < ? ORDER BY span_start LIMIT ?", Stored::read,
                 cutoff, cutoff, limit)) {
             List<ProbeChunk.Probe> kept = chunk.decode().stream().filter(p -> p.startedAt() >= cutoff).toList();
             if (kept.isEmpty()) {
@@ -107,10 +119,10 @@ public final class ResultChunks {
         return changed;
     }
 
-    private static void insert(Connection c, MonitorHour h, List<ProbeChunk.Probe> probes) throws SQLException {
-        Sql.update(c, "INSERT INTO probe_chunks (monitor_key, hour_start, first_at, first_id, last_id, probes, packed) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", h.monitorKey(), h.hourStart(), earliest(probes), probes.getFirst().id(), probes.getLast().id(),
-                probes.size(), ProbeChunk.encode(probes.getFirst().id(), h.hourStart(), probes));
+    private static void insert(Connection c, MonitorSpan h, List<ProbeChunk.Probe> probes) throws SQLException {
+        Sql.update(c, "INSERT INTO probe_chunks (monitor_key, span_start, first_at, first_id, last_id, probes, packed) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", h.monitorKey(), h.spanStart(), earliest(probes), probes.getFirst().id(), probes.getLast().id(),
+                probes.size(), ProbeChunk.encode(probes.getFirst().id(), h.spanStart(), probes));
     }
 
     private static long earliest(List<ProbeChunk.Probe> probes) {
@@ -118,8 +130,8 @@ public final class ResultChunks {
     }
 
     /** A chunk as read. */
-    private record Stored(long id, long monitorKey, long hourStart, long firstId, long firstAt, long lastId, int count, byte[] packed) {
-        static final String SELECT = "SELECT id, monitor_key, hour_start, first_id, first_at, last_id, probes, packed FROM probe_chunks ";
+    private record Stored(long id, long monitorKey, long spanStart, long firstId, long firstAt, long lastId, int count, byte[] packed) {
+        static final String SELECT = "SELECT id, monitor_key, span_start, first_id, first_at, last_id, probes, packed FROM probe_chunks ";
         /** The condition that the chunk is still as read (compaction only adds probes, retention only drops the oldest). */
         static final String AS_READ = " AND probes = ? AND first_at = ? AND last_id = ?";
 
@@ -129,14 +141,14 @@ public final class ResultChunks {
         }
 
         List<ProbeChunk.Probe> decode() {
-            return ProbeChunk.decode(firstId, hourStart, packed);
+            return ProbeChunk.decode(firstId, spanStart, packed);
         }
 
         /** Replaces the chunk's probes if it is still as read; false when another writer changed it meanwhile. */
         boolean replace(Connection c, List<ProbeChunk.Probe> probes) throws SQLException {
             return Sql.update(c, "UPDATE probe_chunks SET first_at = ?, first_id = ?, last_id = ?, probes = ?, packed = ? WHERE id = ?"
                     + AS_READ, earliest(probes), probes.getFirst().id(), probes.getLast().id(), probes.size(),
-                    ProbeChunk.encode(probes.getFirst().id(), hourStart, probes), id, count, firstAt, lastId) == 1;
+                    ProbeChunk.encode(probes.getFirst().id(), spanStart, probes), id, count, firstAt, lastId) == 1;
         }
     }
 }

@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the whole result serialised (times to the microsecond). Tool definitions are not repeated here;
  * they live once in {@link ToolListStore}.
  *
- * <p>Once an hour has closed, its healthy probes leave their rows for one chunk per monitor
+ * <p>Once a span (20 minutes) has closed, its healthy probes leave their rows for one chunk per monitor
  * ({@link ResultChunks}, {@link ProbeChunk}). Every reader here reads rows and chunks together and
  * answers as if every probe were a row; a probe seen in both (a compaction committing between the
  * two queries) counts once.
@@ -108,10 +108,10 @@ public final class ResultStore {
     private static final String SELECT = "SELECT r.id, k.monitor_id, r.started_at, s.location, r.healthy, r.reason, r.total_us, s.era, s.protocol_version, "
             + "s.server_name, s.server_version, s.tool_count, s.tool_list_id, s.tls_not_after, s.detail AS shape, r.timings, r.detail "
             + "FROM probe_results r JOIN monitor_keys k ON k.monitor_key = r.monitor_key JOIN probe_shapes s ON s.id = r.shape_id ";
-    private static final String CHUNKS = "SELECT k.monitor_id, c.hour_start, c.first_id, c.packed FROM probe_chunks c "
+    private static final String CHUNKS = "SELECT k.monitor_id, c.span_start, c.first_id, c.packed FROM probe_chunks c "
             + "JOIN monitor_keys k ON k.monitor_key = c.monitor_key ";
-    private static final long HOUR = Resolution.HOUR.millis();
-    /** Chunks read at a time by a reader that walks back hour by hour and stops when it has its answer. */
+    private static final long SPAN = ResultChunks.SPAN;
+    /** Chunks read at a time by a reader that walks back span by span and stops when it has its answer. */
     private static final int CHUNK_BATCH = 6;
 
     /**
@@ -131,12 +131,12 @@ public final class ResultStore {
                 + " ORDER BY r.started_at DESC, r.id DESC LIMIT ?", ResultStore::row, args.toArray())) {
             found.add(new Found(row.id(), row.startedAt(), row.monitorId(), row, null));
         }
-        // the healthy probes of closed hours, from their chunks: hour by hour back from the top until the page is full
+        // the healthy probes of closed spans, from their chunks: span by span back from the top until the page is full
         long top = beforeStartedAt == null ? to : Math.min(to, beforeStartedAt + 1);
         Comparator<Found> newestFirst = Comparator.comparingLong(Found::startedAt).thenComparingLong(Found::id).reversed();
         while (true) {
-            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start > ? AND c.hour_start < ? "
-                    + "ORDER BY c.hour_start DESC LIMIT ?", ResultStore::chunk, monitorId, hourBefore(from), top, CHUNK_BATCH);
+            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.span_start > ? AND c.span_start < ? "
+                    + "ORDER BY c.span_start DESC LIMIT ?", ResultStore::chunk, monitorId, spanBefore(from), top, CHUNK_BATCH);
             for (Chunk chunk : batch) {
                 for (ProbeChunk.Probe p : chunk.probes()) {
                     boolean afterCursor = beforeStartedAt == null || p.startedAt() < beforeStartedAt
@@ -150,7 +150,7 @@ public final class ResultStore {
             if (batch.size() < CHUNK_BATCH) {
                 break;
             }
-            top = batch.getLast().hourStart();
+            top = batch.getLast().spanStart();
             if (found.size() == limit && found.getLast().startedAt() >= top) {
                 break; // every chunk left is older than the page's last result
             }
@@ -201,8 +201,8 @@ public final class ResultStore {
                         rs.getString(3))), monitorId, from, to)) {
             seen.put(v.getKey(), v.getValue());
         }
-        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start > ? AND c.hour_start <= ?", ResultStore::chunk,
-                monitorId, hourBefore(from), to)) {
+        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.span_start > ? AND c.span_start <= ?", ResultStore::chunk,
+                monitorId, spanBefore(from), to)) {
             for (ProbeChunk.Probe p : chunk.probes()) {
                 String version = shapes.get(p.shapeId()).serverVersion();
                 if (p.startedAt() >= from && p.startedAt() <= to && version != null) {
@@ -235,15 +235,15 @@ public final class ResultStore {
     }
 
     /**
-     * The first answer {@code look} finds in the monitor's chunks of hours that start before
-     * {@code before} (and end after {@code after}, when given), newest hour first.
+     * The first answer {@code look} finds in the monitor's chunks of spans that start before
+     * {@code before} (and end after {@code after}, when given), newest span first.
      */
     private static <T> T newestInChunks(Connection c, String monitorId, long before, Long after, ChunkLook<T> look) throws SQLException {
         long top = before;
-        long bottom = after == null ? Long.MIN_VALUE : hourBefore(after);
+        long bottom = after == null ? Long.MIN_VALUE : spanBefore(after);
         while (true) {
-            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.hour_start < ? AND c.hour_start > ? "
-                    + "ORDER BY c.hour_start DESC LIMIT ?", ResultStore::chunk, monitorId, top, bottom, CHUNK_BATCH);
+            List<Chunk> batch = Sql.list(c, CHUNKS + "WHERE k.monitor_id = ? AND c.span_start < ? AND c.span_start > ? "
+                    + "ORDER BY c.span_start DESC LIMIT ?", ResultStore::chunk, monitorId, top, bottom, CHUNK_BATCH);
             for (Chunk chunk : batch) {
                 T answer = look.in(chunk);
                 if (answer != null) {
@@ -253,7 +253,7 @@ public final class ResultStore {
             if (batch.size() < CHUNK_BATCH) {
                 return null;
             }
-            top = batch.getLast().hourStart();
+            top = batch.getLast().spanStart();
         }
     }
 
@@ -298,11 +298,11 @@ public final class ResultStore {
                 byId.put(m.getKey(), m.getValue());
             }
         }
-        List<Object> chunkArgs = new ArrayList<>(List.of(hourBefore(from), to));
+        List<Object> chunkArgs = new ArrayList<>(List.of(spanBefore(from), to));
         if (monitorIds != null) {
             chunkArgs.addAll(monitorIds);
         }
-        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE c.hour_start > ? AND c.hour_start < ?" + filter, ResultStore::chunk,
+        for (Chunk chunk : Sql.list(c, CHUNKS + "WHERE c.span_start > ? AND c.span_start < ?" + filter, ResultStore::chunk,
                 chunkArgs.toArray())) {
             for (ProbeChunk.Probe p : chunk.probes()) {
                 if (p.startedAt() >= from && p.startedAt() < to && !byId.containsKey(p.id())) {
@@ -332,7 +332,7 @@ public final class ResultStore {
         return out;
     }
 
-    /** One result by id: its row, or (a healthy probe of a closed hour) its place in a chunk. */
+    /** One result by id: its row, or (a healthy probe of a closed span) its place in a chunk. */
     public ResultRow get(Connection c, long id) throws SQLException {
         ResultRow row = Sql.one(c, SELECT + "WHERE r.id = ?", ResultStore::row, id);
         if (row != null) {
@@ -350,16 +350,16 @@ public final class ResultStore {
     }
 
     /**
-     * Deletes up to {@code batch} results older than {@code cutoff}: rows, chunks of hours that ended
-     * by then, and the probes before it in the chunk of the hour it falls in. Returns how many rows
+     * Deletes up to {@code batch} results older than {@code cutoff}: rows, chunks of spans that ended
+     * by then, and the probes before it in the chunk of the span it falls in. Returns how many rows
      * went or changed (a chunk counts one).
      */
     public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
         int n = Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? "
                 + "ORDER BY started_at LIMIT ?)", cutoff, batch);
         if (n < batch) {
-            n += Sql.update(c, "DELETE FROM probe_chunks WHERE id IN (SELECT id FROM probe_chunks WHERE hour_start <= ? "
-                    + "ORDER BY hour_start LIMIT ?)", cutoff - HOUR, batch - n);
+            n += Sql.update(c, "DELETE FROM probe_chunks WHERE id IN (SELECT id FROM probe_chunks WHERE span_start <= ? "
+                    + "ORDER BY span_start LIMIT ?)", cutoff - SPAN, batch - n);
         }
         if (n < batch) {
             n += ResultChunks.trim(c, cutoff, batch - n);
@@ -377,7 +377,7 @@ public final class ResultStore {
     /** When the oldest stored result started, or null when there is none. */
     public Long oldestStart(Connection c) throws SQLException {
         Long row = Sql.one(c, "SELECT MIN(started_at) AS oldest FROM probe_results", rs -> Sql.longOrNull(rs, "oldest"));
-        Long packed = Sql.one(c, "SELECT MIN(first_at) AS oldest FROM probe_chunks WHERE hour_start = (SELECT MIN(hour_start) FROM probe_chunks)",
+        Long packed = Sql.one(c, "SELECT MIN(first_at) AS oldest FROM probe_chunks WHERE span_start = (SELECT MIN(span_start) FROM probe_chunks)",
                 rs -> Sql.longOrNull(rs, "oldest"));
         return row == null ? packed : packed == null ? row : Long.valueOf(Math.min(row, packed));
     }
@@ -385,12 +385,12 @@ public final class ResultStore {
     /** A result found in a row ({@code row}) or a chunk ({@code packed}), to be ordered by start and id. */
     private record Found(long id, long startedAt, String monitorId, ResultRow row, ProbeChunk.Probe packed) {}
 
-    /** A monitor's chunk of an hour, decoded (totals and times still as packed: {@link Shape#layout} unpacks them). */
-    private record Chunk(String monitorId, long hourStart, List<ProbeChunk.Probe> probes) {}
+    /** A monitor's chunk of a span, decoded (totals and times still as packed: {@link Shape#layout} unpacks them). */
+    private record Chunk(String monitorId, long spanStart, List<ProbeChunk.Probe> probes) {}
 
     private static Chunk chunk(ResultSet rs) throws SQLException {
-        long hour = rs.getLong(2);
-        return new Chunk(rs.getString(1), hour, ProbeChunk.decode(rs.getLong(3), hour, rs.getBytes(4)));
+        long span = rs.getLong(2);
+        return new Chunk(rs.getString(1), span, ProbeChunk.decode(rs.getLong(3), span, rs.getBytes(4)));
     }
 
     /**
@@ -422,9 +422,9 @@ public final class ResultStore {
         return out;
     }
 
-    /** The hour-aligned lower bound below which no chunk holds a probe started at or after {@code at}. */
-    private static long hourBefore(long at) {
-        return at < Long.MIN_VALUE + HOUR ? Long.MIN_VALUE : at - HOUR;
+    /** The span-aligned lower bound below which no chunk holds a probe started at or after {@code at}. */
+    private static long spanBefore(long at) {
+        return at < Long.MIN_VALUE + SPAN ? Long.MIN_VALUE : at - SPAN;
     }
 
     /** A shape's columns, stable detail and how its times are packed. */

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LocationLivenessMigrationTest {
 
     private static FluentConfiguration flyway(String url, String user, Dialect dialect) {
-        return Flyway.configure().dataSource(url, user, null).placeholders(dialect.placeholders()).locations("classpath:db/migration");
+        return Database.migrations(dialect).dataSource(url, user, null);
     }
 
     @ParameterizedTest

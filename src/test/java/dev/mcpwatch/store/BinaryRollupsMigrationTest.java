@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.node.ObjectNode;
@@ -57,7 +56,7 @@ class BinaryRollupsMigrationTest {
             url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
             user = "postgres";
         }
-        Flyway.configure().dataSource(url, user, null).placeholders(dialect.placeholders()).locations("classpath:db/migration")
+        Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         Map<String, List<ProbeResult>> history = history(new Random(15));
         Map<String, Map<Resolution, TreeMap<Long, Old>>> old = new TreeMap<>();

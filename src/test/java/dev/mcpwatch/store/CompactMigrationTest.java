@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,7 +43,7 @@ class CompactMigrationTest {
             url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
             user = "postgres";
         }
-        Flyway.configure().dataSource(url, user, null).placeholders(dialect.placeholders()).locations("classpath:db/migration")
+        Database.migrations(dialect).dataSource(url, user, null)
                 .target("10").load().migrate();
         List<ProbeResult> probes = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

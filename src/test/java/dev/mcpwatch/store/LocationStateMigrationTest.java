@@ -20,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,7 +46,7 @@ class LocationStateMigrationTest {
             url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
             user = "postgres";
         }
-        Flyway.configure().dataSource(url, user, null).placeholders(dialect.placeholders()).locations("classpath:db/migration")
+        Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         long incidentId;
         try (Connection c = DriverManager.getConnection(url, user, null)) {

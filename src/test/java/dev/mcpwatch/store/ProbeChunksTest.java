@@ -21,18 +21,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Healthy probes of closed hours packed into hourly chunks read back as their rows did: every reader
+ * Healthy probes of closed spans packed into chunks of 20 minutes read back as their rows did: every reader
  * of raw results — a page and its cursors, one result by id, failures, server version changes, the
  * last healthy probe, minute figures and percentiles, the count and the oldest start — answers the
  * same after compaction as before, on SQLite and on a real PostgreSQL. Compaction packs only closed
- * hours, twice is once, a probe written late for a packed hour is read at once and packed next pass,
+ * spans, twice is once, a probe written late for a packed span is read at once and packed next pass,
  * retention drops whole chunks and trims the one its cutoff falls in, and a monitor's last result
  * (read by id from its state) stays a row until a newer probe takes its place.
  */
@@ -58,11 +57,11 @@ class ProbeChunksTest {
 
             long packed = new Compaction(db, clock).run();
 
-            // hours 10:00 and 11:00 have closed, 12:00 is open: 2 × (54 healthy of fleet + 6 of other)
-            assertThat(packed).isEqualTo(2 * (54 + 6));
-            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isEqualTo(4);
+            // the seven spans of 20 minutes from 10:00 to 12:20 have closed, 12:20 is open: 7 × (18 healthy of fleet + 2 of other)
+            assertThat(packed).isEqualTo(7 * (18 + 2));
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isEqualTo(14);
             assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE healthy = ? AND started_at < ?", true,
-                    T0.plus(Duration.ofHours(2)).toEpochMilli())).as("no healthy row of a closed hour is left").isZero();
+                    T0.plus(Duration.ofMinutes(140)).toEpochMilli())).as("no healthy row of a closed span is left").isZero();
             assertThat(answers(db, ids)).isEqualTo(before);
 
             assertThat(new Compaction(db, clock).run()).as("a second pass finds nothing to pack").isZero();
@@ -86,9 +85,9 @@ class ProbeChunksTest {
             assertThat(withLate.count()).isEqualTo(ids.size() + 1);
             assertThat(withLate.page()).extracting(ResultStore.ResultRow::id).contains(late);
 
-            assertThat(new Compaction(db, clock).run()).as("the late probe, merged into its hour's chunk").isEqualTo(1);
+            assertThat(new Compaction(db, clock).run()).as("the late probe, merged into its span's chunk").isEqualTo(1);
 
-            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isEqualTo(4);
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isEqualTo(14);
             assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_results WHERE id = ?", late)).isZero();
             assertThat(answers(db, all)).isEqualTo(withLate);
         }
@@ -113,7 +112,8 @@ class ProbeChunksTest {
 
             List<ResultStore.ResultRow> kept = db.read(c -> results.page(c, "fleet", 0, Long.MAX_VALUE, null, null, 1_000));
             assertThat(kept).isEqualTo(expected);
-            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).as("the 11:00 chunks, trimmed").isEqualTo(2);
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).as("the 11:20 chunks, trimmed, and those of 11:40 and 12:00")
+                    .isEqualTo(6);
             assertThat(db.read(results::oldestStart)).isGreaterThanOrEqualTo(cutoff);
             assertThat(db.read(results::count)).isEqualTo(expected.size() + otherKept);
             assertThat(ids).hasSize(150 + 15);
@@ -142,8 +142,8 @@ class ProbeChunksTest {
 
             Instant resumed = T0.plus(Duration.ofMinutes(75));
             recorder.record(monitor, Results.healthy(resumed, 40), resumed.toEpochMilli() + 40);
-            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(76)))).run()).as("merged into the 10:00 chunk").isOne();
-            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).isOne();
+            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(76)))).run()).as("merged into the 10:20 chunk").isOne();
+            assertThat(Databases.count(db, "SELECT COUNT(*) FROM probe_chunks")).as("10:00 and 10:20").isEqualTo(2);
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
                 ResultStore.ResultRow row = db.read(c -> results.get(c, id));
@@ -168,7 +168,7 @@ class ProbeChunksTest {
             url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
             user = "postgres";
         }
-        Flyway.configure().dataSource(url, user, null).placeholders(dialect.placeholders()).locations("classpath:db/migration")
+        Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         StorageSettings settings = new StorageSettings(url, user, null, StorageSettings.DEFAULT.rawRetention(),
                 StorageSettings.DEFAULT.rollupRetention(), 1_000);
@@ -181,7 +181,8 @@ class ProbeChunksTest {
         }
         try (Database db = Database.open(settings)) {
             Answers before = answers(db, ids);
-            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(96)))).run()).isEqualTo(54);
+            // the spans 10:00 to 11:20 (four of 20 minutes) have closed: 18 healthy probes each
+            assertThat(new Compaction(db, new TestClock(T0.plus(Duration.ofMinutes(96)))).run()).isEqualTo(4 * 18);
             assertThat(answers(db, ids)).isEqualTo(before);
             long next = db.transaction(c -> new ResultStore().insert(c, "fleet", "default", probe(90, new Random(2)), null));
             assertThat(next).as("ids go on after the upgrade").isGreaterThan(ids.getLast());

@@ -16,11 +16,11 @@ import java.util.TreeMap;
  * <pre>
  * version (1)
  * latency:  n [zero minUs maxUs sumUs bins]          (the rest only when n &gt; 0)
- *   bins:   (k &lt;&lt; 1 | sparse) zigzag(first index), then
+ *   bins:   (k &lt;&lt; 1 | sparse) Varints.zigzag(first index), then
  *           contiguous: k counts, one per index from the first (0 for an empty bucket)
  *           sparse:     count, then k − 1 × (index gap, count)
  * reasons:  k × (code [name] count)
- * phases:   k × (code [name] count zigzag(sumUs))
+ * phases:   k × (code [name] count Varints.zigzag(sumUs))
  * </pre>
  *
  * Every number is an unsigned LEB128 varint. Times are integer microseconds: a probe measures to the
@@ -56,16 +56,16 @@ public final class PackedRollup {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.write(VERSION);
         writeLatency(out, latency);
-        write(out, failuresByReason.size());
+        Varints.unsigned(out, failuresByReason.size());
         for (var e : failuresByReason.entrySet()) {
             writeName(out, e.getKey(), REASON_CODES);
-            write(out, e.getValue());
+            Varints.unsigned(out, e.getValue());
         }
-        write(out, phases.size());
+        Varints.unsigned(out, phases.size());
         for (var e : phases.entrySet()) {
             writeName(out, e.getKey(), PHASE_CODES);
-            write(out, Math.round(e.getValue()[0]));
-            write(out, zigzag(micros(e.getValue()[1])));
+            Varints.unsigned(out, Math.round(e.getValue()[0]));
+            Varints.unsigned(out, Varints.zigzag(micros(e.getValue()[1])));
         }
         return out.toByteArray();
     }
@@ -82,7 +82,7 @@ public final class PackedRollup {
         for (long k = in.next(); k > 0; k--) {
             String name = in.name(PHASES);
             double count = in.next();
-            phases.put(name, new double[] {count, ProbeTimes.millis(unzigzag(in.next()))});
+            phases.put(name, new double[] {count, ProbeTimes.millis(Varints.unzigzag(in.next()))});
         }
         return new Figures(reasons, latency, phases);
     }
@@ -97,43 +97,41 @@ public final class PackedRollup {
             throw new IllegalArgumentException("not a packed rollup of version " + VERSION + ": "
                     + (bytes == null || bytes.length == 0 ? "no bytes" : "version byte " + bytes[0]));
         }
-        Reader in = new Reader(bytes);
-        in.at = 1;
-        return in;
+        return new Reader(bytes);
     }
 
     private static void writeLatency(ByteArrayOutputStream out, LatencySketch s) {
-        write(out, s.count());
+        Varints.unsigned(out, s.count());
         if (s.count() == 0) {
             return;
         }
-        write(out, s.zero());
-        write(out, micros(s.min()));
-        write(out, micros(s.max()));
-        write(out, micros(s.sum()));
+        Varints.unsigned(out, s.zero());
+        Varints.unsigned(out, micros(s.min()));
+        Varints.unsigned(out, micros(s.max()));
+        Varints.unsigned(out, micros(s.sum()));
         NavigableMap<Integer, Long> bins = s.bins();
         if (bins.isEmpty()) {
-            write(out, 0);
+            Varints.unsigned(out, 0);
             return;
         }
         int first = bins.firstKey();
         long span = (long) bins.lastKey() - first + 1;
         boolean sparse = sparseSize(bins) < contiguousSize(bins, first, span);
-        write(out, (sparse ? bins.size() : span) << 1 | (sparse ? 1 : 0));
-        write(out, zigzag(first));
+        Varints.unsigned(out, (sparse ? bins.size() : span) << 1 | (sparse ? 1 : 0));
+        Varints.unsigned(out, Varints.zigzag(first));
         if (sparse) {
             int previous = first;
             for (var b : bins.entrySet()) {
                 if (b.getKey() != first) {
-                    write(out, (long) b.getKey() - previous);
+                    Varints.unsigned(out, (long) b.getKey() - previous);
                 }
-                write(out, b.getValue());
+                Varints.unsigned(out, b.getValue());
                 previous = b.getKey();
             }
         } else {
             for (long i = first; i <= bins.lastKey(); i++) {
                 Long n = bins.get((int) i);
-                write(out, n == null ? 0 : n);
+                Varints.unsigned(out, n == null ? 0 : n);
             }
         }
     }
@@ -151,7 +149,7 @@ public final class PackedRollup {
             return s;
         }
         long k = header >>> 1;
-        int index = (int) unzigzag(in.next());
+        int index = (int) Varints.unzigzag(in.next());
         if ((header & 1) == 1) {
             s.putBin(index, in.next());
             for (long i = 1; i < k; i++) {
@@ -192,25 +190,17 @@ public final class PackedRollup {
     private static void writeName(ByteArrayOutputStream out, String name, Map<String, Integer> codes) {
         Integer code = codes.get(name);
         if (code != null) {
-            write(out, code);
+            Varints.unsigned(out, code);
             return;
         }
         byte[] text = name.getBytes(StandardCharsets.UTF_8);
-        write(out, 0);
-        write(out, text.length);
+        Varints.unsigned(out, 0);
+        Varints.unsigned(out, text.length);
         out.writeBytes(text);
     }
 
     private static long micros(double ms) {
         return ProbeTimes.micros(ms);
-    }
-
-    private static long zigzag(long v) {
-        return (v << 1) ^ (v >> 63);
-    }
-
-    private static long unzigzag(long z) {
-        return (z >>> 1) ^ -(z & 1);
     }
 
     private static int size(long v) {
@@ -222,14 +212,6 @@ public final class PackedRollup {
         return n;
     }
 
-    private static void write(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
     private static Map<String, Integer> codes(List<String> names) {
         Map<String, Integer> out = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
@@ -238,27 +220,14 @@ public final class PackedRollup {
         return Map.copyOf(out);
     }
 
-    private static final class Reader {
-        private final byte[] bytes;
-        private int at;
-
+    /** A packed rollup's varints, and its names as codes (or as text when they have none). */
+    private static final class Reader extends Varints.Reader {
         Reader(byte[] bytes) {
-            this.bytes = bytes;
+            super(bytes, 1, "packed rollup");
         }
 
         long next() {
-            long v = 0;
-            int shift = 0;
-            byte b;
-            do {
-                if (at >= bytes.length) {
-                    throw new IllegalArgumentException("packed rollup ends early at byte " + at);
-                }
-                b = bytes[at++];
-                v |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            return v;
+            return unsigned();
         }
 
         String name(List<String> names) {
@@ -269,13 +238,7 @@ public final class PackedRollup {
                 }
                 return names.get(code - 1);
             }
-            int length = (int) next();
-            if (length > bytes.length - at) {
-                throw new IllegalArgumentException("packed rollup ends inside a name at byte " + at);
-            }
-            String name = new String(bytes, at, length, StandardCharsets.UTF_8);
-            at += length;
-            return name;
+            return new String(bytes((int) next(), "a name"), StandardCharsets.UTF_8);
         }
     }
 }

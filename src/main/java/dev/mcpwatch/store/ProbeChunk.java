@@ -2,7 +2,6 @@ package dev.mcpwatch.store;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,11 +37,11 @@ final class ProbeChunk {
             if (p.id() < id) {
                 throw new IllegalArgumentException("probe " + p.id() + " is out of id order in the chunk of the span from " + spanStart);
             }
-            writeUnsigned(out, p.id() - id);
-            writeSigned(out, p.startedAt() - start - gap);
-            writeSigned(out, p.totalUs());
-            writeSigned(out, p.shapeId() - shape);
-            writeUnsigned(out, p.times().length);
+            Varints.unsigned(out, p.id() - id);
+            Varints.signed(out, p.startedAt() - start - gap);
+            Varints.signed(out, p.totalUs());
+            Varints.signed(out, p.shapeId() - shape);
+            Varints.unsigned(out, p.times().length);
             out.write(p.times(), 0, p.times().length);
             gap = p.startedAt() - start;
             id = p.id();
@@ -58,7 +57,7 @@ final class ProbeChunk {
             throw new IllegalArgumentException("a probe chunk of the span from " + spanStart + " has an unknown layout "
                     + (bytes.length == 0 ? "(empty)" : Integer.toString(bytes[0])));
         }
-        Reader in = new Reader(bytes);
+        Varints.Reader in = new Varints.Reader(bytes, 1, "a probe chunk");
         List<Probe> out = new ArrayList<>();
         long id = firstId;
         long start = spanStart;
@@ -70,63 +69,9 @@ final class ProbeChunk {
             start += gap;
             long total = in.signed();
             shape += in.signed();
-            byte[] times = in.bytes((int) in.unsigned());
+            byte[] times = in.bytes((int) in.unsigned(), "a probe's times");
             out.add(new Probe(id, start, total, shape, times));
         }
         return out;
-    }
-
-    private static void writeSigned(ByteArrayOutputStream out, long v) {
-        writeUnsigned(out, (v << 1) ^ (v >> 63));
-    }
-
-    private static void writeUnsigned(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static final class Reader {
-        private final byte[] bytes;
-        private int at = 1;
-
-        Reader(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        boolean more() {
-            return at < bytes.length;
-        }
-
-        long unsigned() {
-            long v = 0;
-            int shift = 0;
-            byte b;
-            do {
-                if (at >= bytes.length || shift > 63) {
-                    throw new IllegalArgumentException("a probe chunk ends inside a number at byte " + at);
-                }
-                b = bytes[at++];
-                v |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            return v;
-        }
-
-        long signed() {
-            long z = unsigned();
-            return (z >>> 1) ^ -(z & 1);
-        }
-
-        byte[] bytes(int n) {
-            if (n < 0 || at + n > bytes.length) {
-                throw new IllegalArgumentException("a probe chunk ends inside a probe's times at byte " + at);
-            }
-            byte[] out = Arrays.copyOfRange(bytes, at, at + n);
-            at += n;
-            return out;
-        }
     }
 }

@@ -32,7 +32,7 @@ final class ProbeTimes {
         ObjectNode shape = detail.deepCopy();
         ByteArrayOutputStream out = new ByteArrayOutputStream(32);
         // the start below the millisecond (the row has the milliseconds)
-        write(out, startedAt.getNano() % 1_000_000);
+        Varints.signed(out, startedAt.getNano() % 1_000_000);
         if (shape.has(STARTED_AT)) {
             shape.putNull(STARTED_AT);
         }
@@ -46,8 +46,8 @@ final class ProbeTimes {
     /** The detail a shape and its times came from, as it reads from stored text. */
     static JsonNode join(ObjectNode shape, long startedAtMillis, long totalUs, byte[] times) {
         ObjectNode detail = shape.deepCopy();
-        Reader in = new Reader(times);
-        long nanos = in.next();
+        Varints.Reader in = new Varints.Reader(times, 0, "a probe's times");
+        long nanos = in.signed();
         if (detail.has(STARTED_AT)) {
             detail.set(STARTED_AT, Json.MAPPER.valueToTree(Instant.ofEpochMilli(startedAtMillis).plusNanos(nanos)));
         }
@@ -59,17 +59,17 @@ final class ProbeTimes {
     }
 
     /** Visits every {@code …Ms} number in document order: takes it out ({@code out}) or puts it back ({@code in}). */
-    private static void walk(JsonNode node, boolean top, ByteArrayOutputStream out, Reader in) {
+    private static void walk(JsonNode node, boolean top, ByteArrayOutputStream out, Varints.Reader in) {
         if (node instanceof ObjectNode o) {
             for (String name : List.copyOf(o.propertyNames())) {
                 JsonNode v = o.get(name);
                 if (name.endsWith("Ms") && v.isNumber() && !(top && name.equals(TOTAL))) {
                     if (out != null) {
                         boolean integral = v.isIntegralNumber();
-                        write(out, (integral ? v.asLong() : micros(v.asDouble())) << 1 | (integral ? 1 : 0));
+                        Varints.signed(out, (integral ? v.asLong() : micros(v.asDouble())) << 1 | (integral ? 1 : 0));
                         o.put(name, 0);
                     } else {
-                        long packed = in.next();
+                        long packed = in.signed();
                         long value = packed >> 1;
                         if ((packed & 1) == 1) {
                             o.put(name, value);
@@ -182,19 +182,19 @@ final class ProbeTimes {
         }
 
         private ProbeChunk.Probe convert(ProbeChunk.Probe p, boolean pack) {
-            Reader in = new Reader(p.times());
+            Varints.Reader in = new Varints.Reader(p.times(), 0, "a probe's times");
             ByteArrayOutputStream out = new ByteArrayOutputStream(p.times().length);
-            write(out, in.next()); // nanoseconds
+            Varints.signed(out, in.signed()); // nanoseconds
             long[] values = new long[from.size()];
             for (int i = 0; i < values.length; i++) {
-                long stored = in.next();
+                long stored = in.signed();
                 long value = stored >> 1;
                 boolean integral = (stored & 1) == 1;
                 Long predicted = integral ? null : predict(from.get(i), values);
                 long actual = predicted == null ? value : pack ? value : value + predicted;
                 values[i] = (actual << 1) | (integral ? 1 : 0);
                 long written = predicted == null || !pack ? value : value - predicted;
-                write(out, pack ? (written << 1) | (integral ? 1 : 0) : values[i]);
+                Varints.signed(out, pack ? (written << 1) | (integral ? 1 : 0) : values[i]);
             }
             if (in.more()) {
                 throw new IllegalArgumentException("a probe's times do not fit its shape (" + from.size() + " times expected)");
@@ -233,40 +233,6 @@ final class ProbeTimes {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void write(ByteArrayOutputStream out, long v) {
-        long z = (v << 1) ^ (v >> 63);
-        while ((z & ~0x7FL) != 0) {
-            out.write((int) ((z & 0x7F) | 0x80));
-            z >>>= 7;
-        }
-        out.write((int) z);
-    }
-
-    private static final class Reader {
-        private final byte[] bytes;
-        private int at;
-
-        Reader(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        boolean more() {
-            return at < bytes.length;
-        }
-
-        long next() {
-            long z = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = bytes[at++];
-                z |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            return (z >>> 1) ^ -(z & 1);
         }
     }
 }

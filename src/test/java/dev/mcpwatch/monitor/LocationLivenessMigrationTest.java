@@ -9,7 +9,6 @@ import dev.mcpwatch.testkit.Databases;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,18 +32,9 @@ class LocationLivenessMigrationTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void nodesFromBeforeTheUpgradeAreTakenAsTheyAreAndOnlyALaterChangeIsAnnounced(Dialect dialect) throws Exception {
-        String url;
-        String user = null;
-        if (dialect == Dialect.SQLITE) {
-            url = Databases.sqliteUrl();
-        } else {
-            String name = "mcpwatch_v16_" + System.nanoTime();
-            try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
-            user = "postgres";
-        }
+        Databases.Empty empty = Databases.empty(dialect);
+        String url = empty.url();
+        String user = empty.user();
         // The schema just before V17, whichever migrations precede it.
         MigrationVersion previous = Arrays.stream(flyway(url, user, dialect).load().info().all()).map(MigrationInfo::getVersion)
                 .filter(v -> v.compareTo(MigrationVersion.fromVersion("17")) < 0).max(MigrationVersion::compareTo).orElseThrow();

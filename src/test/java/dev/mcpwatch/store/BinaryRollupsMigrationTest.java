@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,18 +43,9 @@ class BinaryRollupsMigrationTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void jsonRollupsAreConvertedAndEveryReaderAnswersAsBefore(Dialect dialect) throws SQLException {
-        String url;
-        String user = null;
-        if (dialect == Dialect.SQLITE) {
-            url = Databases.sqliteUrl();
-        } else {
-            String name = "mcpwatch_v13_rollups_" + System.nanoTime();
-            try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
-            user = "postgres";
-        }
+        Databases.Empty empty = Databases.empty(dialect);
+        String url = empty.url();
+        String user = empty.user();
         Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         Map<String, List<ProbeResult>> history = history(new Random(15));

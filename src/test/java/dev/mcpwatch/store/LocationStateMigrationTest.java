@@ -18,7 +18,6 @@ import dev.mcpwatch.testkit.Results;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,18 +33,9 @@ class LocationStateMigrationTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void anOpenIncidentKeepsItsStateThroughTheUpgrade(Dialect dialect) throws SQLException {
-        String url;
-        String user = null;
-        if (dialect == Dialect.SQLITE) {
-            url = Databases.sqliteUrl();
-        } else {
-            String name = "mcpwatch_v13_" + System.nanoTime();
-            try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
-            user = "postgres";
-        }
+        Databases.Empty empty = Databases.empty(dialect);
+        String url = empty.url();
+        String user = empty.user();
         Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         long incidentId;

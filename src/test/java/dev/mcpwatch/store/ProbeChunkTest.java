@@ -82,7 +82,7 @@ class ProbeChunkTest {
     void aDamagedChunkIsRefusedWithWhereItBroke() {
         byte[] packed = ProbeChunk.encode(1, HOUR, List.of(new ProbeChunk.Probe(1, HOUR + 5, 70_000, 3, new byte[] {1, 2, 3})));
         assertThatThrownBy(() -> ProbeChunk.decode(1, HOUR, Arrays.copyOf(packed, packed.length - 1)))
-                .hasMessageContaining("ends inside a probe's times");
+                .hasMessageContaining("ends early, inside a probe's times");
         assertThatThrownBy(() -> ProbeChunk.decode(1, HOUR, new byte[] {9})).hasMessageContaining("unknown layout 9");
         assertThatThrownBy(() -> ProbeChunk.encode(1, HOUR, List.of(new ProbeChunk.Probe(2, HOUR, 1, 1, new byte[0]),
                 new ProbeChunk.Probe(1, HOUR, 1, 1, new byte[0])))).hasMessageContaining("out of id order");

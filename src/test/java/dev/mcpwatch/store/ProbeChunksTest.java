@@ -14,7 +14,6 @@ import dev.mcpwatch.testkit.Results;
 import dev.mcpwatch.testkit.TestClock;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,18 +155,9 @@ class ProbeChunksTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
     void aDatabaseWrittenAtV13IsUpgradedAndPacked(Dialect dialect) throws Exception {
-        String url;
-        String user = null;
-        if (dialect == Dialect.SQLITE) {
-            url = Databases.sqliteUrl();
-        } else {
-            String name = "mcpwatch_v13_" + System.nanoTime();
-            try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            url = "jdbc:postgresql://127.0.0.1:" + Databases.server().getPort() + "/" + name;
-            user = "postgres";
-        }
+        Databases.Empty empty = Databases.empty(dialect);
+        String url = empty.url();
+        String user = empty.user();
         Database.migrations(dialect).dataSource(url, user, null)
                 .target("13").load().migrate();
         StorageSettings settings = new StorageSettings(url, user, null, StorageSettings.DEFAULT.rawRetention(),

@@ -56,6 +56,21 @@ public final class Databases {
         return Database.open(settings(sqliteUrl(), null));
     }
 
+    /** Where a new, empty database of one dialect is, for an upgrade test to migrate to an old version first. */
+    public record Empty(String url, String user) {}
+
+    /** A new, empty database of {@code dialect}: a SQLite file, or a database on the shared embedded PostgreSQL. */
+    public static Empty empty(Dialect dialect) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            return new Empty(sqliteUrl(), null);
+        }
+        String name = "mcpwatch_old_" + NEXT.incrementAndGet() + "_" + System.nanoTime();
+        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return new Empty("jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + name, "postgres");
+    }
+
     /** The JDBC URL of a new SQLite file that does not exist yet. */
     public static String sqliteUrl() {
         try {

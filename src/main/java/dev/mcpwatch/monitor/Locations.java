@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  * within {@link #LIVE_WITHIN}; this node's own location always counts as live to itself.
  */
 public final class Locations {
-    /** Five missed heartbeats of {@link Scheduling#HEARTBEAT}: a node that beat within this is alive. */
-    public static final Duration LIVE_WITHIN = Duration.ofSeconds(10);
+    /**
+     * A node that beat within this is alive: fifteen of its {@link Scheduling#HEARTBEAT}s, beyond the
+     * 20 s after which db-scheduler hands a dead node's probes to another. Ten seconds told the
+     * operator of a lost location while its nodes were only slow (heartbeats 15–22 s apart on a host
+     * running far more probes than it could, in the locations benchmark).
+     */
+    public static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(Locations.class);
 

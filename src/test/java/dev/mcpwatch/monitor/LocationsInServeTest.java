@@ -79,7 +79,7 @@ class LocationsInServeTest {
 
                 b1.kill9();
                 long killed = System.currentTimeMillis();
-                await("the operator told that b has no live node", Duration.ofSeconds(40),
+                await("the operator told that b has no live node", Duration.ofSeconds(60),
                         () -> !ops.withJson("event", "location.down").isEmpty());
                 Receiver.Seen down = ops.withJson("event", "location.down").getFirst();
                 assertThat(down.json().path("locations").toString()).isEqualTo("[\"b\"]");

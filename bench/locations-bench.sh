@@ -27,6 +27,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+bench=locations-bench
+. bench/common.sh
+find_jdk
 
 usage() { echo "usage: bench/locations-bench.sh N DURATION[s|m]" >&2; exit 1; }
 [ "$#" -ge 2 ] || usage
@@ -43,12 +46,6 @@ for tool in curl jq psql python3; do
   command -v "$tool" >/dev/null || { echo "locations-bench: needs $tool" >&2; exit 1; }
 done
 
-jdk="${JAVA_HOME:-}"
-if [ -z "$jdk" ] || [ ! -x "$jdk/bin/java" ]; then
-  jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | sort -V | tail -n 1)
-fi
-[ -x "$jdk/bin/java" ] || { echo "locations-bench: no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
-java="$jdk/bin/java"
 
 ./mcpwatch --version >/dev/null
 marker=target/test-classes/dev/mcpwatch/bench/FleetServer.class
@@ -66,14 +63,6 @@ node_pids=()
 relay_pids=()
 pg_data=""
 as_pg=()
-stop_pid() { # pid: TERM, up to 10 s, then KILL
-  local pid="$1"
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local p
   for p in "${node_pids[@]}"; do stop_pid "$p"; done
@@ -87,19 +76,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-calc() { awk "BEGIN {printf \"%.6f\", $1}"; }
-now() { date +%s.%N; }
 now_ms() { date +%s%3N; }
-used_ports=" "
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    case "$used_ports" in *" $p "*) continue ;; esac
-    if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then used_ports="$used_ports$p "; echo "$p"; return; fi
-  done
-  echo "locations-bench: no free port found" >&2; exit 1
-}
 
 # --- PostgreSQL (as bench/serve-bench.sh) -------------------------------------------------------------
 pg_bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"

@@ -11,6 +11,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+bench=probe-bench
+. bench/common.sh
+find_jdk
 
 n="${1:-2000}"
 shift || true
@@ -20,27 +23,6 @@ warmup="${WARMUP:-}"
 threads="${THREADS:-platform}"
 run_timeout="${BENCH_TIMEOUT:-300}"
 
-# A JDK >= 25: JAVA_HOME if it is one, else the newest under /usr/lib/jvm and the usual places.
-java_major() {
-  local v=""
-  [ -x "$1/bin/java" ] || { echo 0; return; }
-  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
-  v=${v#1.}
-  echo "${v%%[.+-]*}" | grep -E '^[0-9]+$' || echo 0
-}
-jdk=""
-if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ]; then
-  jdk="$JAVA_HOME"
-else
-  best=0
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-    [ -d "$c" ] || continue
-    v=$(java_major "$c")
-    if [ "$v" -ge 25 ] && [ "$v" -gt "$best" ]; then jdk="$c"; best="$v"; fi
-  done
-fi
-[ -n "$jdk" ] || { echo "probe-bench: no JDK 25 or newer found (set JAVA_HOME)" >&2; exit 1; }
-java="$jdk/bin/java"
 
 # Test classes, compiled when missing or older than any source. -DskipTests only skips the npm ci of
 # the third-party test servers (which the bench does not use); test sources are still compiled.

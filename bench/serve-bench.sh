@@ -19,6 +19,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+bench=serve-bench
+. bench/common.sh
+find_jdk
 
 usage() { echo "usage: bench/serve-bench.sh N DURATION[s|m] [sqlite|postgres]" >&2; exit 1; }
 [ "$#" -ge 2 ] || usage
@@ -43,28 +46,6 @@ for tool in curl jq; do
 done
 [ "$store" = sqlite ] && { command -v sqlite3 >/dev/null || { echo "serve-bench: needs the sqlite3 command" >&2; exit 1; }; }
 
-# A JDK >= 25, found the way ./mcpwatch finds it: JAVA_HOME, then the usual places, newest first.
-java_major() {
-  local v=""
-  [ -x "$1/bin/java" ] || { echo 0; return; }
-  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
-  [ -z "$v" ] && v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
-  v=${v#1.}
-  echo "${v%%[.+-]*}" | grep -E '^[0-9]+$' || echo 0
-}
-jdk=""
-if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ]; then
-  jdk="$JAVA_HOME"
-else
-  best=0
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/java/* /usr/java/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-    [ -d "$c" ] || continue
-    v=$(java_major "$c")
-    if [ "$v" -ge 25 ] && [ "$v" -gt "$best" ]; then jdk="$c"; best="$v"; fi
-  done
-fi
-[ -n "$jdk" ] || { echo "serve-bench: no JDK 25 or newer found (set JAVA_HOME)" >&2; exit 1; }
-java="$jdk/bin/java"
 jcmd="$jdk/bin/jcmd"
 
 # The jar (./mcpwatch builds it when missing or older than the sources), then the test classes.
@@ -82,14 +63,6 @@ fleet_pid=""
 mcp_pid=""
 pg_data=""
 as_pg=()
-stop_pid() { # pid: TERM, up to 10 s, then KILL
-  local pid="$1"
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$mcp_pid"
   stop_pid "$fleet_pid"
@@ -101,16 +74,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-calc() { awk "BEGIN {printf \"%.6f\", $1}"; } # arithmetic on decimals, always with a leading digit (valid JSON)
 
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return; }
-  done
-  echo "serve-bench: no free port found" >&2; exit 1
-}
 
 # --- the database ---------------------------------------------------------------------------------
 db_user=""
@@ -226,7 +190,6 @@ pg_ticks() {
   echo "$total"
 }
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
-now() { date +%s.%N; }
 alive() { kill -0 "$mcp_pid" 2>/dev/null || { tail -n 40 "$work/mcpwatch.log" >&2; echo "serve-bench: mcpwatch serve died" >&2; exit 1; }; }
 
 echo "serve-bench: $n monitors every ${interval}s on $store; fleet $base (pid $fleet_pid); mcpwatch pid $mcp_pid, API :$api"

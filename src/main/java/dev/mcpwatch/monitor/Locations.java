@@ -32,6 +32,7 @@ public final class Locations {
     private final NodeStore nodes = new NodeStore();
     private final LocationLivenessStore states = new LocationLivenessStore();
     private volatile List<LocationRow> rows = List.of();
+    private volatile boolean read;
 
     public Locations(String own) {
         this.own = own;
@@ -44,6 +45,7 @@ public final class Locations {
     /** Reads the nodes' rows again; returns what was read. */
     List<LocationRow> refresh(Connection c, long now) throws SQLException {
         rows = nodes.locations(c, now - LIVE_WITHIN.toMillis());
+        read = true;
         return rows;
     }
 
@@ -62,6 +64,15 @@ public final class Locations {
             }
         }
         return names;
+    }
+
+    /**
+     * The locations with a live node as the quorum of a monitor's locations counts them, or null
+     * before the nodes' heartbeats were first read: then nothing is known of the other locations, and
+     * the quorum goes by the locations' recent probes alone (as it always does besides).
+     */
+    public Set<String> liveForQuorum() {
+        return read ? live() : null;
     }
 
     /**

@@ -19,7 +19,9 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class ResultRecorder {
     private final InstantSource clock;
     private volatile Assessor assessor = Assessor.NONE;
     private volatile ProbeObserver observer = ProbeObserver.NONE;
+    private volatile Supplier<Set<String>> liveLocations = () -> null;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object flushLock = new Object();
     private long dropped;
@@ -108,6 +111,16 @@ public final class ResultRecorder {
     /** Sets what is told of every probe and write (the metrics); by default nothing is. */
     public void observeWith(ProbeObserver observer) {
         this.observer = observer;
+    }
+
+    /**
+     * Sets where the quorum learns which locations have a live node (the nodes' heartbeats): a
+     * location whose nodes all died stops counting as soon as the heartbeats say so, not only once its
+     * last probe is {@value #LIVE_INTERVALS} intervals old. Unset, or while the supplier gives null,
+     * the probes' age alone decides.
+     */
+    public void countLocationsLiveBy(Supplier<Set<String>> live) {
+        this.liveLocations = live;
     }
 
     /** Sets what judges each probe beyond up and down (detection); by default nothing does. */
@@ -210,7 +223,7 @@ public final class ResultRecorder {
         Quorum.Location now = here.after(local, obs, r.totalMs());
         all.remove(here);
         all.add(now);
-        Quorum.Verdict verdict = Quorum.judge(all, null, m.quorum(), finishedAt, liveWindow(m));
+        Quorum.Verdict verdict = Quorum.judge(all, liveLocations.get(), m.quorum(), finishedAt, liveWindow(m));
         Transition t = Quorum.monitorMove(before, local, verdict, obs);
         Assessment assessment = withRegional(assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t,
                 before.openIncidentId())), Quorum.regional(verdict));

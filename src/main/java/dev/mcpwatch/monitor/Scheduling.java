@@ -66,6 +66,7 @@ public final class Scheduling implements AutoCloseable {
         this.stagger = new Stagger(location, locations::live);
         this.fallback = new MemorySchedule(registry, runner, stagger);
         recorder.afterCommit(new LookNow(db, location, clock));
+        recorder.countLocationsLiveBy(locations::liveForQuorum);
         this.clock = clock;
         this.startedAt = clock.millis();
     }

@@ -36,11 +36,11 @@ class QuorumRecordingTest {
     private static final Duration HALF = Duration.ofSeconds(30);
 
     /** One node of a location: its recorder and its probe runner, sharing the database with the others. */
-    private record Node(String location, ProbeAndRecord runner, MonitorEvents events) {
+    private record Node(String location, ProbeAndRecord runner, MonitorEvents events, ResultRecorder recorder) {
         static Node in(String location, Database db, TestClock clock) {
             MonitorEvents events = new MonitorEvents();
             ResultRecorder recorder = new ResultRecorder(db, location, 100, new Incidents(db, events, clock), clock);
-            return new Node(location, new ProbeAndRecord(new Prober(), recorder, 2, clock), events);
+            return new Node(location, new ProbeAndRecord(new Prober(), recorder, 2, clock), events, recorder);
         }
     }
 
@@ -179,6 +179,45 @@ class QuorumRecordingTest {
             assertThat(outage.severityNow()).isEqualTo(Severity.P1);
             assertThat(failingLocations(db, outage)).containsExactly("eu-west");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
+    void aLocationWhoseNodesStopHeartbeatingStopsCountingAtTheNextProbeNotThreeIntervalsLater(Kind kind) throws Exception {
+        try (Database db = kind.open(); SdkServer server = SdkServer.streamable(SdkServer.echo())) {
+            TestClock clock = new TestClock(Instant.now());
+            Paths paths = new Paths(server);
+            Node east = Node.in("us-east", db, clock);
+            Node west = Node.in("eu-west", db, clock);
+            Locations seenFromWest = new Locations("eu-west");
+            west.recorder().countLocationsLiveBy(seenFromWest::liveForQuorum);
+            MonitorConfig open = monitor(paths.open, "");
+            MonitorConfig cut = monitor(paths.cut, "");
+            for (int i = 0; i < 3; i++) {
+                beat(db, clock, "east-1", "us-east");
+                db.transaction(c -> seenFromWest.refresh(c, clock.millis()));
+                round(clock, List.of(east, west), List.of(cut, open));
+            }
+            Incident regional = incidents(db).getFirst();
+            assertThat(regional.open()).isTrue();
+            assertThat(failingLocations(db, regional)).containsExactly("us-east");
+
+            // us-east's only node dies: its heartbeat is stale after Locations.LIVE_WITHIN, well inside 3 intervals.
+            clock.advance(Locations.LIVE_WITHIN.plusSeconds(1));
+            db.transaction(c -> seenFromWest.refresh(c, clock.millis()));
+            assertThat(seenFromWest.liveForQuorum()).containsExactly("eu-west");
+            west.runner().runOnce(open);
+
+            assertThat(incidents(db).getFirst().status()).as("us-east's state no longer counts once its nodes are gone")
+                    .isEqualTo(IncidentStatus.RESOLVED);
+        }
+    }
+
+    private static void beat(Database db, TestClock clock, String node, String location) throws SQLException {
+        db.transaction(c -> {
+            new dev.mcpwatch.store.NodeStore().heartbeat(c, node, location, dev.mcpwatch.probe.Prober.VERSION, 0, clock.millis());
+            return null;
+        });
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,7 @@
 package dev.mcpwatch.config;
 
 import dev.mcpwatch.incident.Quorum;
+import dev.mcpwatch.incident.Severity;
 import dev.mcpwatch.oauth.OAuthClients;
 import dev.mcpwatch.oauth.OAuthSettings;
 import dev.mcpwatch.probe.ProbeSpec;
@@ -47,7 +48,8 @@ public record MonitorConfig(
         OAuthSettings oauth,
         boolean allowInsecureRedirect,
         RemediationSettings remediation,
-        int quorum) {
+        int quorum,
+        Severity regionalSeverity) {
 
     public MonitorConfig {
         command = command == null ? List.of() : List.copyOf(command);
@@ -64,6 +66,10 @@ public record MonitorConfig(
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be at least 1 location, got " + quorum);
         }
+        regionalSeverity = regionalSeverity == null ? Quorum.REGIONAL_SEVERITY : regionalSeverity;
+        if (regionalSeverity == Severity.P1) {
+            throw new IllegalArgumentException("a regional degradation is never a P1 page; set quorum: 1 to page on any one location");
+        }
     }
 
     /** A monitor confirmed down by the default quorum of locations ({@link Quorum#DEFAULT}). */
@@ -75,7 +81,7 @@ public record MonitorConfig(
             RemediationSettings remediation) {
         this(id, name, transport, url, command, env, cwd, protocol, headers, interval, timeout, initializeTimeout, retryInterval,
                 failureThreshold, successThreshold, minTools, requiredTools, call, tags, runbookUrl, locations, trustedCertificates, paused,
-                calls, detection, oauth, allowInsecureRedirect, remediation, Quorum.DEFAULT);
+                calls, detection, oauth, allowInsecureRedirect, remediation, Quorum.DEFAULT, Quorum.REGIONAL_SEVERITY);
     }
 
     /** A monitor without automatic remediation. */

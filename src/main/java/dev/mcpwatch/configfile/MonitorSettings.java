@@ -5,6 +5,7 @@ import dev.mcpwatch.config.Block;
 import dev.mcpwatch.config.MonitorConfig;
 import dev.mcpwatch.config.RemediationSettings;
 import dev.mcpwatch.incident.Quorum;
+import dev.mcpwatch.incident.Severity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ record MonitorSettings(String id, String name, String url, List<String> command,
         Map<String, String> headers, Duration interval, Duration timeout, Duration initializeTimeout, Duration retryInterval,
         Thresholds thresholds, Expect expect, List<String> tags, String runbookUrl, List<String> locations, Tls tls,
         Map<String, String> env, String cwd, boolean paused, boolean allowInsecureRedirect, JsonNode detection, JsonNode auth,
-        RemediationSettings remediation, int quorum) {
+        RemediationSettings remediation, int quorum, Severity regionalSeverity) {
 
     record Thresholds(int failure, int success) {}
 
@@ -35,7 +36,7 @@ record MonitorSettings(String id, String name, String url, List<String> command,
     /** What a monitor is when neither it nor {@code defaults:} says otherwise. An unset timeout follows the interval. */
     static final MonitorSettings BUILT_IN = new MonitorSettings(null, null, null, List.of(), "streamable-http", "auto", Map.of(),
             Duration.ofSeconds(60), null, Duration.ofSeconds(10), Duration.ofSeconds(10), new Thresholds(3, 2),
-            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null, null, Quorum.DEFAULT);
+            new Expect(1, List.of(), null, null), List.of(), null, List.of(), new Tls(null), Map.of(), null, false, false, null, null, null, Quorum.DEFAULT, Quorum.REGIONAL_SEVERITY);
 
     private static final String SETTINGS = """
             {
@@ -94,6 +95,10 @@ record MonitorSettings(String id, String name, String url, List<String> command,
                 "quorum": {
                   "$ref": "#/$defs/integer", "minimum": 1, "maximum": 100,
                   "description": "locations that must confirm an outage (P1); fewer failing is a regional degradation (P2); all live locations when fewer are live"
+                },
+                "regional_severity": {
+                  "enum": ["P2", "P3"], "errorMessage": "must be P2 or P3: one location failing alone is never a P1 page (set quorum: 1 to page on any one location)",
+                  "description": "the severity of a regional degradation (fewer than quorum locations failing)"
                 },
                 "tls": {
                   "type": "object", "additionalProperties": false,

@@ -102,7 +102,7 @@ final class Monitors {
                 s.retryInterval(), s.thresholds().failure(), s.thresholds().success(), s.expect().minTools(), present(s.expect().tools()),
                 null, present(s.tags()), s.runbookUrl(), present(s.locations()), certificates, s.paused(), calls,
                 detection(m.at("detection"), detection), oauth, s.allowInsecureRedirect(), remediation(s, m.at("remediation")),
-                s.quorum());
+                s.quorum(), s.regionalSeverity());
     }
 
     /** Exactly one action, an http one with a URL to send to. */

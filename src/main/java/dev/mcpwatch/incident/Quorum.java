@@ -22,6 +22,8 @@ import java.util.Set;
 public final class Quorum {
     /** The quorum when a monitor sets none: two locations, or all of them when fewer are live. */
     public static final int DEFAULT = 2;
+    /** A regional degradation's severity when a monitor sets none ({@code regional_severity:}): degraded, not an outage. */
+    public static final Severity REGIONAL_SEVERITY = Severity.P2;
 
     private Quorum() {}
 
@@ -150,10 +152,14 @@ public final class Quorum {
     }
 
     /**
-     * The P2 degradation a regional verdict is, headed by the first failing location's failure and
-     * naming every failing location; null unless the verdict is {@link Kind#REGIONAL}.
+     * The degradation a regional verdict is, of {@code severity} (P2 unless the monitor says P3),
+     * headed by the first failing location's failure and naming every failing location; null unless
+     * the verdict is {@link Kind#REGIONAL}.
      */
-    public static Degradation regional(Verdict v) {
+    public static Degradation regional(Verdict v, Severity severity) {
+        if (severity == Severity.P1) {
+            throw new IllegalArgumentException("a regional degradation is never a P1 page");
+        }
         if (v.kind() != Kind.REGIONAL) {
             return null;
         }
@@ -165,6 +171,6 @@ public final class Quorum {
             return null; // every failing location is recovering: nothing failing to name
         }
         int failingProbes = v.failing().stream().mapToInt(l -> l.state().consecutiveFailures()).sum();
-        return new Degradation(Severity.P2, headline, first.since(), Math.max(1, failingProbes), List.of("regional"));
+        return new Degradation(severity, headline, first.since(), Math.max(1, failingProbes), List.of("regional"));
     }
 }

@@ -226,7 +226,7 @@ public final class ResultRecorder {
         Quorum.Verdict verdict = Quorum.judge(all, liveLocations.get(), m.quorum(), finishedAt, liveWindow(m));
         Transition t = Quorum.monitorMove(before, local, verdict, obs);
         Assessment assessment = withRegional(assessor.assess(c, new RecordedProbe(m, r, resultId, finishedAt, listId, previousList, t,
-                before.openIncidentId())), Quorum.regional(verdict));
+                before.openIncidentId())), Quorum.regional(verdict, m.regionalSeverity()));
         Incidents.AfterProbe incident = incidents.afterProbe(c, m.id(), before.openIncidentId(), t, obs, assessment, resultId, finishedAt);
         Long incidentId = incident.incidentId();
         if (incident.open() && all.size() > 1 && !verdict.failing().isEmpty()) {

@@ -46,12 +46,20 @@ class QuorumTest {
         assertThat(v.kind()).isEqualTo(Quorum.Kind.REGIONAL);
         assertThat(v.failingNames()).containsExactly("eu-west");
         assertThat(v.headline()).isEqualTo("down from eu-west (1 of 2 locations)");
-        Degradation d = Quorum.regional(v);
+        Degradation d = Quorum.regional(v, Severity.P2);
         assertThat(d.severity()).as("a regional degradation is never a P1 page").isEqualTo(Severity.P2);
         assertThat(d.headline().reason()).isEqualTo(Reason.CONNECTION_REFUSED);
         assertThat(d.headline().message()).isEqualTo("down from eu-west (1 of 2 locations): Connection refused to 127.0.0.1:443");
         assertThat(d.since()).isEqualTo(NOW - 50_000);
         assertThat(d.causes()).containsExactly("regional");
+    }
+
+    @Test
+    void aMonitorMayMakeItsRegionalDegradationAP3ButNeverAP1() {
+        var v = Quorum.judge(List.of(live("us-east", MonitorStatus.UP), live("eu-west", MonitorStatus.DOWN)), null, 2, NOW, WINDOW);
+
+        assertThat(Quorum.regional(v, Severity.P3).severity()).isEqualTo(Severity.P3);
+        assertThatThrownBy(() -> Quorum.regional(v, Severity.P1)).hasMessageContaining("never a P1 page");
     }
 
     @Test
@@ -61,7 +69,7 @@ class QuorumTest {
         assertThat(v.kind()).isEqualTo(Quorum.Kind.DOWN);
         assertThat(v.failingNames()).containsExactly("eu-west", "us-east");
         assertThat(v.needed()).isEqualTo(2);
-        assertThat(Quorum.regional(v)).as("an outage is not also a regional degradation").isNull();
+        assertThat(Quorum.regional(v, Severity.P2)).as("an outage is not also a regional degradation").isNull();
     }
 
     @Test
@@ -140,7 +148,7 @@ class QuorumTest {
                     assertThat(v.kind()).as(what).isEqualTo(expected);
                     assertThat(v.failingNames()).as(what).isEqualTo(liveDown);
                     assertThat(v.live()).as(what).isEqualTo(live);
-                    assertThat(Quorum.regional(v) != null).as(what).isEqualTo(expected == Quorum.Kind.REGIONAL);
+                    assertThat(Quorum.regional(v, Severity.P2) != null).as(what).isEqualTo(expected == Quorum.Kind.REGIONAL);
                     checked++;
                 }
             }
@@ -271,7 +279,7 @@ class QuorumTest {
         Transition move = before.after(o, 3, 2);
         Quorum.Location west = new Quorum.Location("eu-west", before, NOW - 60_000, NOW - 30_000, REFUSED, 1.0).after(move, o, 9.0);
 
-        Degradation d = Quorum.regional(Quorum.judge(List.of(west, live("us-east", MonitorStatus.UP)), null, 2, NOW, WINDOW));
+        Degradation d = Quorum.regional(Quorum.judge(List.of(west, live("us-east", MonitorStatus.UP)), null, 2, NOW, WINDOW), Severity.P2);
 
         assertThat(west.lastFailure()).isEqualTo(REFUSED);
         assertThat(d.headline().message()).startsWith("down from eu-west (1 of 2 locations)");

@@ -39,14 +39,17 @@ stop_pid() { # pid: TERM, up to 10 s, then KILL
 calc() { awk "BEGIN {printf \"%.6f\", $1}"; } # arithmetic on decimals, always with a leading digit (valid JSON)
 now() { date +%s.%N; }
 
-# A loopback port nothing listens on, not handed out before by this script.
+# free_port NAME: sets the variable NAME (an array element too: "ports[2]") to a loopback port nothing
+# listens on and that this script has not handed out before. It sets a variable instead of printing,
+# because a port printed into $(...) would be remembered only in that subshell, and two calls could
+# hand out the same port.
 used_ports=" "
 free_port() {
   local p
   for _ in $(seq 1 50); do
     p=$(( 20000 + RANDOM % 20000 ))
     case "$used_ports" in *" $p "*) continue ;; esac
-    if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then used_ports="$used_ports$p "; echo "$p"; return; fi
+    if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then used_ports="$used_ports$p "; printf -v "$1" '%s' "$p"; return; fi
   done
   echo "$bench: no free port found" >&2; exit 1
 }

@@ -89,7 +89,7 @@ else
   mkdir -p "$work/pg"
 fi
 pg_data="$work/pg/data"
-pg_port=$(free_port)
+free_port "pg_port"
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_data" -U mcpwatch -A trust -E UTF8 --no-sync >"$work/pg-initdb.log" 2>&1 \
   || { cat "$work/pg-initdb.log" >&2; exit 1; }
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg/server.log" -w -t 60 \
@@ -150,13 +150,13 @@ start_relay() { # i
   echo "locations-bench: relay $1 did not start" >&2; exit 1
 }
 for i in $(seq 0 $(( faults - 1 ))); do
-  relay_port[$i]=$(free_port)
+  free_port "relay_port[$i]"
   start_relay "$i"
 done
 # Slow relays (each connection waits SLOW_DELAY s): their probes stay picked for seconds, so the node
 # killed for the failover holds executions that another node has to take over.
 slow="${SLOW:-8}"
-slow_port=$(free_port)
+free_port "slow_port"
 if [ "$slow" -gt 0 ]; then
   python3 "$work/relay.py" "$slow_port" "$fleet_port" "${SLOW_DELAY:-2}" >"$work/relay-slow.log" 2>&1 &
   relay_pids[$faults]=$!
@@ -181,7 +181,7 @@ locs=(a a b)
 ports=()
 host=$(hostname)
 for k in 0 1 2; do
-  ports[$k]=$(free_port)
+  free_port "ports[$k]"
   mkdir -p "$work/${names[$k]}"
   sed "s/^  port: .*/  port: ${ports[$k]}/" "$work/base.yaml" >"$work/${names[$k]}/mcpwatch.yaml"
 done

@@ -94,7 +94,7 @@ if [ "$store" = postgres ]; then
     mkdir -p "$work/pg"
   fi
   pg_data="$work/pg/data"
-  pg_port=$(free_port)
+  free_port "pg_port"
   "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_data" -U mcpwatch -A trust -E UTF8 --no-sync >"$work/pg-initdb.log" 2>&1 \
     || { cat "$work/pg-initdb.log" >&2; echo "serve-bench: initdb failed" >&2; exit 1; }
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg/server.log" -w -t 60 \

@@ -2,12 +2,14 @@ package dev.mcpwatch.monitor;
 
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.store.Database;
+import dev.mcpwatch.store.Partitions;
 import dev.mcpwatch.store.Resolution;
 import dev.mcpwatch.store.ResultStore;
 import dev.mcpwatch.store.RollupStore;
 import dev.mcpwatch.store.ToolCallStore;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * rollups are kept longer, their minutes are stored first), minute rollups older than
  * {@code minute_rollup_retention} with the per-minute tool calls that SLOs on a tool read, hour and
  * day rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
- * transaction with a pause between, so probes keep writing while it works.
+ * transaction with a pause between, so probes keep writing while it works. On PostgreSQL the raw
+ * results are partitioned by day ({@link Partitions}): it first creates the days ahead, then drops
+ * the days that lie wholly before the cutoff, and deletes rows only in the day the cutoff falls in
+ * (and in the default partition, where rows of days without a partition wait).
  */
 public final class Retention {
     static final Duration EVERY = Duration.ofMinutes(10);
@@ -31,12 +36,14 @@ public final class Retention {
     private final ResultStore results = new ResultStore();
     private final RollupStore rollups;
     private final ToolCallStore toolCalls = new ToolCallStore();
+    private final Partitions partitions;
     private final InstantSource clock;
 
     public Retention(Database db, StorageSettings storage, InstantSource clock) {
         this.db = db;
         this.storage = storage;
         this.rollups = new RollupStore(db.dialect());
+        this.partitions = new Partitions(db);
         this.clock = clock;
     }
 
@@ -45,6 +52,10 @@ public final class Retention {
         long now = clock.millis();
         long deleted = 0;
         try {
+            int created = partitions.createAhead(now);
+            if (created > 0) {
+                log.info("retention created {} partitions of raw results for the days ahead", created);
+            }
             // whole minutes, so the oldest minute the raw results hold is complete
             long rawCutoff = Resolution.MINUTE.bucketStart(now - storage.rawRetention().toMillis());
             if (storage.minuteRollupRetention().compareTo(storage.rawRetention()) > 0) {
@@ -52,6 +63,10 @@ public final class Retention {
                 if (kept > 0) {
                     log.info("retention stored {} minute rollups of raw results about to expire", kept);
                 }
+            }
+            int dropped = partitions.dropBefore(rawCutoff);
+            if (dropped > 0) {
+                log.info("retention dropped {} partitions of raw results older than {}", dropped, Instant.ofEpochMilli(rawCutoff));
             }
             int n;
             do {

@@ -357,11 +357,12 @@ public final class ResultStore {
      * went or changed (a chunk counts one).
      */
     public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
-        int n = Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? "
-                + "ORDER BY started_at LIMIT ?)", cutoff, batch);
+        // the time bound on the outer DELETE too: on PostgreSQL it then looks only in the partitions before the cutoff
+        int n = Sql.update(c, "DELETE FROM probe_results WHERE started_at < ? AND id IN (SELECT id FROM probe_results "
+                + "WHERE started_at < ? ORDER BY started_at LIMIT ?)", cutoff, cutoff, batch);
         if (n < batch) {
-            n += Sql.update(c, "DELETE FROM probe_chunks WHERE id IN (SELECT id FROM probe_chunks WHERE span_start <= ? "
-                    + "ORDER BY span_start LIMIT ?)", cutoff - SPAN, batch - n);
+            n += Sql.update(c, "DELETE FROM probe_chunks WHERE span_start <= ? AND id IN (SELECT id FROM probe_chunks "
+                    + "WHERE span_start <= ? ORDER BY span_start LIMIT ?)", cutoff - SPAN, cutoff - SPAN, batch - n);
         }
         if (n < batch) {
             n += ResultChunks.trim(c, cutoff, batch - n);

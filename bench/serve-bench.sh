@@ -10,7 +10,8 @@
 #
 # Environment: INTERVAL (s, default 60), WARMUP (s, default INTERVAL), SAMPLE_EVERY (s, default 10),
 # MCPWATCH_JAVA_OPTS (JVM options for mcpwatch, as for ./mcpwatch), MAX_CONCURRENT (server
-# max_concurrent_probes; default: mcpwatch's), PG_BIN (PostgreSQL bin folder), KEEP=1 (keep the
+# max_concurrent_probes; default: mcpwatch's), POLL_INTERVAL (server poll_interval, e.g. 1s;
+# default: mcpwatch's), PG_BIN (PostgreSQL bin folder), KEEP=1 (keep the
 # work folder: config, logs, samples, database), THREAD_DUMP=1 (a jcmd thread dump at the window's end).
 #
 # Bounded: it stops by itself after WARMUP + DURATION + set-up (every wait has a limit), and kills
@@ -159,7 +160,8 @@ fleet() { curl -sf --max-time 10 "$stats_url"; }
 if [ "$n" -le 40000 ]; then config="$work/mcpwatch.yaml"; else config="$work/config"; fi
 "$java" -cp "$cp" dev.mcpwatch.bench.FleetConfig "$n" "$base" "$storage_url" "$config" --interval "${interval}s" \
   $( [ "$interval" -le 30 ] && echo --timeout "$(( interval / 2 ))s" ) \
-  ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} >/dev/null
+  ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} \
+  ${POLL_INTERVAL:+--poll-interval "$POLL_INTERVAL"} >/dev/null
 jar="$here/target/mcpwatch.jar"
 # shellcheck disable=SC2086 # MCPWATCH_JAVA_OPTS is a list of options, as in ./mcpwatch
 launched=$(date +%s.%N)

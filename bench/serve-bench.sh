@@ -110,7 +110,7 @@ if [ "$store" = postgres ]; then
   db_bytes() { sql "SELECT pg_database_size('mcpwatch')"; }
   db_detail() { sql "SELECT string_agg(relname || '=' || pg_total_relation_size(c.oid), ' ' ORDER BY pg_total_relation_size(c.oid) DESC)
     FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'"; }
-  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND NOT picked AND execution_time < now() - interval '5 seconds'"
+  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe@bench' AND NOT picked AND execution_time < now() - interval '5 seconds'"
   planned_ms="(EXTRACT(EPOCH FROM st.execution_time) * 1000)::bigint"
   not_picked="NOT st.picked"
   failure_field() { echo "(detail::json->'failure'->>'$1')"; }
@@ -122,7 +122,7 @@ else
   db_bytes() { find "$work/data" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
   db_detail() { find "$work/data" -type f -printf '%f=%s ' ; }
   # db-scheduler keeps execution_time as epoch milliseconds in SQLite.
-  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
+  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe@bench' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
   planned_ms="st.execution_time"
   not_picked="st.picked = 0"
   failure_field() { echo "json_extract(detail, '\$.failure.$1')"; }
@@ -136,7 +136,7 @@ fi
 own_lateness() {
   sql "SELECT pr.started_at - ($planned_ms - $(( interval * 1000 ))) FROM scheduled_tasks st
          JOIN monitor_state ms ON ms.monitor_id = st.task_instance JOIN probe_results pr ON pr.id = ms.last_result_id
-         WHERE st.task_name = 'probe' AND $not_picked AND pr.healthy AND pr.id > $1" \
+         WHERE st.task_name = 'probe@bench' AND $not_picked AND pr.healthy AND pr.id > $1" \
     | sort -n | awk '{a[NR] = ($1 < 0 ? 0 : $1)} END {if (NR == 0) {print "0 null null null"; exit}
         print NR, a[int(0.50 * (NR - 1)) + 1], a[int(0.99 * (NR - 1)) + 1], a[NR]}'
 }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * rollups are kept longer, their minutes are stored first), minute rollups older than
  * {@code minute_rollup_retention} with the per-minute tool calls that SLOs on a tool read, hour and
  * day rollups older than {@code rollup_retention}. Deletes in small batches, each its own short
- * transaction with a pause between, so probes keep writing while it works. On PostgreSQL the raw
- * results are partitioned by day ({@link Partitions}): it first creates the days ahead, then drops
- * the days that lie wholly before the cutoff, and deletes rows only in the day the cutoff falls in
- * (and in the default partition, where rows of days without a partition wait).
+ * transaction with a pause between, so probes keep writing while it works. On PostgreSQL these
+ * tables are partitioned by time ({@link Partitions}: raw results by day, hour and day rollups by
+ * month, minute rows by week): it first creates the spans ahead, then drops, for each table, the
+ * spans that lie wholly before that table's cutoff, and deletes rows only in the span the cutoff
+ * falls in (and in the default partition, where rows of spans without a partition wait).
  */
 public final class Retention {
     static final Duration EVERY = Duration.ofMinutes(10);
@@ -54,7 +56,7 @@ public final class Retention {
         try {
             int created = partitions.createAhead(now);
             if (created > 0) {
-                log.info("retention created {} partitions of raw results for the days ahead", created);
+                log.info("retention created {} partitions for the days ahead", created);
             }
             // whole minutes, so the oldest minute the raw results hold is complete
             long rawCutoff = Resolution.MINUTE.bucketStart(now - storage.rawRetention().toMillis());
@@ -74,9 +76,12 @@ public final class Retention {
                 deleted += n;
                 pause();
             } while (n == BATCH);
-            deleted += deleteRollups(Resolution.MINUTE, now - storage.minuteRollupRetention().toMillis());
-            deleted += deleteToolCallMinutes(now - storage.minuteRollupRetention().toMillis());
+            long minuteCutoff = now - storage.minuteRollupRetention().toMillis();
+            drop(Partitions.MINUTES, minuteCutoff);
+            deleted += deleteRollups(Resolution.MINUTE, minuteCutoff);
+            deleted += deleteToolCallMinutes(minuteCutoff);
             long rollupCutoff = now - storage.rollupRetention().toMillis();
+            drop(Partitions.ROLLUPS, rollupCutoff);
             deleted += deleteRollups(Resolution.HOUR, rollupCutoff);
             deleted += deleteRollups(Resolution.DAY, rollupCutoff);
             if (deleted > 0) {
@@ -90,6 +95,14 @@ public final class Retention {
             log.info("retention deleted {} rows", deleted);
         }
         return deleted;
+    }
+
+    private void drop(List<Partitions.Table> tables, long cutoff) throws SQLException {
+        int dropped = partitions.dropBefore(tables, cutoff);
+        if (dropped > 0) {
+            log.info("retention dropped {} partitions of {} older than {}", dropped, tables.stream().map(Partitions.Table::name).toList(),
+                    Instant.ofEpochMilli(cutoff));
+        }
     }
 
     /** SLOs on a tool's calls keep their minutes as long as minute rollups. */

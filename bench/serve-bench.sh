@@ -10,7 +10,8 @@
 #
 # Environment: INTERVAL (s, default 60), WARMUP (s, default INTERVAL), SAMPLE_EVERY (s, default 10),
 # MCPWATCH_JAVA_OPTS (JVM options for mcpwatch, as for ./mcpwatch), MAX_CONCURRENT (server
-# max_concurrent_probes; default: mcpwatch's), PG_BIN (PostgreSQL bin folder), KEEP=1 (keep the
+# max_concurrent_probes; default: mcpwatch's), POLL_INTERVAL (server poll_interval, e.g. 1s;
+# default: mcpwatch's), PG_BIN (PostgreSQL bin folder), KEEP=1 (keep the
 # work folder: config, logs, samples, database), THREAD_DUMP=1 (a jcmd thread dump at the window's end).
 #
 # Bounded: it stops by itself after WARMUP + DURATION + set-up (every wait has a limit), and kills
@@ -109,7 +110,7 @@ if [ "$store" = postgres ]; then
   db_bytes() { sql "SELECT pg_database_size('mcpwatch')"; }
   db_detail() { sql "SELECT string_agg(relname || '=' || pg_total_relation_size(c.oid), ' ' ORDER BY pg_total_relation_size(c.oid) DESC)
     FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'"; }
-  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND NOT picked AND execution_time < now() - interval '5 seconds'"
+  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe@bench' AND NOT picked AND execution_time < now() - interval '5 seconds'"
   planned_ms="(EXTRACT(EPOCH FROM st.execution_time) * 1000)::bigint"
   not_picked="NOT st.picked"
   failure_field() { echo "(detail::json->'failure'->>'$1')"; }
@@ -121,7 +122,7 @@ else
   db_bytes() { find "$work/data" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
   db_detail() { find "$work/data" -type f -printf '%f=%s ' ; }
   # db-scheduler keeps execution_time as epoch milliseconds in SQLite.
-  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
+  late_sql="SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'probe@bench' AND picked = 0 AND execution_time < (CAST(strftime('%s','now') AS INTEGER) * 1000 - 5000)"
   planned_ms="st.execution_time"
   not_picked="st.picked = 0"
   failure_field() { echo "json_extract(detail, '\$.failure.$1')"; }
@@ -135,7 +136,7 @@ fi
 own_lateness() {
   sql "SELECT pr.started_at - ($planned_ms - $(( interval * 1000 ))) FROM scheduled_tasks st
          JOIN monitor_state ms ON ms.monitor_id = st.task_instance JOIN probe_results pr ON pr.id = ms.last_result_id
-         WHERE st.task_name = 'probe' AND $not_picked AND pr.healthy AND pr.id > $1" \
+         WHERE st.task_name = 'probe@bench' AND $not_picked AND pr.healthy AND pr.id > $1" \
     | sort -n | awk '{a[NR] = ($1 < 0 ? 0 : $1)} END {if (NR == 0) {print "0 null null null"; exit}
         print NR, a[int(0.50 * (NR - 1)) + 1], a[int(0.99 * (NR - 1)) + 1], a[NR]}'
 }
@@ -159,7 +160,8 @@ fleet() { curl -sf --max-time 10 "$stats_url"; }
 if [ "$n" -le 40000 ]; then config="$work/mcpwatch.yaml"; else config="$work/config"; fi
 "$java" -cp "$cp" dev.mcpwatch.bench.FleetConfig "$n" "$base" "$storage_url" "$config" --interval "${interval}s" \
   $( [ "$interval" -le 30 ] && echo --timeout "$(( interval / 2 ))s" ) \
-  ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} >/dev/null
+  ${db_user:+--db-user "$db_user"} ${MAX_CONCURRENT:+--max-concurrent "$MAX_CONCURRENT"} \
+  ${POLL_INTERVAL:+--poll-interval "$POLL_INTERVAL"} >/dev/null
 jar="$here/target/mcpwatch.jar"
 # shellcheck disable=SC2086 # MCPWATCH_JAVA_OPTS is a list of options, as in ./mcpwatch
 launched=$(date +%s.%N)

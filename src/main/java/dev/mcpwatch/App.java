@@ -116,7 +116,7 @@ public final class App implements AutoCloseable {
         this.monitors = new MonitorsInForce(db, config.monitors(), ConfigLoader::readMonitor, System::getenv, name -> current.web().allowsApiEnv(name), incidents,
                 clock);
         this.scheduling = new Scheduling(db, monitors.registry(), runner, new Retention(db, config.storage(), clock), recorder, node,
-                config.server().location(), config.server().maxConcurrentProbes(), clock);
+                config.server().location(), config.server().maxConcurrentProbes(), config.server().pollInterval(), clock);
         this.alerting = Alerting.start(config.alerting(), db, events, monitors.registry(), incidents, node, this::publicUrl,
                 this::statusPageOf, clock);
         this.remediator = new Remediator(db, incidents, events, () -> alerting.config().maintenance(), clock);

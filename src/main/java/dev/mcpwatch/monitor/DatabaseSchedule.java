@@ -2,6 +2,7 @@ package dev.mcpwatch.monitor;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.event.SchedulerListener;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -9,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.ScheduledTaskStore;
 import java.sql.SQLException;
@@ -63,11 +65,16 @@ final class DatabaseSchedule {
     DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, Compaction compaction,
             String nodeName, int maxConcurrent, Lateness lateness, InstantSource clock) {
         this(db, registry, runner, retention, compaction, nodeName, new Stagger(Stagger.DEFAULT_LOCATION, List::of), maxConcurrent,
-                lateness, clock);
+                ServerSettings.DEFAULT_POLL_INTERVAL, lateness, clock);
     }
 
+    /**
+     * {@code pollInterval} is how often db-scheduler looks for due executions when it has none in
+     * hand: an execution that comes due waits for the next look, so lateness on a node that keeps up
+     * is spread evenly between 0 and this.
+     */
     DatabaseSchedule(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, Compaction compaction,
-            String nodeName, Stagger stagger, int maxConcurrent, Lateness lateness, InstantSource clock) {
+            String nodeName, Stagger stagger, int maxConcurrent, Duration pollInterval, Lateness lateness, InstantSource clock) {
         this.db = db;
         this.clock = clock;
         this.stagger = stagger;
@@ -101,7 +108,7 @@ final class DatabaseSchedule {
                         .uncaughtExceptionHandler((t, e) -> log.warn("a probe execution could not be completed in the database: {}",
                                 e.getMessage()))
                         .factory()))
-                .pollingInterval(Duration.ofSeconds(1))
+                .pollingInterval(pollInterval)
                 .heartbeatInterval(HEARTBEAT)
                 .missedHeartbeatsLimit(MISSED_HEARTBEATS)
                 .shutdownMaxWait(Duration.ofSeconds(5))
@@ -115,6 +122,11 @@ final class DatabaseSchedule {
 
     void start() {
         scheduler.start();
+    }
+
+    /** Tells {@code listener} what the scheduler does (each poll for due executions is a {@code RAN_EXECUTE_DUE}). */
+    void listen(SchedulerListener listener) {
+        scheduler.registerSchedulerListener(listener);
     }
 
     void stop() {

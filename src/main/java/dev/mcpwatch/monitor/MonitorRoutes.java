@@ -1,5 +1,6 @@
 package dev.mcpwatch.monitor;
 
+import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.incident.Quorum;
 import dev.mcpwatch.probe.Json;
 import dev.mcpwatch.store.Database;
@@ -110,17 +111,35 @@ public final class MonitorRoutes implements Routes {
     }
 
     private void stats(Context ctx) throws SQLException {
-        ctx.json(stats(ctx.pathParam("id")));
+        ctx.json(stats(ctx.pathParam("id"), location(ctx)));
     }
 
-    /** Uptime, probe and failure counts and latency quantiles of monitor {@code id} over 24 h, 7, 30 and 90 days, from rollups. */
+    /** The {@code location} parameter: null (every location merged) when absent; a 400 naming it when it cannot be a location. */
+    private static String location(Context ctx) {
+        String location = ctx.queryParam("location");
+        String problem = location == null ? null : ServerSettings.locationProblem(location);
+        if (problem != null) {
+            throw new IllegalArgumentException("location " + problem);
+        }
+        return location;
+    }
+
+    /** {@link #stats(String, String)} of every location's probes merged. */
     public Map<String, Object> stats(String id) throws SQLException {
+        return stats(id, null);
+    }
+
+    /**
+     * Uptime, probe and failure counts and latency quantiles of monitor {@code id} over 24 h, 7, 30 and
+     * 90 days, from rollups: of {@code location}'s probes, or of every location's merged when it is null.
+     */
+    public Map<String, Object> stats(String id, String location) throws SQLException {
         monitor(id);
         long now = clock.millis();
         Map<String, Object> windows = new LinkedHashMap<>();
         for (var w : WINDOWS.entrySet()) {
             long from = now - w.getValue().length().toMillis();
-            var s = db.read(c -> rollups.summary(c, id, w.getValue().resolution(), from, now + 1));
+            var s = db.read(c -> rollups.summary(c, id, location, w.getValue().resolution(), from, now + 1));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("from", w.getValue().resolution().bucketStart(from));
             out.put("to", now);
@@ -138,11 +157,18 @@ public final class MonitorRoutes implements Routes {
             out.put("phaseMeansMs", s.phaseMeans());
             windows.put(w.getKey(), out);
         }
-        return Map.of("monitor", id, "windows", windows);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("monitor", id);
+        if (location != null) {
+            out.put("location", location);
+        }
+        out.put("windows", windows);
+        return out;
     }
 
     private void series(Context ctx) throws SQLException {
         String id = ctx.pathParam("id");
+        String location = location(ctx);
         monitor(id);
         String res = ctx.queryParam("resolution") == null ? "hour" : ctx.queryParam("resolution");
         Resolution resolution = switch (res) {
@@ -160,7 +186,14 @@ public final class MonitorRoutes implements Routes {
             throw new IllegalArgumentException("at most 2000 " + resolution.wireName()
                     + " buckets per request; narrow from/to or use a coarser resolution");
         }
-        ctx.json(Map.of("monitor", id, "resolution", resolution, "buckets", db.read(c -> rollups.buckets(c, id, resolution, start, end))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("monitor", id);
+        if (location != null) {
+            out.put("location", location);
+        }
+        out.put("resolution", resolution);
+        out.put("buckets", db.read(c -> rollups.buckets(c, id, location, resolution, start, end)));
+        ctx.json(out);
     }
 
     private void tools(Context ctx) throws SQLException {

@@ -215,7 +215,7 @@ public final class ResultRecorder {
         Long previousList = states.toolListId(c, m.id());
         Long listId = r.tools() == null ? null : toolLists.intern(c, r.tools(), finishedAt);
         long resultId = results.insert(c, m.id(), location, r, listId);
-        rollups.add(c, m.id(), r);
+        rollups.add(c, m.id(), location, r);
         Observation obs = new Observation(resultId, r.startedAt().toEpochMilli(), finishedAt, r.failure());
         List<Quorum.Location> all = new ArrayList<>(locations.all(c, m.id()));
         Quorum.Location here = all.stream().filter(l -> l.name().equals(location)).findFirst().orElse(Quorum.Location.initial(location));

@@ -36,6 +36,7 @@ public final class Scheduling implements AutoCloseable {
     private final String nodeName;
     private final String location;
     private final int maxConcurrent;
+    private final Duration pollInterval;
     private final MemorySchedule fallback;
     private final Locations locations;
     private final Stagger stagger;
@@ -53,7 +54,7 @@ public final class Scheduling implements AutoCloseable {
     private MonitorEvents events;
 
     public Scheduling(Database db, MonitorRegistry registry, ProbeAndRecord runner, Retention retention, ResultRecorder recorder,
-            String nodeName, String location, int maxConcurrent, InstantSource clock) {
+            String nodeName, String location, int maxConcurrent, Duration pollInterval, InstantSource clock) {
         this.db = db;
         this.registry = registry;
         this.runner = runner;
@@ -62,6 +63,7 @@ public final class Scheduling implements AutoCloseable {
         this.nodeName = nodeName;
         this.location = location;
         this.maxConcurrent = maxConcurrent;
+        this.pollInterval = pollInterval;
         this.locations = new Locations(location);
         this.stagger = new Stagger(location, locations::live);
         this.fallback = new MemorySchedule(registry, runner, stagger);
@@ -169,7 +171,7 @@ public final class Scheduling implements AutoCloseable {
     private void startScheduler() {
         releaseOwnExecutions();
         scheduler = new DatabaseSchedule(db, registry, runner, retention, new Compaction(db, clock), nodeName, stagger, maxConcurrent,
-                lateness, clock);
+                pollInterval, lateness, clock);
         scheduler.start();
         mode = Mode.DATABASE;
         scheduler.add(List.copyOf(registry.all()));

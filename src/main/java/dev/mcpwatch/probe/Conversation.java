@@ -232,6 +232,7 @@ final class Conversation {
             return null;
         }
         List<ToolSnapshot> tools = new ArrayList<>();
+        List<String> wording = new ArrayList<>();
         long toolBytes = 0;
         Set<String> cursors = new HashSet<>();
         String cursor = null;
@@ -257,12 +258,14 @@ final class Conversation {
             }
             for (JsonNode tool : page) {
                 // The transports hand tools over already compact (JsonFeed); a tree is made compact here.
-                ToolSnapshot snap = tool instanceof POJONode pojo && pojo.getPojo() instanceof ToolSnapshot t ? t
-                        : tool.isObject() && tool.path("name").isString() ? ToolSnapshot.of(tool) : null;
-                if (snap == null) {
+                ListedTool listed = tool instanceof POJONode pojo && pojo.getPojo() instanceof ListedTool t ? t
+                        : tool.isObject() && tool.path("name").isString() ? ListedTool.of(tool) : null;
+                if (listed == null) {
                     throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list returned a tool without a name");
                 }
+                ToolSnapshot snap = listed.snapshot();
                 tools.add(snap);
+                wording.add(listed.wording());
                 toolBytes += snap.size();
                 if (tools.size() > spec.limits().maxTools()) {
                     throw new ProbeFailure(Reason.TOOLS_LIST_ERROR, Phase.TOOLS_LIST, "tools/list listed more than "
@@ -281,7 +284,7 @@ final class Conversation {
             }
         } while (cursor != null);
 
-        ToolList list = snapshot(tools, pages);
+        ToolList list = snapshot(tools, wording, pages);
         rec.tools(list);
         if (dialect.era() == Era.MODERN && spec.transport() == Transport.STREAMABLE_HTTP) {
             rejectInvalidHeaders(list);
@@ -329,13 +332,11 @@ final class Conversation {
         }
     }
 
-    /** The list with its fingerprints; each definition is parsed again on its own, so no list of trees is ever held. */
-    private static ToolList snapshot(List<ToolSnapshot> tools, int pages) {
+    /** The list with its fingerprints, from each tool's own, taken while it was parsed: no definition is parsed again. */
+    private static ToolList snapshot(List<ToolSnapshot> tools, List<String> wording, int pages) {
         List<String> prints = new ArrayList<>(tools.size());
-        List<String> wording = new ArrayList<>(tools.size());
         for (ToolSnapshot tool : tools) {
             prints.add(tool.fingerprint());
-            wording.add(ToolFingerprint.wording(tool.definition()));
         }
         return new ToolList(tools.size(), pages, ToolFingerprint.ofList(prints), ToolFingerprint.ofWordingParts(wording), tools);
     }

@@ -372,11 +372,24 @@ final class HttpSession implements AutoCloseable {
     private static String badContentLength(Response response) {
         List<String> values = response.headers("Content-Length");
         for (String v : values) {
-            if (!v.strip().matches("[0-9]{1,18}") || !v.strip().equals(values.getFirst().strip())) {
+            if (!isLength(v.strip()) || !v.strip().equals(values.getFirst().strip())) {
                 return v;
             }
         }
         return null;
+    }
+
+    /** 1 to 18 ASCII digits; by hand, as {@code String.matches} compiled its pattern on every response. */
+    private static boolean isLength(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A URL as a message may show it: a redirect target may carry the monitor's own query token. */
@@ -394,6 +407,11 @@ final class HttpSession implements AutoCloseable {
 
     Deadline deadline() {
         return deadline;
+    }
+
+    /** The monitored URL, parsed once per probe. */
+    HttpUrl home() {
+        return home;
     }
 
     /** This probe's HTTP client for a URL: its trust, its connections, no redirects followed. For side requests like auth metadata. */

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * heap. Every value is charged an estimate of the memory its node takes, and a message may build at
  * most {@link #MAX_TREE_BYTES}; a single text value, property name or number is bounded while it is
  * read. The tools of a {@code tools/list} result are turned into their compact form
- * ({@link ToolSnapshot}) one by one as each is complete, so a page of tools never exists as a tree,
+ * ({@link ListedTool}) one by one as each is complete, so a page of tools never exists as a tree,
  * and their count and size are bounded by the probe's limits. Bytes must be strict UTF-8.
  *
  * <p>Uses Jackson's non-blocking parser, so the same code reads an HTTP body chunk by chunk, an SSE
@@ -231,8 +231,8 @@ final class JsonFeed {
         if (!tool.node().path("name").isString()) {
             return; // left as it is: the conversation refuses a tool without a name, with the message it deserves
         }
-        ToolSnapshot snapshot = ToolSnapshot.of(tool.node());
-        long kept = snapshot.size();
+        ListedTool listed = ListedTool.of(tool.node());
+        long kept = listed.snapshot().size();
         if (++tools > limits.maxTools()) {
             throw new Rejected(Rejected.Kind.TOOLS, "tools/list listed more than " + limits.maxTools() + " tools");
         }
@@ -242,7 +242,7 @@ final class JsonFeed {
                     + " bytes in all (" + tools + " tools so far)");
         }
         ArrayNode list = (ArrayNode) open.getFirst().node();
-        list.set(list.size() - 1, NODES.pojoNode(snapshot));
+        list.set(list.size() - 1, NODES.pojoNode(listed));
         cost = tool.costBefore() + VALUE_COST; // the snapshot counts against the bound on tools, not on the tree
     }
 

@@ -33,7 +33,7 @@ final class StreamableHttpChannel implements McpChannel {
         this.http = http;
         this.rec = http.recorder();
         this.spec = http.spec();
-        this.endpoint = HttpUrl.get(spec.url().toString());
+        this.endpoint = http.home();
     }
 
     @Override

@@ -20,6 +20,29 @@ final class CanonicalJson {
         return out.toString();
     }
 
+    /**
+     * The canonical JSON of an object holding only {@code sortedNames} of {@code node}'s properties
+     * (those present and not null), as {@link #write} would give for that object, without building it.
+     */
+    static String writeFields(JsonNode node, List<String> sortedNames) {
+        StringBuilder out = new StringBuilder(256);
+        out.append('{');
+        boolean first = true;
+        for (String name : sortedNames) {
+            JsonNode v = node.get(name);
+            if (v != null && !v.isNull()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                string(name, out);
+                out.append(':');
+                write(v, out);
+            }
+        }
+        return out.append('}').toString();
+    }
+
     private static void write(JsonNode node, StringBuilder out) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             out.append("null");

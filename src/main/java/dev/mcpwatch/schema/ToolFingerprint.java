@@ -6,9 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Fingerprints of tool definitions (PRODUCT.md §1): SHA-256 of the canonical JSON of a tool's
@@ -17,14 +16,15 @@ import tools.jackson.databind.node.ObjectNode;
  * wording change is not mistaken for a schema change.
  */
 public final class ToolFingerprint {
-    private static final List<String> SIGNIFICANT = List.of("name", "inputSchema", "outputSchema", "annotations");
-    private static final List<String> WORDING = List.of("name", "title", "description");
+    /** In canonical (sorted) order, so the picked fields are written straight from the definition. */
+    private static final List<String> SIGNIFICANT = Stream.of("name", "inputSchema", "outputSchema", "annotations").sorted().toList();
+    private static final List<String> WORDING = Stream.of("name", "title", "description").sorted().toList();
 
     private ToolFingerprint() {}
 
     /** The fingerprint of one tool definition. */
     public static String of(JsonNode tool) {
-        return sha256(CanonicalJson.write(pick(tool, SIGNIFICANT)));
+        return sha256(CanonicalJson.writeFields(tool, SIGNIFICANT));
     }
 
     /** The fingerprint of a list, from its tools' fingerprints: independent of the order tools are listed in. */
@@ -45,7 +45,7 @@ public final class ToolFingerprint {
 
     /** One tool's part of the wording fingerprint: the canonical JSON of its name, title and description. */
     public static String wording(JsonNode tool) {
-        return CanonicalJson.write(pick(tool, WORDING));
+        return CanonicalJson.writeFields(tool, WORDING);
     }
 
     /** The wording fingerprint from the tools' {@link #wording} parts, in any order. */
@@ -55,21 +55,27 @@ public final class ToolFingerprint {
         return sha256(String.join("\n", sorted));
     }
 
-    private static ObjectNode pick(JsonNode tool, List<String> fields) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (String f : fields) {
-            JsonNode v = tool.get(f);
-            if (v != null && !v.isNull()) {
-                out.set(f, v);
-            }
-        }
-        return out;
+    static String sha256(String text) {
+        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static String sha256(String text) {
+    /**
+     * A fresh SHA-256 digest, cloned from one never used: a probe hashes every tool twice, and
+     * looking the algorithm up in the providers each time allocated more than the hashing.
+     */
+    private static MessageDigest digest() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static final MessageDigest SHA256 = newSha256();
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -52,7 +52,7 @@ public final class Database implements AutoCloseable {
         return Flyway.configure()
                 .placeholders(dialect.placeholders())
                 .locations("classpath:db/migration")
-                .javaMigrations(new BinaryRollupsMigration());
+                .javaMigrations(new BinaryRollupsMigration(), new PartitionedResultsMigration(), new PartitionedRollupsMigration());
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the reliability record reads (rollup counts by monitor, the incidents of a stretch of time
+ * What the reliability record reads (rollup counts by monitor, every location's added up, the incidents of a stretch of time
  * with their severity changes, recorded maintenance occurrences and pauses) and the little it writes
  * (those occurrences and pauses, as they happen). The record's arithmetic is
  * {@code dev.mcpwatch.reliability}'s; this class only reads and writes rows.
@@ -62,28 +62,23 @@ public final class RecordStore {
             return out;
         }
         if (res == Resolution.MINUTE) {
-            for (RollupStore.Minute m : RollupStore.minutes(c, only, from, to, false)) {
+            for (RollupStore.Minute m : RollupStore.minutes(c, only, null, from, to, false)) {
                 long[] n = out.computeIfAbsent(m.monitorId(), k -> new long[2]);
                 n[0] += m.row().probes;
                 n[1] += m.row().failures;
             }
             return out;
         }
-        List<Object> args = new ArrayList<>();
-        // Day rows are summed from the rollups_day_counts index, which only a literal 'day' lets the planner use.
-        String resolution = res == Resolution.DAY ? "resolution = 'day'" : "resolution = ?";
-        if (res != Resolution.DAY) {
-            args.add(res.wireName());
-        }
-        args.add(from);
-        args.add(to);
+        List<Object> args = new ArrayList<>(List.of(from, to));
         String filter = "";
         if (only != null) {
-            filter = " AND monitor_id IN (" + Sql.marks(only.size()) + ")";
+            filter = " AND monitor_key IN (SELECT monitor_key FROM monitor_keys WHERE monitor_id IN (" + Sql.marks(only.size()) + "))";
             args.addAll(only);
         }
-        Sql.list(c, "SELECT monitor_id, SUM(probes), SUM(failures) FROM rollups WHERE " + resolution + " AND bucket_start >= ? "
-                + "AND bucket_start < ?" + filter + " GROUP BY monitor_id", rs -> {
+        // Summed by key first (day rows from the rollup_days_counts index alone), every location's together; ids joined after.
+        Sql.list(c, "SELECT k.monitor_id, s.probes, s.failures FROM (SELECT monitor_key, SUM(probes) AS probes, SUM(failures) AS failures "
+                + "FROM " + (res == Resolution.DAY ? "rollup_days" : "rollup_hours") + " WHERE bucket_start >= ? AND bucket_start < ?" + filter
+                + " GROUP BY monitor_key) s JOIN monitor_keys k ON k.monitor_key = s.monitor_key", rs -> {
                     out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
                     return null;
                 }, args.toArray());
@@ -102,16 +97,17 @@ public final class RecordStore {
             return out;
         }
         if (res == Resolution.MINUTE) {
-            for (RollupStore.Minute m : RollupStore.minutes(c, monitorIds, from, to, false)) {
+            for (RollupStore.Minute m : RollupStore.minutes(c, monitorIds, null, from, to, false)) {
                 out[0] += m.row().latency.countBelow(thresholdMs);
                 out[1] += m.row().latency.count();
             }
             return out;
         }
-        List<Object> args = new ArrayList<>(List.of(res.wireName(), from, to));
+        List<Object> args = new ArrayList<>(List.of(from, to));
         args.addAll(monitorIds);
-        Sql.list(c, "SELECT figures FROM rollups WHERE resolution = ? AND bucket_start >= ? AND bucket_start < ? AND monitor_id IN ("
-                + Sql.marks(monitorIds.size()) + ")", rs -> {
+        Sql.list(c, "SELECT figures FROM " + (res == Resolution.DAY ? "rollup_days" : "rollup_hours") + " WHERE bucket_start >= ? "
+                + "AND bucket_start < ? AND monitor_key IN (SELECT monitor_key FROM monitor_keys WHERE monitor_id IN ("
+                + Sql.marks(monitorIds.size()) + "))", rs -> {
                     LatencySketch s = PackedRollup.latency(rs.getBytes(1));
                     out[0] += s.countBelow(thresholdMs);
                     out[1] += s.count();
@@ -125,8 +121,7 @@ public final class RecordStore {
      * (older time is read from hours).
      */
     public Long oldestMinute(Connection c) throws SQLException {
-        Long stored = Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollups WHERE resolution = ?", rs -> Sql.longOrNull(rs, "oldest"),
-                Resolution.MINUTE.wireName());
+        Long stored = Sql.one(c, "SELECT MIN(bucket_start) AS oldest FROM rollup_minutes", rs -> Sql.longOrNull(rs, "oldest"));
         Long raw = new ResultStore().oldestStart(c);
         if (raw == null) {
             return stored;

@@ -95,7 +95,11 @@ public final class ResultChunks {
         List<Long> ids = rows.stream().map(ProbeChunk.Probe::id).toList();
         for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
             List<Long> part = ids.subList(from, Math.min(ids.size(), from + DELETE_BATCH));
-            Sql.update(c, "DELETE FROM probe_results WHERE id IN (" + Sql.marks(part.size()) + ")", part.toArray());
+            // the span's bounds let PostgreSQL look in the one partition of its day, not in each
+            List<Object> args = new ArrayList<>(part);
+            args.addAll(List.of(h.spanStart(), h.spanStart() + SPAN));
+            Sql.update(c, "DELETE FROM probe_results WHERE id IN (" + Sql.marks(part.size()) + ") AND started_at >= ? AND started_at < ?",
+                    args.toArray());
         }
         return rows.size();
     }
@@ -110,8 +114,8 @@ public final class ResultChunks {
                 cutoff, cutoff, limit)) {
             List<ProbeChunk.Probe> kept = chunk.decode().stream().filter(p -> p.startedAt() >= cutoff).toList();
             if (kept.isEmpty()) {
-                changed += Sql.update(c, "DELETE FROM probe_chunks WHERE id = ?" + Stored.AS_READ, chunk.id(), chunk.count(), chunk.firstAt(),
-                        chunk.lastId());
+                changed += Sql.update(c, "DELETE FROM probe_chunks WHERE id = ? AND span_start = ?" + Stored.AS_READ, chunk.id(),
+                        chunk.spanStart(), chunk.count(), chunk.firstAt(), chunk.lastId());
             } else if (chunk.replace(c, kept)) {
                 changed++;
             }
@@ -146,9 +150,9 @@ public final class ResultChunks {
 
         /** Replaces the chunk's probes if it is still as read; false when another writer changed it meanwhile. */
         boolean replace(Connection c, List<ProbeChunk.Probe> probes) throws SQLException {
-            return Sql.update(c, "UPDATE probe_chunks SET first_at = ?, first_id = ?, last_id = ?, probes = ?, packed = ? WHERE id = ?"
-                    + AS_READ, earliest(probes), probes.getFirst().id(), probes.getLast().id(), probes.size(),
-                    ProbeChunk.encode(probes.getFirst().id(), spanStart, probes), id, count, firstAt, lastId) == 1;
+            return Sql.update(c, "UPDATE probe_chunks SET first_at = ?, first_id = ?, last_id = ?, probes = ?, packed = ? WHERE id = ? "
+                    + "AND span_start = ?" + AS_READ, earliest(probes), probes.getFirst().id(), probes.getLast().id(), probes.size(),
+                    ProbeChunk.encode(probes.getFirst().id(), spanStart, probes), id, spanStart, count, firstAt, lastId) == 1;
         }
     }
 }

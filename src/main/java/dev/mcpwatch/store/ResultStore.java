@@ -262,8 +262,9 @@ public final class ResultStore {
         T in(Chunk chunk) throws SQLException;
     }
 
-    /** What rollups need of a probe: when, its outcome, its total and (when asked for) its phase timings. */
-    public record Measured(String monitorId, long startedAt, boolean healthy, String reason, double totalMs, List<PhaseTiming> timings) {}
+    /** What rollups need of a probe: when, where from, its outcome, its total and (when asked for) its phase timings. */
+    public record Measured(String monitorId, String location, long startedAt, boolean healthy, String reason, double totalMs,
+            List<PhaseTiming> timings) {}
 
     /**
      * The probes of these monitors (null: every monitor) started in [{@code from}, {@code to}), by
@@ -279,10 +280,10 @@ public final class ResultStore {
         Shapes shapes = new Shapes(c);
         Map<Long, Measured> byId = new HashMap<>();
         if (!timings) {
-            for (var m : Sql.list(c, "SELECT r.id, k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us FROM probe_results r "
+            for (var m : Sql.list(c, "SELECT r.id, k.monitor_id, r.started_at, r.healthy, r.reason, r.total_us, r.shape_id FROM probe_results r "
                     + "JOIN monitor_keys k ON k.monitor_key = r.monitor_key WHERE r.started_at >= ? AND r.started_at < ?" + filter, rs ->
-                    Map.entry(rs.getLong(1), new Measured(rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5),
-                            ProbeTimes.millis(rs.getLong(6)), List.of())), args.toArray())) {
+                    Map.entry(rs.getLong(1), new Measured(rs.getString(2), shapes.get(rs.getLong(7)).location(), rs.getLong(3),
+                            rs.getBoolean(4), rs.getString(5), ProbeTimes.millis(rs.getLong(6)), List.of())), args.toArray())) {
                 byId.put(m.getKey(), m.getValue());
             }
         } else {
@@ -292,8 +293,8 @@ public final class ResultStore {
                         String full = rs.getString(9);
                         JsonNode detail = full != null ? Json.MAPPER.readTree(full)
                                 : ProbeTimes.join(shapes.get(rs.getLong(7)).detail(), rs.getLong(3), rs.getLong(6), rs.getBytes(8));
-                        return Map.entry(rs.getLong(1), new Measured(rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5),
-                                ProbeTimes.millis(rs.getLong(6)), timings(detail)));
+                        return Map.entry(rs.getLong(1), new Measured(rs.getString(2), shapes.get(rs.getLong(7)).location(), rs.getLong(3),
+                                rs.getBoolean(4), rs.getString(5), ProbeTimes.millis(rs.getLong(6)), timings(detail)));
                     }, args.toArray())) {
                 byId.put(m.getKey(), m.getValue());
             }
@@ -311,7 +312,8 @@ public final class ResultStore {
                     List<PhaseTiming> phases = timings
                             ? timings(ProbeTimes.join(shape.detail(), probe.startedAt(), probe.totalUs(), probe.times()))
                             : List.of();
-                    byId.put(p.id(), new Measured(chunk.monitorId(), p.startedAt(), true, null, ProbeTimes.millis(probe.totalUs()), phases));
+                    byId.put(p.id(), new Measured(chunk.monitorId(), shape.location(), p.startedAt(), true, null,
+                            ProbeTimes.millis(probe.totalUs()), phases));
                 }
             }
         }
@@ -355,11 +357,12 @@ public final class ResultStore {
      * went or changed (a chunk counts one).
      */
     public int deleteOlderThan(Connection c, long cutoff, int batch) throws SQLException {
-        int n = Sql.update(c, "DELETE FROM probe_results WHERE id IN (SELECT id FROM probe_results WHERE started_at < ? "
-                + "ORDER BY started_at LIMIT ?)", cutoff, batch);
+        // the time bound on the outer DELETE too: on PostgreSQL it then looks only in the partitions before the cutoff
+        int n = Sql.update(c, "DELETE FROM probe_results WHERE started_at < ? AND id IN (SELECT id FROM probe_results "
+                + "WHERE started_at < ? ORDER BY started_at LIMIT ?)", cutoff, cutoff, batch);
         if (n < batch) {
-            n += Sql.update(c, "DELETE FROM probe_chunks WHERE id IN (SELECT id FROM probe_chunks WHERE span_start <= ? "
-                    + "ORDER BY span_start LIMIT ?)", cutoff - SPAN, batch - n);
+            n += Sql.update(c, "DELETE FROM probe_chunks WHERE span_start <= ? AND id IN (SELECT id FROM probe_chunks "
+                    + "WHERE span_start <= ? ORDER BY span_start LIMIT ?)", cutoff - SPAN, cutoff - SPAN, batch - n);
         }
         if (n < batch) {
             n += ResultChunks.trim(c, cutoff, batch - n);

@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <pre>
  * FleetConfig N BASE_URL STORAGE_URL OUT_FILE [--interval 60s] [--timeout T] [--port 0] [--db-user NAME]
- *     [--max-concurrent K]
+ *     [--max-concurrent K] [--poll-interval D]
  * </pre>
  *
  * A probe's timeout (30 s by default) must be shorter than its interval: give {@code --timeout} with
@@ -31,7 +31,7 @@ public final class FleetConfig {
 
     /** What the generated file says, beyond N monitors at {@code baseUrl + i}. */
     record Settings(int monitors, String baseUrl, String storageUrl, String interval, String timeout, int apiPort, String dbUser,
-            Integer maxConcurrent) {}
+            Integer maxConcurrent, String pollInterval) {}
 
     public static void main(String[] args) throws IOException {
         List<String> positional = new ArrayList<>();
@@ -40,6 +40,7 @@ public final class FleetConfig {
         int port = 0;
         String dbUser = null;
         Integer maxConcurrent = null;
+        String pollInterval = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--interval" -> interval = args[++i];
@@ -47,16 +48,17 @@ public final class FleetConfig {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--db-user" -> dbUser = args[++i];
                 case "--max-concurrent" -> maxConcurrent = Integer.parseInt(args[++i]);
+                case "--poll-interval" -> pollInterval = args[++i];
                 default -> positional.add(args[i]);
             }
         }
         if (positional.size() != 4) {
             System.err.println("usage: FleetConfig N BASE_URL STORAGE_URL OUT_FILE [--interval 60s] [--timeout T] [--port 0] "
-                    + "[--db-user NAME] [--max-concurrent K]");
+                    + "[--db-user NAME] [--max-concurrent K] [--poll-interval D]");
             System.exit(1);
         }
         Settings s = new Settings(Integer.parseInt(positional.get(0)), positional.get(1), positional.get(2), interval, timeout, port, dbUser,
-                maxConcurrent);
+                maxConcurrent, pollInterval);
         Path out = Path.of(positional.get(3));
         if (out.toString().endsWith(".yaml")) {
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
@@ -84,6 +86,9 @@ public final class FleetConfig {
         out.append("  location: bench\n");
         if (s.maxConcurrent() != null) {
             out.append("  max_concurrent_probes: ").append(Integer.toString(s.maxConcurrent())).append('\n');
+        }
+        if (s.pollInterval() != null) {
+            out.append("  poll_interval: ").append(s.pollInterval()).append('\n');
         }
         out.append("storage:\n  url: ").append(quoted(s.storageUrl())).append('\n');
         if (s.dbUser() != null) {

@@ -1,5 +1,7 @@
 package dev.mcpwatch.bench;
 
+import dev.mcpwatch.testkit.RollupRows;
+
 import dev.mcpwatch.store.LatencySketch;
 import dev.mcpwatch.store.PackedRollup;
 import dev.mcpwatch.store.Resolution;
@@ -42,6 +44,7 @@ final class RecordScaleData {
         int days = (int) ((Resolution.DAY.bucketStart(now) - from) / day) + 1;
         long[] counts = new long[3];
         long[] nextIncident = {1};
+        RollupRows.stage(c);
         {
             try (PreparedStatement m = c.prepareStatement("INSERT INTO monitors (id, name, transport, target, source, config, interval_ms, "
                     + "tags, paused, created_at, updated_at) VALUES (?, ?, 'streamable-http', ?, 'file', '{}', 60000, ?, FALSE, ?, ?)")) {
@@ -75,7 +78,7 @@ final class RecordScaleData {
             int lo = block;
             int hi = Math.min(monitors, block + 100);
             {
-                try (PreparedStatement r = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
+                try (PreparedStatement r = c.prepareStatement("INSERT INTO staged_rollups (monitor_id, resolution, bucket_start, probes, failures, "
                         + "figures) VALUES (?, ?, ?, ?, ?, ?)");
                         PreparedStatement inc = c.prepareStatement("INSERT INTO incidents (monitor_id, status, severity, reason, layer, phase, "
                                 + "message, onset_at, detected_at, notified_at, acknowledged_at, resolved_at, resolution, resolved_by, "
@@ -162,6 +165,8 @@ final class RecordScaleData {
                 c.commit();
             }
         }
+        RollupRows.unstage(c, "default");
+        c.commit();
         return new Seeded(counts[0], counts[1], counts[2]);
     }
 

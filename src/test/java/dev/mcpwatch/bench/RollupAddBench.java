@@ -57,7 +57,7 @@ class RollupAddBench {
                     long[] spent = db.transaction(c -> {
                         long t0 = threads.getCurrentThreadCpuTime();
                         long a0 = threads.getCurrentThreadAllocatedBytes();
-                        rollups.add(c, id, r);
+                        rollups.add(c, id, "default", r);
                         return new long[] {threads.getCurrentThreadCpuTime() - t0, threads.getCurrentThreadAllocatedBytes() - a0};
                     });
                     if (warm) {

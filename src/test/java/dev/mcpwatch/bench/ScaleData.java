@@ -1,5 +1,7 @@
 package dev.mcpwatch.bench;
 
+import dev.mcpwatch.testkit.RollupRows;
+
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.LatencySketch;
 import dev.mcpwatch.store.PackedRollup;
@@ -36,6 +38,7 @@ final class ScaleData {
         long hour = Resolution.HOUR.bucketStart(now);
         long day = Resolution.DAY.bucketStart(now);
         db.transaction(c -> {
+            RollupRows.stage(c);
             try (PreparedStatement m = c.prepareStatement("INSERT INTO monitors (id, name, transport, target, source, config, interval_ms, "
                     + "tags, paused, created_at, updated_at) VALUES (?, ?, 'streamable-http', ?, 'file', '{}', 60000, ?, ?, ?, ?)");
                     PreparedStatement st = c.prepareStatement("INSERT INTO monitor_state (monitor_id, status, consecutive_failures, "
@@ -44,7 +47,7 @@ final class ScaleData {
                     PreparedStatement inc = c.prepareStatement("INSERT INTO incidents (id, monitor_id, status, severity, reason, layer, phase, "
                             + "message, onset_at, detected_at, failing_probes) VALUES (?, ?, 'open', 'P1', 'connection_refused', 'tcp', "
                             + "'connect', 'Connection refused to 10.0.0.1:443', ?, ?, 3)");
-                    PreparedStatement r = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
+                    PreparedStatement r = c.prepareStatement("INSERT INTO staged_rollups (monitor_id, resolution, bucket_start, probes, failures, "
                             + "figures) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < monitors; i++) {
                     String id = id(i);
@@ -100,6 +103,7 @@ final class ScaleData {
                 inc.executeBatch();
                 r.executeBatch();
             }
+            RollupRows.unstage(c, "default");
             return null;
         });
     }

@@ -56,7 +56,9 @@ class StorageBench {
     static final Duration HORIZON = Duration.ofDays(90);
     static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
     /** Tables with a row per monitor (rewritten, not added to, by later probes): projected per monitor, not per probe. */
-    static final Set<String> PER_MONITOR = Set.of("probe_shapes", "monitor_keys", "monitor_state");
+    static final Set<String> PER_MONITOR = Set.of("probe_shapes", "monitor_keys", "monitor_state", "location_keys");
+    /** The rollup tables and their resolutions: projected per row they keep. */
+    static final Map<String, String> ROLLUPS = Map.of("rollup_minutes", "minute", "rollup_hours", "hour", "rollup_days", "day");
 
     private final StringBuilder out = new StringBuilder();
 
@@ -107,27 +109,32 @@ class StorageBench {
         growth(before, after, written);
         project(db, after, before, written);
         if (db.dialect() == Dialect.POSTGRES) {
-            // PostgreSQL keeps each version a probe's update made until vacuum gets to it; a bucket whose hour is over keeps only its last
-            db.read(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("VACUUM FULL rollups");
+            // PostgreSQL keeps each version a probe's update made until vacuum (or pruning of a page, for HOT updates) gets to it;
+            // a bucket whose hour is over keeps only its last
+            for (String table : ROLLUPS.keySet()) {
+                long rows = Databases.count(db, "SELECT COUNT(*) FROM " + table);
+                if (rows == 0) {
+                    continue;
                 }
-                return null;
-            });
-            long rows = Databases.count(db, "SELECT COUNT(*) FROM rollups");
-            long compact = sizes(db).get("rollups");
-            print(String.format(Locale.ROOT, "  rollups after VACUUM FULL %,12d bytes  %8.1f B/row (a finished bucket)%n", compact,
-                    (double) compact / rows));
+                db.read(c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("VACUUM FULL " + table);
+                    }
+                    return null;
+                });
+                long compact = sizes(db).get(table);
+                print(String.format(Locale.ROOT, "  %s after VACUUM FULL %,12d bytes  %8.1f B/row (a finished bucket)%n", table, compact,
+                        (double) compact / rows));
+            }
         }
     }
-
 
     /**
      * What 10,000 monitors every 60 s keep after 90 days at the default retention: each table's bytes
      * per probe times the probes it keeps (raw results for raw_retention), tables with a row per
      * monitor ({@link #PER_MONITOR}) their bytes per monitor times the fleet, the rollups by resolution
-     * (minute rows for minute_rollup_retention, hour and day rows for rollup_retention), their bytes
-     * per row apportioned by each resolution's share of the rollup payload.
+     * (minute rows for minute_rollup_retention, hour and day rows for rollup_retention), each table's
+     * bytes per row times the rows it keeps.
      */
     private void project(Database db, Map<String, Long> after, Map<String, Long> before, long written) throws SQLException {
         StorageSettings d = StorageSettings.DEFAULT;
@@ -138,24 +145,31 @@ class StorageBench {
             long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
             if (grew > 0 && PER_MONITOR.contains(e.getKey())) {
                 byPart.merge("per monitor", (double) grew / MONITORS * FLEET, Double::sum);
-            } else if (grew > 0 && !e.getKey().equals("rollups") && !e.getKey().equals("scheduled_tasks")) {
+            } else if (grew > 0 && !ROLLUPS.containsKey(e.getKey()) && !e.getKey().equals("scheduled_tasks")) {
                 byPart.merge("raw (" + rawDays + " d)", (double) grew / written * probesPerDay * rawDays, Double::sum);
             }
         }
-        long rollupBytes = after.getOrDefault("rollups", 0L) - before.getOrDefault("rollups", 0L);
-        Map<String, long[]> rows = db.read(c -> rollupPayload(c));
-        long payload = rows.values().stream().mapToLong(v -> v[1]).sum();
-        for (var e : rows.entrySet()) {
-            double bytesPerRow = (double) rollupBytes * e.getValue()[1] / payload / e.getValue()[0];
-            long perDay = switch (e.getKey()) {
+        for (var e : ROLLUPS.entrySet()) {
+            long rows = Databases.count(db, "SELECT COUNT(*) FROM " + e.getKey());
+            if (rows == 0) {
+                continue;
+            }
+            double bytesPerRow = (double) (after.getOrDefault(e.getKey(), 0L) - before.getOrDefault(e.getKey(), 0L)) / rows;
+            long perDay = switch (e.getValue()) {
                 case "minute" -> FLEET * 1_440;
                 case "hour" -> FLEET * 24;
                 default -> FLEET;
             };
-            double days = Math.min(HORIZON.toDays(), (e.getKey().equals("minute") ? d.minuteRollupRetention() : d.rollupRetention()).toDays());
-            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row (column values %.1f B)%n", e.getKey(), e.getValue()[0],
-                    bytesPerRow, (double) e.getValue()[1] / e.getValue()[0]));
-            byPart.put("rollups " + e.getKey() + " (" + days + " d)", bytesPerRow * perDay * days);
+            double days = Math.min(HORIZON.toDays(), (e.getValue().equals("minute") ? d.minuteRollupRetention() : d.rollupRetention()).toDays());
+            double payload = db.read(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT AVG(LENGTH(figures)) FROM " + e.getKey())) {
+                    rs.next();
+                    return rs.getDouble(1);
+                }
+            });
+            print(String.format(Locale.ROOT, "  rollups %-7s %,9d rows, %6.1f B/row (figures %.1f B)%n", e.getValue(), rows, bytesPerRow,
+                    payload));
+            byPart.put("rollups " + e.getValue() + " (" + days + " d)", bytesPerRow * perDay * days);
         }
         double sum = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
         print(String.format(Locale.ROOT, "  projection, %,d monitors every 60 s, 90 days at default retention: %.1f GB%n", FLEET, sum / 1e9));
@@ -201,25 +215,6 @@ class StorageBench {
                 return null;
             });
         }
-    }
-
-    /** Rows and payload bytes of the rollups by resolution. */
-    private static Map<String, long[]> rollupPayload(Connection c) throws SQLException {
-        Map<String, long[]> out = new TreeMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM rollups")) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                long bytes = 0;
-                for (int i = 1; i <= columns; i++) {
-                    byte[] v = rs.getBytes(i);
-                    bytes += v == null ? 1 : v.length;
-                }
-                long[] acc = out.computeIfAbsent(rs.getString("resolution"), k -> new long[2]);
-                acc[0]++;
-                acc[1] += bytes;
-            }
-        }
-        return out;
     }
 
     /** Bytes on disk by table, its indexes included. */

@@ -429,6 +429,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePollIntervalIsReadAsWrittenAndDefaultsToAQuarterSecond() throws Exception {
+        assertThat(load(NO_ENV, "server: {port: 9090}\n").server().pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(load(NO_ENV, "server: {poll_interval: 100ms}\n").server().pollInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(load(NO_ENV, "server: {poll_interval: 2}\n").server().pollInterval()).as("bare seconds").isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aPollIntervalOutsideItsRangeOrNotADurationIsRefusedNamingIt() throws Exception {
+        assertThat(problems(NO_ENV, "server: {poll_interval: 10ms}\n")).extracting(Problem::toString)
+                .containsExactly(file() + ": server.poll_interval: must be between 50ms and 30s, got 10ms");
+        assertThat(problems(NO_ENV, "server: {poll_interval: 2m}\n")).extracting(Problem::toString)
+                .containsExactly(file() + ": server.poll_interval: must be between 50ms and 30s, got 2m");
+        assertThat(problems(NO_ENV, "server: {poll_interval: often}\n")).extracting(Problem::toString)
+                .singleElement().asString().startsWith(file() + ": server.poll_interval: must be a duration like 30s, 5m or 500ms");
+    }
+
+    @Test
     void yamlThatDoesNotParseIsAProblemWithItsLine() throws Exception {
         List<Problem> problems = problems(NO_ENV, """
                 monitors:

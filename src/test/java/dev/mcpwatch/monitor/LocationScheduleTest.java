@@ -3,6 +3,7 @@ package dev.mcpwatch.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.MonitorConfig;
+import dev.mcpwatch.config.ServerSettings;
 import dev.mcpwatch.config.StorageSettings;
 import dev.mcpwatch.probe.Prober;
 import dev.mcpwatch.store.Database;
@@ -166,7 +167,7 @@ class LocationScheduleTest {
         StorageSettings storage = StorageSettings.DEFAULT;
         return new DatabaseSchedule(db, new MonitorRegistry(), new ProbeAndRecord(new Prober(), recorder, 4, clock),
                 new Retention(db, storage, clock), new Compaction(db, clock), "node-" + location, new Stagger(location, () -> live), 4,
-                new Lateness(), clock);
+                ServerSettings.DEFAULT_POLL_INTERVAL, new Lateness(), clock);
     }
 
     private static List<String> tasks(Database db, String task) throws Exception {

@@ -275,6 +275,59 @@ class MonitorRoutesTest {
     }
 
     @Test
+    void statsAndSeriesMergeEveryLocationUnlessAskedForOne() throws Exception {
+        MonitorConfig api = sync(Results.monitor("api"));
+        ResultRecorder euWest = Results.recorder(db, "eu-west", 1_000);
+        Instant now = Instant.now();
+        for (int i = 0; i < 6; i++) {
+            record(api, Results.healthy(now.minus(Duration.ofMinutes(60 - 2L * i)), 100));
+            assertThat(euWest.record(api, Results.healthy(now.minus(Duration.ofMinutes(59 - 2L * i)), 300), finishedAt(now))).isNotNull();
+        }
+        assertThat(euWest.record(api, Results.failed(now.minus(Duration.ofMinutes(30))), finishedAt(now))).isNotNull();
+
+        JsonNode merged = get("/api/monitors/api/stats").body().path("windows").path("24h");
+        JsonNode eu = get("/api/monitors/api/stats?location=eu-west").body();
+        JsonNode home = get("/api/monitors/api/stats?location=default").body().path("windows").path("24h");
+
+        assertThat(merged.path("probes").longValue()).isEqualTo(13);
+        assertThat(merged.path("failures").longValue()).isEqualTo(1);
+        assertThat(merged.path("latencyMs").path("p50").doubleValue()).as("six at 100 ms, six at 300 ms").isBetween(99.0, 301.0);
+        assertThat(eu.path("location").stringValue()).isEqualTo("eu-west");
+        assertThat(eu.path("windows").path("24h").path("probes").longValue()).isEqualTo(7);
+        assertThat(eu.path("windows").path("24h").path("failures").longValue()).isEqualTo(1);
+        assertThat(eu.path("windows").path("24h").path("latencyMs").path("p50").doubleValue()).isCloseTo(300, withinPercentage(1));
+        assertThat(home.path("probes").longValue()).isEqualTo(6);
+        assertThat(home.path("latencyMs").path("p95").doubleValue()).isCloseTo(100, withinPercentage(1));
+        assertThat(get("/api/monitors/api/stats?location=mars").body().path("windows").path("24h").path("probes").longValue())
+                .as("a location that never probed it").isZero();
+
+        String window = "&from=" + now.minus(Duration.ofHours(3)).toEpochMilli() + "&to=" + now.toEpochMilli();
+        long mergedProbes = 0;
+        for (JsonNode b : get("/api/monitors/api/series?resolution=minute" + window).body().path("buckets")) {
+            mergedProbes += b.path("probes").longValue();
+        }
+        long euProbes = 0;
+        for (JsonNode b : get("/api/monitors/api/series?resolution=minute&location=eu-west" + window).body().path("buckets")) {
+            euProbes += b.path("probes").longValue();
+        }
+        JsonNode hours = get("/api/monitors/api/series?resolution=hour" + window).body().path("buckets");
+        long hourProbes = 0;
+        for (JsonNode b : hours) {
+            hourProbes += b.path("probes").longValue();
+        }
+        assertThat(mergedProbes).isEqualTo(13);
+        assertThat(euProbes).isEqualTo(7);
+        assertThat(hourProbes).as("one bucket per hour, both locations in it").isEqualTo(13);
+        assertThat(hours.size()).isLessThanOrEqualTo(2);
+
+        for (String path : List.of("/api/monitors/api/stats?location=eu%20west", "/api/monitors/api/series?location=-eu")) {
+            Response bad = get(path);
+            assertThat(bad.status()).as(path).isEqualTo(400);
+            assertThat(bad.body().path("error").stringValue()).as(path).startsWith("location must be");
+        }
+    }
+
+    @Test
     void aMonitorWithoutProbesHasNoUptimeRatherThanAFakeOne() throws Exception {
         sync(Results.monitor("idle"));
 

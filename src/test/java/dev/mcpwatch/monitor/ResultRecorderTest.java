@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Recording a probe result, on SQLite and on a real PostgreSQL: one transaction writes the raw
- * result, its hour and day rollups (minutes are read from the raw results), the tool list (once per distinct list), the monitor's state,
+ * result, its hour and day rollups under its location (minutes are read from the raw results), the tool list (once per distinct list), the monitor's state,
  * and the incident the state machine opens or resolves (up → suspect → down after 3 failures →
  * resolved after 2 successes).
  */
@@ -75,10 +75,12 @@ class ResultRecorderTest {
             assertThat(row.detail().path("tools").has("tools")).as("definitions live in tool_lists, not in every result").isFalse();
 
             for (Resolution res : List.of(Resolution.HOUR, Resolution.DAY)) {
-                assertThat(count(db, "SELECT probes FROM rollups WHERE monitor_id = ? AND resolution = ? AND bucket_start = ?",
-                        "weather", res.wireName(), res.bucketStart(T0.plusSeconds(30).toEpochMilli()))).as(res.wireName()).isEqualTo(1);
+                assertThat(count(db, "SELECT r.probes FROM rollup_" + res.wireName() + "s r JOIN monitor_keys k ON k.monitor_key = "
+                        + "r.monitor_key JOIN location_keys l ON l.location_key = r.location_key WHERE k.monitor_id = ? AND l.name = ? "
+                        + "AND r.bucket_start = ?", "weather", "eu-west", res.bucketStart(T0.plusSeconds(30).toEpochMilli())))
+                        .as(res.wireName()).isEqualTo(1);
             }
-            assertThat(count(db, "SELECT COUNT(*) FROM rollups")).as("no minute row: the raw result covers its minute").isEqualTo(2);
+            assertThat(count(db, "SELECT COUNT(*) FROM rollup_minutes")).as("no minute row: the raw result covers its minute").isZero();
             assertThat(count(db, "SELECT COUNT(*) FROM tool_lists")).isEqualTo(1);
             assertThat(count(db, "SELECT COUNT(*) FROM tool_list_history WHERE monitor_id = 'weather'")).isEqualTo(1);
             assertThat(count(db, "SELECT last_result_id FROM monitor_state WHERE monitor_id = 'weather'")).isEqualTo(recorded.resultId());
@@ -105,7 +107,7 @@ class ResultRecorderTest {
 
             assertThat(recorder.record(m, result, finishedAt(result))).isNull();
 
-            for (String table : List.of("probe_results", "rollups", "tool_lists", "tool_list_history", "monitor_state")) {
+            for (String table : List.of("probe_results", "rollup_hours", "rollup_days", "tool_lists", "tool_list_history", "monitor_state")) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table + " after a rolled-back record").isZero();
             }
             assertThat(recorder.health().writable()).isFalse();
@@ -116,7 +118,7 @@ class ResultRecorderTest {
             assertThat(recorder.flush()).isEqualTo(1);
 
             assertThat(count(db, "SELECT COUNT(*) FROM probe_results")).isEqualTo(1);
-            assertThat(count(db, "SELECT COUNT(*) FROM rollups")).isEqualTo(2);
+            assertThat(count(db, "SELECT (SELECT COUNT(*) FROM rollup_hours) + (SELECT COUNT(*) FROM rollup_days)")).isEqualTo(2);
             assertThat(recorder.health().writable()).isTrue();
             assertThat(recorder.health().pending()).isZero();
         }

@@ -130,7 +130,7 @@ class RetentionTest {
     }
 
     private static List<Long> buckets(Database db, Resolution res) throws SQLException {
-        return startedAt(db, "SELECT bucket_start FROM rollups WHERE resolution = '" + res.wireName() + "' ORDER BY bucket_start");
+        return startedAt(db, "SELECT bucket_start FROM rollup_" + res.wireName() + "s ORDER BY bucket_start");
     }
 
     private static List<Long> startedAt(Database db, String sql) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.mcpwatch.reliability;
 
+import dev.mcpwatch.testkit.RollupRows;
+
 import dev.mcpwatch.store.Database;
 import dev.mcpwatch.store.LatencySketch;
 import dev.mcpwatch.store.PackedRollup;
@@ -39,9 +41,11 @@ final class HistoryRows {
                     m.executeUpdate();
                 }
             }
+            RollupRows.stage(c);
             for (String id : tags.keySet()) {
                 rollups(c, h, id, minuteDays);
             }
+            RollupRows.unstage(c, "default");
             for (IncidentFacts i : h.incidents()) {
                 incident(c, i);
             }
@@ -68,7 +72,7 @@ final class HistoryRows {
                     sketches.computeIfAbsent(bucket, k -> new LatencySketch()).add(p.totalMs[m]);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO staged_rollups (monitor_id, resolution, bucket_start, probes, failures, "
                     + "figures) VALUES (?, ?, ?, ?, ?, ?)")) {
                 int batch = 0;
                 for (var e : counts.entrySet()) {

@@ -125,7 +125,8 @@ class RecordReaderTest {
             RecordReader.Result before = reader.read(RecordReader.Scope.ALL, months, false);
             // results written late (held while the database was away) into October and into November
             db.transaction(c -> {
-                try (var ps = c.prepareStatement("UPDATE rollups SET failures = failures + 1 WHERE monitor_id = 'docs' AND resolution = 'day' "
+                try (var ps = c.prepareStatement("UPDATE rollup_days SET failures = failures + 1 WHERE monitor_key = (SELECT monitor_key FROM monitor_keys "
+                        + "WHERE monitor_id = 'docs') "
                         + "AND bucket_start IN (?, ?)")) {
                     ps.setLong(1, History.at("2026-10-10T00:00:00Z"));
                     ps.setLong(2, History.at("2026-11-10T00:00:00Z"));

@@ -134,6 +134,17 @@ class ToolFingerprintTest {
         assertThat(ToolFingerprint.of(json(withRefs.replace("profile.json", "profile-v2.json")))).isNotEqualTo(print);
     }
 
+    @Test
+    void aFingerprintIsTheSha256OfTheCanonicalTextOfTheSignificantFieldsSoStoredOnesStayValid() {
+        // Fingerprints are stored and compared across versions: this text and hash must never change.
+        assertThat(ToolFingerprint.of(json(SEARCH))).isEqualTo("cabf7e3d2d306e6a20c8730016dd7e621b26adfdfcb85fafc141a7d5d6b6b95d");
+        assertThat(ToolFingerprint.wording(json(SEARCH))).isEqualTo("{\"description\":\"Search the docs\",\"name\":\"search\",\"title\":\"Search\"}");
+        JsonNode odd = json("""
+                {"name":"odd","title":42,"description":null,"outputSchema":null,"inputSchema":{"b":1.50,"a":[true,null]},"extra":1}""");
+        assertThat(ToolFingerprint.wording(odd)).as("null fields are left out, other types kept").isEqualTo("{\"name\":\"odd\",\"title\":42}");
+        assertThat(ToolFingerprint.of(odd)).isEqualTo(ToolFingerprint.sha256("{\"inputSchema\":{\"a\":[true,null],\"b\":1.5},\"name\":\"odd\"}"));
+    }
+
     private static JsonNode json(String text) {
         return Json.MAPPER.readTree(text);
     }

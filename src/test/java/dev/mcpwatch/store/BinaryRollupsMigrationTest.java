@@ -62,7 +62,7 @@ class BinaryRollupsMigrationTest {
             for (var e : history.entrySet()) {
                 for (ProbeResult r : e.getValue()) {
                     db.transaction(c -> {
-                        rollups.add(c, e.getKey() + "-new", r);
+                        rollups.add(c, e.getKey() + "-new", "default", r);
                         return null;
                     });
                 }

@@ -1,5 +1,7 @@
 package dev.mcpwatch.store;
 
+import dev.mcpwatch.testkit.RollupRows;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpwatch.config.MonitorConfig;
@@ -61,9 +63,9 @@ class MinuteRollupsTest {
                 storeMinutesAsBefore(c, history);
                 return null;
             });
-            assertThat(Databases.count(stored, "SELECT COUNT(*) FROM rollups WHERE resolution = 'minute'"))
+            assertThat(Databases.count(stored, "SELECT COUNT(*) FROM rollup_minutes"))
                     .as("the old write path's minute rows").isGreaterThan(500);
-            assertThat(Databases.count(computed, "SELECT COUNT(*) FROM rollups WHERE resolution = 'minute'"))
+            assertThat(Databases.count(computed, "SELECT COUNT(*) FROM rollup_minutes"))
                     .as("no minute row is stored while raw results cover it").isZero();
 
             assertSameAnswers(stored, computed);
@@ -250,8 +252,8 @@ class MinuteRollupsTest {
                         }
                     }
                 }
-                Sql.update(c, "INSERT INTO rollups (monitor_id, resolution, bucket_start, probes, failures, figures) VALUES (?, ?, ?, ?, ?, ?)",
-                        e.getKey(), Resolution.MINUTE.wireName(), m.getKey(), probes, failures, PackedRollup.pack(reasons, latency, phases));
+                RollupRows.write(c, e.getKey(), "default", Resolution.MINUTE, m.getKey(), probes, failures,
+                        PackedRollup.pack(reasons, latency, phases));
             }
         }
     }

@@ -236,7 +236,7 @@ class ProbeChunksTest {
                 lastHealthy.add(results.lastHealthyBefore(c, "other", T0.plus(Duration.ofMinutes(minute)).toEpochMilli()));
             }
             List<String> minutes = new ArrayList<>();
-            for (RollupStore.Minute m : RollupStore.minutes(c, null, 0, Long.MAX_VALUE, true)) {
+            for (RollupStore.Minute m : RollupStore.minutes(c, null, null, 0, Long.MAX_VALUE, true)) {
                 RollupStore.Row r = m.row();
                 StringBuilder s = new StringBuilder(m.monitorId() + " " + m.bucket() + " " + r.probes + " " + r.failures + " " + r.byReason
                         + " " + r.latency.quantile(0.5) + " " + r.latency.quantile(0.95));

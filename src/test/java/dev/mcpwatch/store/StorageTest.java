@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StorageTest {
     private static final List<String> TABLES = List.of("monitors", "monitor_state", "probe_results", "tool_lists",
-            "tool_list_history", "rollups", "incidents", "incident_events", "nodes", "scheduled_tasks");
+            "tool_list_history", "rollup_minutes", "rollup_hours", "rollup_days", "incidents", "incident_events", "nodes", "scheduled_tasks");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.mcpwatch.testkit.Databases#kinds")
@@ -102,7 +102,7 @@ class StorageTest {
                 for (ProbeResult r : probes) {
                     // as the recorder writes a probe: minutes are read from the raw result, hours and days from rollups
                     new ResultStore().insert(c, "api", "default", r, null);
-                    rollups.add(c, "api", r);
+                    rollups.add(c, "api", "default", r);
                 }
                 return null;
             });

@@ -8,9 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,27 +19,11 @@ import tools.jackson.databind.JsonNode;
  * transaction (reading two formats for the 400 days old rows live would keep the JSON code in every
  * reader): the counts, reasons, sketch buckets and phase sums are the same after it.
  */
-final class BinaryRollupsMigration implements JavaMigration {
+final class BinaryRollupsMigration extends NumberedMigration {
     private static final int BATCH = 1_000;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("15");
-    }
-
-    @Override
-    public String getDescription() {
-        return "binary rollups";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    BinaryRollupsMigration() {
+        super("15", "binary rollups");
     }
 
     @Override

@@ -6,9 +6,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * V19: on PostgreSQL, {@code probe_results} and {@code probe_chunks} become tables partitioned by
@@ -21,28 +19,12 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * index on a chunk's monitor and span (what stops two compactions of a span from both inserting)
  * already holds the partition key, so it stays unique across partitions.
  */
-final class PartitionedResultsMigration implements JavaMigration {
+final class PartitionedResultsMigration extends NumberedMigration {
     /** Days older than this before the migration get no partition: their rows go to the default one (retention deletes them). */
     private static final int DAYS_BACK = 400;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("19");
-    }
-
-    @Override
-    public String getDescription() {
-        return "raw results partitioned by day";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    PartitionedResultsMigration() {
+        super("19", "raw results partitioned by day");
     }
 
     @Override

@@ -6,9 +6,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * V20: on PostgreSQL, the hour and day rollups become tables partitioned by month, and the stored
@@ -22,28 +20,12 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * index {@code rollup_days_counts}, which the record sums from, and the age indexes. Hour partitions
  * keep V18's fillfactor, so an open hour's updates stay HOT.
  */
-final class PartitionedRollupsMigration implements JavaMigration {
+final class PartitionedRollupsMigration extends NumberedMigration {
     /** Spans older than this before the migration get no partition: their rows go to the default one (retention deletes them). */
     private static final long DAYS_BACK = 800;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("20");
-    }
-
-    @Override
-    public String getDescription() {
-        return "rollups partitioned by month, minute rows by week";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    PartitionedRollupsMigration() {
+        super("20", "rollups partitioned by month, minute rows by week");
     }
 
     @Override

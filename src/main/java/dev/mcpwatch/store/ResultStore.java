@@ -56,12 +56,7 @@ public final class ResultStore {
 
     /** The monitor's integer key, given on its first result. */
     static long monitorKey(Connection c, String monitorId) throws SQLException {
-        Long key = Sql.one(c, "SELECT monitor_key FROM monitor_keys WHERE monitor_id = ?", rs -> rs.getLong(1), monitorId);
-        if (key != null) {
-            return key;
-        }
-        Sql.update(c, "INSERT INTO monitor_keys (monitor_id) VALUES (?) ON CONFLICT (monitor_id) DO NOTHING", monitorId);
-        return Sql.one(c, "SELECT monitor_key FROM monitor_keys WHERE monitor_id = ?", rs -> rs.getLong(1), monitorId);
+        return Sql.keyOf(c, "monitor_keys", "monitor_key", "monitor_id", monitorId);
     }
 
     /** The id of this shape of the monitor's results, stored on first sight. */

@@ -82,12 +82,7 @@ public final class RollupStore {
 
     /** The integer key of a location's name, given it on first use. */
     static int locationKey(Connection c, String location) throws SQLException {
-        Integer key = Sql.one(c, "SELECT location_key FROM location_keys WHERE name = ?", rs -> rs.getInt(1), location);
-        if (key != null) {
-            return key;
-        }
-        Sql.update(c, "INSERT INTO location_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING", location);
-        return Sql.one(c, "SELECT location_key FROM location_keys WHERE name = ?", rs -> rs.getInt(1), location);
+        return Math.toIntExact(Sql.keyOf(c, "location_keys", "location_key", "name", location));
     }
 
     /** A window's figures of every location merged. */

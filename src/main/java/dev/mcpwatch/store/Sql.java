@@ -48,6 +48,20 @@ final class Sql {
     }
 
     /** An INSERT, UPDATE or DELETE; returns how many rows it changed. */
+    /**
+     * The integer key {@code table} gives {@code name} (in {@code nameColumn}), inserted on first use;
+     * {@code ON CONFLICT DO NOTHING} and a second read, because two nodes may both see it first.
+     */
+    static long keyOf(Connection c, String table, String keyColumn, String nameColumn, String name) throws SQLException {
+        String read = "SELECT " + keyColumn + " FROM " + table + " WHERE " + nameColumn + " = ?";
+        Long key = one(c, read, rs -> rs.getLong(1), name);
+        if (key != null) {
+            return key;
+        }
+        update(c, "INSERT INTO " + table + " (" + nameColumn + ") VALUES (?) ON CONFLICT (" + nameColumn + ") DO NOTHING", name);
+        return one(c, read, rs -> rs.getLong(1), name);
+    }
+
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, args);
